@@ -1,0 +1,21 @@
+package io.ansiblemitogen.engine;
+
+import io.ansiblemitogen.transport.LocalTransport;
+import io.ansiblemitogen.transport.Transport;
+import io.ansiblemitogen.transport.TransportException;
+
+/** The transports this engine offers, by {@code ansible_connection} name. */
+public final class DefaultTransports implements TransportFactory, AutoCloseable {
+    @Override
+    public Transport open(TargetSpec target, Transport via) throws TransportException {
+        return switch (target.transport()) {
+            case "local" -> new LocalTransport();
+            default -> throw new TransportException("connection type '" + target.transport()
+                    + "' is not supported by this engine");
+        };
+    }
+
+    @Override
+    public void close() {
+    }
+}
