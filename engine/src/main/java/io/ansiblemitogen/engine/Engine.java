@@ -205,6 +205,10 @@ public final class Engine implements AutoCloseable {
             c.touch();
             return c;
         } catch (TransportException e) {
+            if (e.isConfigurationError()) {
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), target.toString(),
+                        target.displayName() + ": " + e.getMessage(), e);
+            }
             throw unreachable(target, e.getMessage(), e);
         } catch (IOException e) {
             throw unreachable(target, e.toString(), e);
