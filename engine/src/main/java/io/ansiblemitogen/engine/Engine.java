@@ -32,8 +32,11 @@ import java.util.Set;
  */
 public final class Engine implements AutoCloseable {
     private final ConnectionPool pool;
+    private final TransportFactory factory;
 
+    /** The engine owns {@code factory} and closes it (if it is AutoCloseable) when closed. */
     public Engine(TransportFactory factory) {
+        this.factory = factory;
         this.pool = new ConnectionPool(factory);
     }
 
@@ -180,6 +183,13 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        if (factory instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Closing is best effort; the process is usually ending.
+            }
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------
