@@ -7,7 +7,7 @@ else returns None and the caller runs the payload exactly as stock does
 (plain pipelined exec).
 
 * "runpy" layout (ansible-core 2.14 .. 2.18: module_common.ANSIBALLZ_TEMPLATE):
-  `ZIPDATA = """..."""`, `ANSIBALLZ_PARAMS = '<json>'`, the module run by
+  the ZIPDATA triple-quoted string, `ANSIBALLZ_PARAMS = '<json>'`, the module run by
   `runpy.run_module(mod_name='<fqn>', ...)` after `basic._ANSIBLE_ARGS = json_params`.
 * "loader" layout (ansible-core 2.19+: ansible/_internal/_ansiballz/_wrapper.py):
   `_ansiballz_main(zip_data=..., ansible_module=..., module_fqn=..., params=...,

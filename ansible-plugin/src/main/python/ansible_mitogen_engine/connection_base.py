@@ -67,6 +67,16 @@ class EngineConnectionMixin(object):
     has_pipelining = True
     engine_transport = None
 
+    _engine_inventory_name = None
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        # TaskExecutor passes inventory_hostname among the variables of the stock `host` option;
+        # keep it so that engine messages name the host as the inventory does.
+        if var_options and var_options.get('inventory_hostname'):
+            self._engine_inventory_name = _text_or_none(var_options['inventory_hostname'])
+        return super(EngineConnectionMixin, self).set_options(task_keys=task_keys, var_options=var_options,
+                                                              direct=direct)
+
     def get_option(self, option, hostvars=None):
         # Pipelining is what makes a module run one request; the engine never needs it off.
         if option == 'pipelining':
@@ -91,7 +101,7 @@ class EngineConnectionMixin(object):
         """The protocol's `target` object for this connection (via hops included)."""
         target = self._engine_target_fields()
         target['transport'] = self.engine_transport
-        target['inventory_name'] = self._engine_host
+        target['inventory_name'] = self._engine_inventory_name or self._engine_host
         target['python'] = python
         target['via'] = vias.resolve(self._opt('mitogen_via'), seen or ())
         return target
@@ -136,7 +146,9 @@ class EngineConnectionMixin(object):
             display.vvv(to_text(line), host=self._engine_host)
 
     def _engine_call(self, op, **fields):
-        host = self._engine_host
+        host = self._engine_inventory_name or self._engine_host
+        display.vvvv('ENGINE REQUEST %s%s' % (op, ' ' + fields['module']['fqn'] if 'module' in fields else ''),
+                     host=host)
         try:
             reply = locator.get_client().call(op, **fields)
         except EngineError as e:

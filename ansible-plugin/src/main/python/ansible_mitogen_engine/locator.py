@@ -32,11 +32,17 @@ _HOW_TO_FIX = ('Set ANSIBLE_MITOGEN_SOCKET to the socket of a running engine '
 
 
 def default_socket_paths(env=None):
+    """Where `ansible-mitogen daemon` listens by default (SocketDirs.defaultDir in the engine), first first."""
     env = os.environ if env is None else env
     paths = []
     runtime = env.get('XDG_RUNTIME_DIR')
-    if runtime:
+    if runtime and os.path.isdir(runtime):
         paths.append(os.path.join(runtime, 'ansible-mitogen', 'engine.sock'))
+    try:
+        import pwd
+        paths.append('/tmp/ansible-mitogen-%s/engine.sock' % pwd.getpwuid(os.getuid()).pw_name)
+    except (ImportError, KeyError):
+        pass
     paths.append('/tmp/ansible-mitogen-%d/engine.sock' % os.getuid())
     return paths
 
@@ -91,10 +97,11 @@ def start_daemon(sock_path, env=None):
     if not os.path.isdir(sock_dir):
         os.makedirs(sock_dir, 0o700)
     log_path = os.path.join(sock_dir, 'daemon.log')
-    env[SOCKET_ENV] = sock_path
+    env.pop(SOCKET_ENV, None)
+    argv = [java, '-jar', jar, 'daemon', '--socket-dir', sock_dir]
     with open(log_path, 'ab') as log:
         # A new session so that neither Ctrl-C on ansible-playbook nor the end of this run stops it.
-        subprocess.Popen([java, '-jar', jar, 'daemon'], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                          close_fds=True, start_new_session=True, env=env, cwd='/')
     deadline = time.time() + float(env.get(START_TIMEOUT_ENV) or 60)
     while time.time() < deadline:
@@ -107,8 +114,8 @@ def start_daemon(sock_path, env=None):
             tail = f.read()[-2000:].decode('utf-8', 'replace')
     except OSError:
         pass
-    raise EngineUnavailable('started `%s -jar %s daemon` but it did not listen on %s within the timeout. '
-                            'Its log (%s) ends with:\n%s' % (java, jar, sock_path, log_path, tail))
+    raise EngineUnavailable('started `%s` but it did not listen on %s within the timeout. '
+                            'Its log (%s) ends with:\n%s' % (' '.join(argv), sock_path, log_path, tail))
 
 
 def locate_socket(env=None, autostart=True):
