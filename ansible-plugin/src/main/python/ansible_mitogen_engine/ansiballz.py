@@ -25,7 +25,7 @@ import re
 _WRAPPER_MARK = b'_ANSIBALLZ_WRAPPER = True'
 
 _RUNPY_ZIP = re.compile(br'^\s*ZIPDATA = """([A-Za-z0-9+/=]*)"""\s*$', re.M)
-_RUNPY_PARAMS = re.compile(br'^\s*ANSIBALLZ_PARAMS = (.+)$', re.M)
+_RUNPY_PARAMS = re.compile(br'^\s*ANSIBALLZ_PARAMS = (\'.*\'|".*")$', re.M)
 _RUNPY_FQN = re.compile(br"runpy\.run_module\(mod_name='([A-Za-z0-9_.]+)', init_globals=dict\(")
 _RUNPY_ARGS_HOOK = b'basic._ANSIBLE_ARGS = json_params'
 _RUNPY_MODULE = re.compile(br"tempfile\.mkdtemp\(prefix='ansible_([A-Za-z0-9_.]+)_payload_'\)")
