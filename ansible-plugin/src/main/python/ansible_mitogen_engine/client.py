@@ -41,8 +41,14 @@ class EngineError(Exception):
                    err.get('host'), err.get('hop'))
 
 
+def _json_default(value):
+    # Vaulted values (2.14 AnsibleVaultEncryptedUnicode, 2.19 EncryptedString) are not str
+    # subclasses; str() decrypts them, which is what the engine needs for a password.
+    return str(value)
+
+
 def encode_frame(obj):
-    body = json.dumps(obj, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
+    body = json.dumps(obj, separators=(',', ':'), ensure_ascii=False, default=_json_default).encode('utf-8')
     return _LENGTH.pack(len(body)) + body
 
 

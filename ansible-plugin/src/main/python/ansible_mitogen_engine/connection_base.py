@@ -83,6 +83,16 @@ class EngineConnectionMixin(object):
             return True
         return super(EngineConnectionMixin, self).get_option(option, hostvars=hostvars)
 
+    def is_pipelining_enabled(self, wrap_async=False):
+        # ansible-core 2.19+ asks the connection (2.14 asks only get_option('pipelining')). Stock refuses
+        # pipelining for become plugins without `pipelining` (su), because su cannot read the module from
+        # stdin; the engine does become itself, so a module always goes in one request. Async and
+        # KEEP_REMOTE_FILES keep the stock answer.
+        from ansible import constants as C
+        if wrap_async or C.DEFAULT_KEEP_REMOTE_FILES:
+            return super(EngineConnectionMixin, self).is_pipelining_enabled(wrap_async)
+        return True
+
     def _opt(self, name, default=None):
         try:
             value = super(EngineConnectionMixin, self).get_option(name)
@@ -147,7 +157,8 @@ class EngineConnectionMixin(object):
 
     def _engine_call(self, op, **fields):
         host = self._engine_inventory_name or self._engine_host
-        display.vvvv('ENGINE REQUEST %s%s' % (op, ' ' + fields['module']['fqn'] if 'module' in fields else ''),
+        module = fields.get('module')
+        display.vvvv('ENGINE REQUEST %s%s' % (op, ' %s (%s)' % (module['fqn'], module['isolation']) if module else ''),
                      host=host)
         try:
             reply = locator.get_client().call(op, **fields)

@@ -47,6 +47,33 @@ def _load_as(module_name, path):
     return module
 
 
+def _register_extra_options(name):
+    """Add our options to the config definitions ansible-core already holds for `name`.
+
+    PlaybookExecutor loads every connection plugin before the strategy exists, so the
+    definitions for `ssh`/`local` come from the stock DOCUMENTATION, and the loader never
+    reads ours (it only reads a plugin's DOCUMENTATION the first time it sees the name).
+    Without this, TaskExecutor would not pass mitogen_* variables to set_options.
+    """
+    from ansible import constants as C
+    from ansible_mitogen_engine.connection_base import EXTRA_OPTIONS
+
+    config = C.config
+    if not (hasattr(config, 'get_configuration_definitions')
+            and hasattr(config, 'initialize_plugin_configuration_definitions')):
+        raise AnsibleError('ansible-mitogen: this ansible-core has no ConfigManager.initialize_plugin_configuration_'
+                           'definitions; mitogen_task_isolation and mitogen_via cannot be read per task')
+    for key in (name, 'ansible.builtin.' + name, 'ansible.legacy.' + name):
+        if not config.has_configuration_definition('connection', key):
+            continue
+        defs = dict(config.get_configuration_definitions('connection', key))
+        missing = [o for o in EXTRA_OPTIONS if o not in defs]
+        if missing:
+            for option in missing:
+                defs[option] = dict(EXTRA_OPTIONS[option])
+            config.initialize_plugin_configuration_definitions('connection', key, defs)
+
+
 def install():
     from ansible.plugins.loader import connection_loader
 
@@ -59,6 +86,7 @@ def install():
         builtin = sys.modules.get(BUILTIN_MODULE % name)
         if builtin is None or not _ours(builtin):
             sys.modules[BUILTIN_MODULE % name] = module
+        _register_extra_options(name)
         cls = connection_loader.get(name, class_only=True)
         if not getattr(cls, 'mitogen_engine', False):
             raise AnsibleError('ansible-mitogen: ansible_connection=%s still resolves to %s, not to the engine plugin '
