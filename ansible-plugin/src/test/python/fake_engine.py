@@ -18,19 +18,20 @@ import sys
 import threading
 
 RUNPY_RUNNER = r'''
-import base64, os, runpy, shutil, sys, tempfile
+import base64, json, os, runpy, shutil, sys, tempfile
+m = json.loads(sys.stdin.read())
+sys.stdin = open(os.devnull)
 d = tempfile.mkdtemp()
 try:
     z = os.path.join(d, 'payload.zip')
     with open(z, 'wb') as f:
-        f.write(base64.b64decode(os.environ.pop('FAKE_ENGINE_ZIP')))
+        f.write(base64.b64decode(m['zip_b64']))
     sys.path.insert(0, z)
-    params = os.environ.pop('FAKE_ENGINE_PARAMS').encode('utf-8')
-    fqn = os.environ.pop('FAKE_ENGINE_FQN')
-    if os.environ.pop('FAKE_ENGINE_RUNNER') == 'loader':
+    params = m['params'].encode('utf-8')
+    fqn = m['fqn']
+    if m.get('runner') == 'loader':
         from ansible.module_utils._internal._ansiballz import _loader
-        _loader.run_module(json_params=params, profile=os.environ.pop('FAKE_ENGINE_PROFILE'),
-                           module_fqn=fqn, modlib_path=z, extensions={})
+        _loader.run_module(json_params=params, profile=m['profile'], module_fqn=fqn, modlib_path=z, extensions={})
     else:
         from ansible.module_utils import basic
         basic._ANSIBLE_ARGS = params
@@ -94,9 +95,8 @@ class FakeEngine(object):
             m = req['module']
             env = dict(os.environ)
             env.update(m.get('env') or {})
-            env.update(FAKE_ENGINE_ZIP=m['zip_b64'], FAKE_ENGINE_PARAMS=m['params'], FAKE_ENGINE_FQN=m['fqn'],
-                       FAKE_ENGINE_RUNNER=m.get('runner', 'runpy'), FAKE_ENGINE_PROFILE=m.get('profile') or '')
-            return self.result(m['interpreter'].split() + ['-c', RUNPY_RUNNER], None, env, m.get('cwd'))
+            return self.result(m['interpreter'].split() + ['-c', RUNPY_RUNNER], json.dumps(m).encode(), env,
+                               m.get('cwd'))
         if op == 'exec_command':
             stdin = base64.b64decode(req['stdin_b64']) if req.get('stdin_b64') else None
             return self.result(['/bin/sh', '-c', req['cmd']], stdin, None, req.get('chdir'))
@@ -124,6 +124,9 @@ class FakeEngine(object):
                 except EngineFailure as e:
                     reply = {'id': req.get('id'), 'ok': False,
                              'error': {'kind': e.kind, 'msg': e.msg, 'host': None}}
+                except Exception as e:
+                    reply = {'id': req.get('id'), 'ok': False,
+                             'error': {'kind': 'internal', 'msg': 'fake engine: %r' % (e,)}}
                 write_frame(conn, reply)
 
     def serve(self):
