@@ -77,7 +77,10 @@ def find_java(env=None):
     home = env.get('JAVA_HOME')
     if home and os.access(os.path.join(home, 'bin', 'java'), os.X_OK):
         return os.path.join(home, 'bin', 'java')
-    return shutil.which('java')
+    return shutil.which('java', path=env.get('PATH', os.defpath))
+
+
+_started = []
 
 
 def start_daemon(sock_path, env=None):
@@ -101,12 +104,16 @@ def start_daemon(sock_path, env=None):
     argv = [java, '-jar', jar, 'daemon', '--socket-dir', sock_dir]
     with open(log_path, 'ab') as log:
         # A new session so that neither Ctrl-C on ansible-playbook nor the end of this run stops it.
-        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                         close_fds=True, start_new_session=True, env=env, cwd='/')
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                close_fds=True, start_new_session=True, env=env, cwd='/')
+    _started.append(proc)  # detached on purpose: only keep the handle so it is never reaped as garbage
     deadline = time.time() + float(env.get(START_TIMEOUT_ENV) or 60)
     while time.time() < deadline:
         if _connectable(sock_path):
             return sock_path
+        if proc.poll() is not None and not _connectable(sock_path):
+            # It exited without serving (a daemon that found a live one exits 0 after it answered above).
+            break
         time.sleep(0.1)
     tail = ''
     try:
@@ -114,8 +121,10 @@ def start_daemon(sock_path, env=None):
             tail = f.read()[-2000:].decode('utf-8', 'replace')
     except OSError:
         pass
-    raise EngineUnavailable('started `%s` but it did not listen on %s within the timeout. '
-                            'Its log (%s) ends with:\n%s' % (' '.join(argv), sock_path, log_path, tail))
+    if proc.poll() is None:
+        proc.kill()
+    raise EngineUnavailable('started `%s` but it did not listen on %s. Its log (%s) ends with:\n%s\n%s'
+                            % (' '.join(argv), sock_path, log_path, tail, _HOW_TO_FIX))
 
 
 def locate_socket(env=None, autostart=True):
