@@ -146,6 +146,28 @@ class PlaybookThroughPlugin(unittest.TestCase):
         db = reqs['db']['target']
         self.assertEqual((db['transport'], db['host'], db['password'], db['via']), ('ssh', '192.0.2.30', 'pw', []))
 
+    def test_via_chain_delegate_to_and_loops(self):
+        engine = self.engine()
+        inventory = ('b1 ansible_host=192.0.2.1\n'
+                     'b2 ansible_host=192.0.2.2 mitogen_via=b1\n'
+                     'web ansible_host=192.0.2.3 mitogen_via=b2\n'
+                     'l1 ansible_host=192.0.2.4 mitogen_via=l2\n'
+                     'l2 ansible_host=192.0.2.5 mitogen_via=l1\n'
+                     '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
+        play = ('- hosts: web\n  gather_facts: false\n  tasks:\n    - ping:\n'
+                '    - ping:\n      delegate_to: b1\n'
+                '- hosts: l1\n  gather_facts: false\n  tasks:\n    - ping:\n')
+        rc, out, _ = self.playbook(engine.socket, play, inventory)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn('mitogen_via loops: l1 -> l2 -> l1', out)
+        reqs = engine.requests('exec_module')
+        self.assertEqual(len(reqs), 2, reqs)
+        web, delegated = reqs
+        self.assertEqual([h['inventory_name'] for h in web['target']['via']], ['b1', 'b2'])
+        self.assertEqual([h['host'] for h in web['target']['via']], ['192.0.2.1', '192.0.2.2'])
+        self.assertEqual((delegated['target']['inventory_name'], delegated['target']['host'], delegated['target']['via']),
+                         ('b1', '192.0.2.1', []))
+
     def test_unreachable_and_failed_replies(self):
         for kind, marker in (('unreachable', 'UNREACHABLE!'), ('failed', 'FAILED!')):
             engine = self.engine('--fail-kind', kind)

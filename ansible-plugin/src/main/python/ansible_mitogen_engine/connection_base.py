@@ -72,7 +72,11 @@ class EngineConnectionMixin(object):
     def set_options(self, task_keys=None, var_options=None, direct=None):
         # TaskExecutor passes inventory_hostname among the variables of the stock `host` option;
         # keep it so that engine messages name the host as the inventory does.
-        if var_options and var_options.get('inventory_hostname'):
+        # Under delegate_to, the variables are the delegated host's but inventory_hostname stays the
+        # task's host; the task's own delegate_to names the host we really talk to.
+        if task_keys and task_keys.get('delegate_to'):
+            self._engine_inventory_name = _text_or_none(task_keys['delegate_to'])
+        elif var_options and var_options.get('inventory_hostname'):
             self._engine_inventory_name = _text_or_none(var_options['inventory_hostname'])
         return super(EngineConnectionMixin, self).set_options(task_keys=task_keys, var_options=var_options,
                                                               direct=direct)
@@ -113,7 +117,10 @@ class EngineConnectionMixin(object):
         target['transport'] = self.engine_transport
         target['inventory_name'] = self._engine_inventory_name or self._engine_host
         target['python'] = python
-        target['via'] = vias.resolve(self._opt('mitogen_via'), seen or ())
+        seen = tuple(seen or ())
+        if self._engine_inventory_name and self._engine_inventory_name not in seen:
+            seen += (self._engine_inventory_name,)
+        target['via'] = vias.resolve(self._opt('mitogen_via'), seen)
         return target
 
     def _engine_target_fields(self):
