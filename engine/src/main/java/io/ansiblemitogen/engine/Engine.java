@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
 import io.ansiblemitogen.agent.Reply;
+import io.ansiblemitogen.become.BecomeException;
 import io.ansiblemitogen.pool.ConnectionPool;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.pool.TargetIdentity;
@@ -220,6 +221,10 @@ public final class Engine implements AutoCloseable {
         } catch (TransportException e) {
             evictQuietly(target);
             throw unreachable(target, e.getMessage(), e);
+        } catch (BecomeException e) {
+            // The target is fine; becoming the user is what failed (wrong password, refused flag).
+            throw new EngineException(e.isBadRequest() ? EngineException.Kind.BAD_REQUEST
+                    : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (RemoteException e) {
             if (looksLikeNoPython(e.remoteStderr())) {
                 throw new NoPythonException(target.displayName(), "no Python at '" + interpreter + "' on "
@@ -244,6 +249,8 @@ public final class Engine implements AutoCloseable {
             throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.toString(), e);
+        } finally {
+            conn.release(ctx);
         }
     }
 

@@ -1,0 +1,233 @@
+package io.ansiblemitogen.become;
+
+import io.ansiblemitogen.engine.BecomeSpec;
+import io.ansiblemitogen.engine.Engine;
+import io.ansiblemitogen.engine.EngineException;
+import io.ansiblemitogen.engine.ExecResult;
+import io.ansiblemitogen.engine.TargetSpec;
+import io.ansiblemitogen.pool.TargetConnection;
+import io.ansiblemitogen.transport.LocalTransport;
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.junit.Assume.assumeTrue;
+
+/**
+ * Become against real accounts on this machine: the engine as root (sudo without password), and a non-root login
+ * (through runuser) that must type passwords for sudo and su, with requiretty, wrong and missing passwords.
+ */
+public class BecomeTest {
+    static final String LOGIN = "amtestlogin";
+    static final String LOGIN_PW = "Login-Pw1 with space";
+    static final String SU_USER = "amtestsu";
+    static final String SU_PW = "Su'Pass\"1";
+    static final String PLAIN = "amtestplain";
+    static final String DROP_IN = "amtest-become";
+
+    private Engine engine;
+    private Path sudoers;
+
+    @BeforeClass
+    public static void accounts() throws Exception {
+        assumeTrue("become tests need root (they create accounts)", TestAccounts.isRoot());
+        TestAccounts.user(LOGIN, LOGIN_PW);
+        TestAccounts.user(SU_USER, SU_PW);
+        TestAccounts.user(PLAIN, null);
+    }
+
+    @AfterClass
+    public static void cleanUp() throws Exception {
+        Files.deleteIfExists(Path.of("/etc/sudoers.d", DROP_IN));
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        if (engine != null) {
+            engine.close();
+        }
+        if (sudoers != null) {
+            Files.deleteIfExists(sudoers);
+        }
+    }
+
+    private static TargetSpec target(String name) {
+        return new TargetSpec("local", name, "localhost", null, null, null, null, null, null, null, null, null,
+                null, TestAccounts.PYTHON, null);
+    }
+
+    private Engine asRoot() {
+        engine = new Engine((spec, via) -> new LocalTransport());
+        return engine;
+    }
+
+    private Engine asLoginUser(String... sudoersLines) throws Exception {
+        TestAccounts.forgetSudoTimestamps(LOGIN);
+        sudoers = TestAccounts.sudoers(DROP_IN, sudoersLines);
+        engine = new Engine((spec, via) -> new RunuserTransport(LOGIN));
+        return engine;
+    }
+
+    private static String sh(Engine e, TargetSpec t, BecomeSpec b, String cmd) throws EngineException {
+        ExecResult r = e.execCommand(t, b, cmd, null, null);
+        assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
+        return new String(r.stdout(), StandardCharsets.UTF_8).strip();
+    }
+
+    private static BecomeSpec sudo(String user, String password) {
+        return new BecomeSpec("sudo", user, password, null, "-H -S -n");
+    }
+
+    @Test
+    public void rootBecomesAnotherUserWithoutPasswordThroughOneChild() throws Exception {
+        Engine e = asRoot();
+        TargetSpec t = target("rootbox");
+        assertEquals("root", sh(e, t, null, "id -un"));
+        assertEquals(PLAIN, sh(e, t, sudo(PLAIN, null), "id -un"));
+        assertEquals("-H gives the target's home", "/home/" + PLAIN, sh(e, t, sudo(PLAIN, null), "echo $HOME"));
+        String pid1 = sh(e, t, sudo(PLAIN, null), "echo $PPID");
+        String pid2 = sh(e, t, sudo(PLAIN, null), "echo $PPID");
+        assertEquals("the same become interpreter serves both commands", pid1, pid2);
+        TargetConnection conn = e.pool().snapshot().get(0);
+        assertEquals(2, conn.interpreterCount());
+        assertEquals("no second connection", 1, e.pool().openedCount());
+    }
+
+    @Test
+    public void standardStreamsStaySeparateUnderBecome() throws Exception {
+        Engine e = asRoot();
+        ExecResult r = e.execCommand(target("rootbox"), sudo(PLAIN, null),
+                "printf 'out1\\n'; printf 'err1\\n' >&2; printf 'out2'; exit 3", null, null);
+        assertEquals(3, r.rc());
+        assertEquals("out1\nout2", new String(r.stdout(), StandardCharsets.UTF_8));
+        assertEquals("err1\n", new String(r.stderr(), StandardCharsets.UTF_8));
+        ExecResult in = e.execCommand(target("rootbox"), sudo(PLAIN, null), "cat",
+                "piped\r\nbytes\u0000".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals("stdin reaches the command byte for byte (no terminal in between)",
+                "piped\r\nbytes\u0000", new String(in.stdout(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void loginUserTypesItsSudoPassword() throws Exception {
+        Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
+        TargetSpec t = target("pwbox");
+        assertEquals(LOGIN, sh(e, t, null, "id -un"));
+        BecomeSpec b = sudo("root", LOGIN_PW);
+        assertEquals("root", sh(e, t, b, "id -un"));
+        assertEquals(PLAIN, sh(e, t, sudo(PLAIN, LOGIN_PW), "id -un"));
+        assertEquals(3, e.pool().snapshot().get(0).interpreterCount());
+    }
+
+    @Test
+    public void wrongSudoPasswordFailsClearlyAndQuicklyAndTheHostKeepsWorking() throws Exception {
+        Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
+        TargetSpec t = target("pwbox");
+        long start = System.nanoTime();
+        try {
+            sh(e, t, sudo("root", "not-the-password"), "id -un");
+            fail("a wrong password must fail");
+        } catch (EngineException x) {
+            assertEquals(EngineException.Kind.FAILED, x.kind());
+            assertEquals("sudo: incorrect password for become user 'root' on pwbox", x.getMessage());
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue("took " + ms + " ms", ms < 15_000);
+        assertEquals("the login interpreter survived", LOGIN, sh(e, t, null, "id -un"));
+        assertEquals("root", sh(e, t, sudo("root", LOGIN_PW), "id -un"));
+        assertEquals(1, e.pool().openedCount());
+    }
+
+    @Test
+    public void missingSudoPasswordSaysSo() throws Exception {
+        Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
+        for (String flags : new String[] {"-H -S -n", "-H"}) {
+            try {
+                sh(e, target("pwbox"), new BecomeSpec("sudo", "root", null, null, flags), "id -un");
+                fail("no password given");
+            } catch (EngineException x) {
+                assertEquals(flags, EngineException.Kind.FAILED, x.kind());
+                assertTrue(flags + ": " + x.getMessage(), x.getMessage().startsWith(
+                        "sudo: a password is required for become user 'root' on pwbox"));
+            }
+        }
+    }
+
+    @Test
+    public void requirettyStillWorks() throws Exception {
+        Engine e = asLoginUser("Defaults:" + LOGIN + " requiretty", LOGIN + " ALL=(ALL:ALL) ALL");
+        ExecResult control = e.execCommand(target("ttybox"), null, "sudo -S -u root true", null, null);
+        assertNotEquals("requiretty is in force for a command without a terminal", 0, control.rc());
+        assertTrue(new String(control.stderr(), StandardCharsets.UTF_8).contains("tty"));
+        assertEquals("root", sh(e, target("ttybox"), sudo("root", LOGIN_PW), "id -un"));
+        ExecResult r = e.execCommand(target("ttybox"), sudo("root", LOGIN_PW), "cat", "x\r\ny".getBytes(
+                StandardCharsets.UTF_8), null);
+        assertEquals("x\r\ny", new String(r.stdout(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void suTypesThePasswordAtItsPrompt() throws Exception {
+        Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
+        TargetSpec t = target("subox");
+        BecomeSpec su = new BecomeSpec("su", SU_USER, SU_PW, null, null);
+        assertEquals(SU_USER, sh(e, t, su, "id -un"));
+        assertEquals(sh(e, t, su, "echo $PPID"), sh(e, t, su, "echo $PPID"));
+        try {
+            sh(e, t, new BecomeSpec("ansible.builtin.su", SU_USER, "wrong", null, ""), "id -un");
+            fail("wrong su password");
+        } catch (EngineException x) {
+            assertEquals("su: incorrect password for become user 'amtestsu' on subox", x.getMessage());
+        }
+        assertEquals(SU_USER, sh(e, t, new BecomeSpec("su", SU_USER, SU_PW, "/bin/su", "-"), "id -un"));
+    }
+
+    @Test
+    public void conflictingFlagsAreNamedAndBecomeExeIsHonoured() throws Exception {
+        Engine e = asRoot();
+        TargetSpec t = target("rootbox");
+        try {
+            sh(e, t, new BecomeSpec("sudo", PLAIN, null, null, "-H -i"), "true");
+            fail("-i conflicts");
+        } catch (EngineException x) {
+            assertEquals(EngineException.Kind.BAD_REQUEST, x.kind());
+            assertTrue(x.getMessage(), x.getMessage().contains("-i (--login)"));
+        }
+        try {
+            sh(e, t, new BecomeSpec("machinectl", PLAIN, null, null, null), "true");
+            fail("unknown method");
+        } catch (EngineException x) {
+            assertTrue(x.getMessage(), x.getMessage().contains("'machinectl' is not supported"));
+        }
+        try {
+            sh(e, t, new BecomeSpec("sudo", PLAIN, null, "/nonexistent/sudo", null), "true");
+            fail("become_exe must be used");
+        } catch (EngineException x) {
+            assertEquals(EngineException.Kind.FAILED, x.kind());
+            assertTrue(x.getMessage(), x.getMessage().contains("/nonexistent/sudo"));
+        }
+        assertEquals(PLAIN, sh(e, t, new BecomeSpec("sudo", PLAIN, null, "/usr/bin/sudo", "-E"), "id -un"));
+    }
+
+    @Test
+    public void aPasswordlessChildIsNotHandedToARequestWithAnotherPassword() throws Exception {
+        Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
+        TargetSpec t = target("pwbox");
+        String first = sh(e, t, sudo("root", LOGIN_PW), "echo $PPID");
+        try {
+            sh(e, t, sudo("root", "someone else's guess"), "echo $PPID");
+            fail("another password must authenticate on its own");
+        } catch (EngineException x) {
+            assertTrue(x.getMessage(), x.getMessage().contains("incorrect password"));
+        }
+        assertEquals(first, sh(e, t, sudo("root", LOGIN_PW), "echo $PPID"));
+        assertNotEquals("", first);
+    }
+}
