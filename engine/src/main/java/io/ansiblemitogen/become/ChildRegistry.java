@@ -124,6 +124,29 @@ public final class ChildRegistry {
         }
     }
 
+    /**
+     * Drops a child that died on its own (killed, crashed) while its connection lives on: the next request for
+     * its user starts a new one. True if {@code ctx} was one of this registry's children.
+     */
+    public boolean forget(RemoteContext ctx) {
+        Entry gone = null;
+        synchronized (this) {
+            for (Entry e : entries.values()) {
+                if (e.ctx.id() == ctx.id() && e.ctx.channel() == ctx.channel()) {
+                    gone = e;
+                    break;
+                }
+            }
+            if (gone != null) {
+                entries.remove(gone.key);
+            }
+        }
+        if (gone != null) {
+            onRetire.accept(gone.ctx);
+        }
+        return gone != null;
+    }
+
     public synchronized void clear() {
         entries.clear();
     }

@@ -242,6 +242,12 @@ public final class Engine implements AutoCloseable {
         try {
             return work.run(conn, ctx);
         } catch (RemoteException e) {
+            if (e.isUnreachable() && ctx.channel().isAlive() && conn.children().forget(ctx)) {
+                // Only the become interpreter died; the connection and its other interpreters are fine.
+                throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
+                        "the " + become + " interpreter on " + target.displayName() + " ended: " + e.getMessage()
+                                + " (the next task starts a new one)", e);
+            }
             if (e.isUnreachable()) {
                 evictQuietly(target);
                 throw unreachable(target, e.getMessage(), e);

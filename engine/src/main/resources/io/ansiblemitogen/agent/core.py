@@ -524,9 +524,14 @@ PASSWORD_WORDS = (
 )
 PROMPT_TAIL_RE = re.compile(u'(?:%s)[^\\n]{0,60}[:\uff1a]\\s*$' % u'|'.join(re.escape(w) for w in PASSWORD_WORDS),
                             re.I | re.U)
-# What sudo, su and doas say when the password was wrong (sudo asking again counts too).
+# What sudo, su and doas say when the password was wrong (sudo asking again counts too), in English and in the
+# commonest Linux-PAM translations of "Authentication failure".
 INCORRECT_PASSWORD = ('sorry, try again', 'incorrect password', 'authentication failure', 'su: sorry',
-                      'authentication is denied', 'authentication failed', 'permission denied')
+                      'authentication is denied', 'authentication failed', 'permission denied',
+                      u'\u00e9chec de l\u2019authentification', u"\u00e9chec de l'authentification",
+                      'authentifizierungsfehler', u'error de autenticaci\u00f3n', 'autenticazione non riuscita',
+                      'falha de autentica', 'authenticatiefout', u'b\u0142\u0105d uwierzytelniania',
+                      u'\u043e\u0448\u0438\u0431\u043a\u0430 \u0430\u0443\u0442\u0435\u043d\u0442\u0438\u0444\u0438\u043a\u0430\u0446\u0438\u0438')
 PASSWORD_REQUIRED = ('password is required', 'a terminal is required', 'no tty present')
 
 

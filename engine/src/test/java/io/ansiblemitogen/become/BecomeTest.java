@@ -217,6 +217,97 @@ public class BecomeTest {
     }
 
     @Test
+    public void thePromptAnsiblesPluginDescribesIsUsed() throws Exception {
+        Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
+        BecomeSpec b = new BecomeSpec("sudo", "root", LOGIN_PW, null, "-H -S -n",
+                "[sudo via ansible, key=abcdef] password:");
+        assertEquals("root", sh(e, target("pwbox"), b, "id -un"));
+    }
+
+    @Test
+    public void localisedPromptsAreRecognisedAndUnknownOnesTimeOutInsteadOfHanging() throws Exception {
+        Engine e = asRoot();
+        TargetSpec t = target("frbox");
+        sh(e, t, null, "true");
+        e.pool().snapshot().get(0).children().setSpawnTimeoutSeconds(5);
+        Path dir = Files.createTempDirectory("amtest-fakesu");
+        try {
+            // A su that speaks French: prompt on the terminal, password from stdin, like util-linux su.
+            Path fakeSu = script(dir.resolve("fakesu"), "printf 'Mot de passe : ' >/dev/tty",
+                    "IFS= read -r pw", "if [ \"$pw\" != 's3cret' ]; then",
+                    "  echo \"su: \u00c9chec de l'authentification\" >/dev/tty; exit 1", "fi",
+                    "exec /bin/sh -c \"$3\"");
+            assertEquals("root", sh(e, t, new BecomeSpec("su", "root", "s3cret", fakeSu.toString(), null),
+                    "id -un"));
+            try {
+                sh(e, t, new BecomeSpec("su", PLAIN, "wrong", fakeSu.toString(), null), "true");
+                fail("wrong password");
+            } catch (EngineException x) {
+                assertEquals("su: incorrect password for become user 'amtestplain' on frbox", x.getMessage());
+            }
+            // A prompt nobody can recognise (no password word, no colon): a clear timeout, not a hang.
+            Path pin = script(dir.resolve("pinsu"), "printf 'Token code> ' >/dev/tty", "sleep 60");
+            long start = System.nanoTime();
+            try {
+                sh(e, t, new BecomeSpec("su", PLAIN, "x", pin.toString(), null), "true");
+                fail("no start-up");
+            } catch (EngineException x) {
+                assertTrue(x.getMessage(), x.getMessage().startsWith(
+                        "su: no answer within 5 s while starting become user 'amtestplain' on frbox"));
+                assertTrue(x.getMessage(), x.getMessage().contains("Token code>"));
+            }
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 12_000);
+        } finally {
+            for (String f : new String[] {"fakesu", "pinsu"}) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static Path script(Path p, String... lines) throws Exception {
+        Files.writeString(p, "#!/bin/sh\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    @Test
+    public void concurrentFirstUsesShareOneChildAndADeadChildIsReplaced() throws Exception {
+        Engine e = asRoot();
+        TargetSpec t = target("rootbox");
+        sh(e, t, null, "true");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<String>> pids = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                pids.add(pool.submit(() -> sh(e, t, sudo(PLAIN, null), "echo $PPID")));
+            }
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            for (var f : pids) {
+                distinct.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals("one child for four concurrent first uses", 1, distinct.size());
+            assertEquals(2, e.pool().snapshot().get(0).interpreterCount());
+            String pid = distinct.iterator().next();
+            assertEquals(0, new ProcessBuilder("kill", "-9", pid).start().waitFor());
+            Thread.sleep(200);
+            try {
+                sh(e, t, sudo(PLAIN, null), "true");
+                fail("the child was killed");
+            } catch (EngineException x) {
+                assertTrue(x.getMessage(), x.getMessage().contains("ended"));
+                assertEquals("a dead child fails that task only", EngineException.Kind.FAILED, x.kind());
+            }
+            String again = sh(e, t, sudo(PLAIN, null), "echo $PPID");
+            assertNotEquals(pid, again);
+            assertEquals("root", sh(e, t, null, "id -un"));
+            assertEquals(1, e.pool().openedCount());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     public void aPasswordlessChildIsNotHandedToARequestWithAnotherPassword() throws Exception {
         Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
         TargetSpec t = target("pwbox");
