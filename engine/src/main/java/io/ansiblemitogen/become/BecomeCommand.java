@@ -50,7 +50,8 @@ public record BecomeCommand(String method, String user, List<String> argv, List<
         if (flags.nonInteractive() && become.password() == null) {
             argv.add("-n"); // Without a password, fail at once rather than prompt (Ansible drops -n with one).
         }
-        argv.addAll(List.of("-p", prompt, "-u", user, "--"));
+        // sudo expands %u, %h... in prompts: double every % so it prints exactly what we look for.
+        argv.addAll(List.of("-p", prompt.replace("%", "%%"), "-u", user, "--"));
         argv.addAll(boot);
         return new BecomeCommand("sudo", user, List.copyOf(argv), List.of(prompt), "stdin");
     }

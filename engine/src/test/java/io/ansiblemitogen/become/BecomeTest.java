@@ -217,10 +217,28 @@ public class BecomeTest {
     }
 
     @Test
+    public void becomeWorksFromTheOldestToTheNewestSupportedPython() throws Exception {
+        Engine e = asRoot();
+        int tried = 0;
+        for (String v : new String[] {"3.6.15/bin/python3.6", "3.13.0/bin/python3.13"}) {
+            Path python = Path.of("/root/.pyenv/versions", v);
+            if (!Files.isExecutable(python)) {
+                continue;
+            }
+            tried++;
+            TargetSpec t = new TargetSpec("local", "py" + v, "localhost", null, null, null, null, null, null, null,
+                    null, null, null, python.toString(), null);
+            String version = sh(e, t, sudo("root", null), "echo $PPID; ps -o args= -p $PPID");
+            assertTrue(version, version.contains(python.toString()));
+        }
+        assumeTrue("pyenv's 3.6 and 3.13 are not installed here", tried > 0);
+    }
+
+    @Test
     public void thePromptAnsiblesPluginDescribesIsUsed() throws Exception {
         Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
         BecomeSpec b = new BecomeSpec("sudo", "root", LOGIN_PW, null, "-H -S -n",
-                "[sudo via ansible, key=abcdef] password:");
+                "[sudo via ansible, key=abc%def] password:");
         assertEquals("root", sh(e, target("pwbox"), b, "id -un"));
     }
 
