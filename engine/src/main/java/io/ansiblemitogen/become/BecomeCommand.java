@@ -34,8 +34,9 @@ public record BecomeCommand(String method, String user, List<String> argv, List<
         return switch (method) {
             case "sudo" -> sudo(become, user, boot);
             case "su" -> su(become, user, boot);
+            case "doas" -> doas(become, user, boot);
             default -> throw new BecomeException("become method '" + become.method()
-                    + "' is not supported by the engine (supported: sudo, su)", true);
+                    + "' is not supported by the engine (supported: sudo, su, doas)", true);
         };
     }
 
@@ -63,6 +64,19 @@ public record BecomeCommand(String method, String user, List<String> argv, List<
         // su (through PAM) prints its localised prompt on the terminal and reads the answer from stdin.
         List<String> prompts = notBlank(become.prompt()) ? List.of(become.prompt()) : List.of();
         return new BecomeCommand("su", user, List.copyOf(argv), prompts, "stdin");
+    }
+
+    private static BecomeCommand doas(BecomeSpec become, String user, List<String> boot) throws BecomeException {
+        DoasFlags.Parsed flags = DoasFlags.parse(become.flags());
+        List<String> argv = new ArrayList<>(exe(become, "doas"));
+        if (flags.nonInteractive() && become.password() == null) {
+            argv.add("-n");
+        }
+        argv.addAll(List.of("-u", user, "--"));
+        argv.addAll(boot);
+        // doas reads the password from the terminal only (readpassphrase with RPP_REQUIRE_TTY).
+        List<String> prompts = notBlank(become.prompt()) ? List.of(become.prompt()) : List.of();
+        return new BecomeCommand("doas", user, List.copyOf(argv), prompts, "tty");
     }
 
     private static List<String> exe(BecomeSpec become, String fallback) throws BecomeException {

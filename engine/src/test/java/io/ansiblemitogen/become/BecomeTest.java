@@ -235,6 +235,35 @@ public class BecomeTest {
     }
 
     @Test
+    public void doasReadsItsPasswordFromTheTerminal() throws Exception {
+        assumeTrue("doas is not installed (Debian package opendoas)", Files.isExecutable(Path.of("/usr/bin/doas")));
+        Path conf = Path.of("/etc/doas.conf");
+        assumeTrue("leave an existing /etc/doas.conf alone", !Files.exists(conf));
+        Files.writeString(conf, "permit " + LOGIN + " as root\n");
+        try {
+            Engine e = asLoginUser("# doas test");
+            TargetSpec t = target("doasbox");
+            assertEquals("root", sh(e, t, new BecomeSpec("doas", "root", LOGIN_PW, null, null), "id -un"));
+            try {
+                sh(e, t, new BecomeSpec("doas", "root", "wrong", null, null), "true");
+                fail("wrong doas password");
+            } catch (EngineException x) {
+                assertEquals("doas: incorrect password for become user 'root' on doasbox", x.getMessage());
+            }
+            try {
+                sh(e, t, new BecomeSpec("doas", "root", null, null, "-n"), "true");
+                fail("doas -n without a password");
+            } catch (EngineException x) {
+                assertEquals(EngineException.Kind.FAILED, x.kind());
+                assertTrue(x.getMessage(), x.getMessage().startsWith(
+                        "doas: a password is required for become user 'root' on doasbox"));
+            }
+        } finally {
+            Files.deleteIfExists(conf);
+        }
+    }
+
+    @Test
     public void thePromptAnsiblesPluginDescribesIsUsed() throws Exception {
         Engine e = asLoginUser(LOGIN + " ALL=(ALL:ALL) ALL");
         BecomeSpec b = new BecomeSpec("sudo", "root", LOGIN_PW, null, "-H -S -n",
