@@ -532,7 +532,8 @@ INCORRECT_PASSWORD = ('sorry, try again', 'incorrect password', 'authentication 
                       'authentifizierungsfehler', u'error de autenticaci\u00f3n', 'autenticazione non riuscita',
                       'falha de autentica', 'authenticatiefout', u'b\u0142\u0105d uwierzytelniania',
                       u'\u043e\u0448\u0438\u0431\u043a\u0430 \u0430\u0443\u0442\u0435\u043d\u0442\u0438\u0444\u0438\u043a\u0430\u0446\u0438\u0438')
-PASSWORD_REQUIRED = ('password is required', 'a terminal is required', 'no tty present', 'authorization required')
+PASSWORD_REQUIRED = ('password is required', 'a terminal is required', 'no tty present',
+                     'authorization required', 'authentication required')
 
 
 class Child(object):
