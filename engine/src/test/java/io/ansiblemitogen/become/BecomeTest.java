@@ -97,6 +97,16 @@ public class BecomeTest {
         String pid1 = sh(e, t, sudo(PLAIN, null), "echo $PPID");
         String pid2 = sh(e, t, sudo(PLAIN, null), "echo $PPID");
         assertEquals("the same become interpreter serves both commands", pid1, pid2);
+        Path src = Files.createTempFile("amtest-put", ".txt");
+        Path dst = Path.of("/tmp", "amtest-put-" + System.nanoTime());
+        try {
+            Files.writeString(src, "owned by the become user");
+            e.putFile(t, sudo(PLAIN, null), src, dst.toString(), "0600");
+            assertEquals("files are written by the become user", PLAIN, Files.getOwner(dst).getName());
+        } finally {
+            Files.deleteIfExists(src);
+            Files.deleteIfExists(dst);
+        }
         TargetConnection conn = e.pool().snapshot().get(0);
         assertEquals(2, conn.interpreterCount());
         assertEquals("no second connection", 1, e.pool().openedCount());
