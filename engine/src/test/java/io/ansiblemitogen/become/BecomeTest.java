@@ -154,6 +154,15 @@ public class BecomeTest {
         assertEquals("the login interpreter survived", LOGIN, sh(e, t, null, "id -un"));
         assertEquals("root", sh(e, t, sudo("root", LOGIN_PW), "id -un"));
         assertEquals(1, e.pool().openedCount());
+        String pid = sh(e, t, sudo("root", LOGIN_PW), "echo $PPID");
+        assertEquals(0, new ProcessBuilder("kill", "-TERM", pid).start().waitFor());
+        Thread.sleep(500);
+        java.util.List<String> logs = e.drainLogs(t);
+        assertTrue("the child's end is logged: " + logs, logs.stream().anyMatch(l -> l.contains("sudo:root")));
+        for (String line : logs) {
+            assertTrue("no password in the logs: " + line, !line.contains("not-the-password")
+                    && !line.contains(LOGIN_PW));
+        }
     }
 
     @Test
