@@ -236,12 +236,12 @@ class _Capture(io.TextIOWrapper):
 # and collection copies all match. This is the only such list.
 ALWAYS_FORK = frozenset([
     'dnf',             # Mitogen #280, #776: libdnf/hawkey keep global state and the rpmdb lock between runs
-    'dnf5',            # the same bindings family
-    'yum',             # yum/rpm bindings cache the rpmdb and hold its lock
-    'yum_repository',  # repository configuration parsed once leaks into the next task
+    'dnf5',            # the same bindings family as dnf
+    'yum',             # yum/rpm bindings cache the rpmdb and hold its lock (Python 2 targets)
+    'yum_repository',  # Mitogen #154: in a loop, each repo file got every previous item (class-level state)
     'firewalld',       # Mitogen #570: its module_utils caches the D-Bus connection
-    'pip',             # imports pkg_resources, whose working set is stale after the install it performs
-    'package_facts',   # rpm/apt bindings cache the package database they read
+    'pip',             # Mitogen #591; imports pkg_resources, whose working set is stale after an install
+    'package_facts',   # Mitogen #890: fails from the 2nd run on in a reused interpreter (cached rpm/apt state)
 ])
 
 
