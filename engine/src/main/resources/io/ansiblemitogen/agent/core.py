@@ -3,6 +3,7 @@
 # It is sent zlib-compressed over stdin and exec'd by stage 1, which leaves the compressed bytes in the global
 # `C` so that this context can start children (become users, containers) without fetching itself again.
 # Wire format: docs/protocol.md, section 2. Must run on Python 3.6 to 3.13: no walrus, no newer stdlib calls.
+import codecs
 import errno
 import fcntl
 import hashlib
@@ -550,6 +551,7 @@ class Child(object):
         self.lock = threading.Lock()
         self.said = u''     # what the child wrote on its terminal before it started (for error messages)
         self.pumping = False  # once true, the pump thread owns (and finally closes) the child's stdout
+        self.decoder = codecs.getincrementaldecoder('utf-8')('replace')  # a prompt may straddle two reads
 
     def start(self, argv):
         master, slave = os.openpty()
@@ -587,8 +589,8 @@ class Child(object):
                 if text is None:
                     tty_open = False
                 else:
-                    self.said += text
-                    pending += text
+                    self.said = (self.said + text)[-4096:]
+                    pending = (pending + text)[-4096:]
                     low = pending.lower()
                     if sent and any(s in low for s in INCORRECT_PASSWORD):
                         raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
@@ -618,13 +620,14 @@ class Child(object):
                 out_buf += b
                 if BOOT_MARKER in out_buf:
                     return
+                out_buf = out_buf[-len(BOOT_MARKER):]  # a login shell may print a lot before stage 1 runs
 
     def _read_tty(self):
         try:
             b = os.read(self.tty, 4096)
         except OSError:
             return None  # EIO: every holder of the terminal is gone.
-        return b.decode('utf-8', 'replace') if b else None
+        return self.decoder.decode(b) if b else None
 
     def _collect_last_words(self, deadline):
         end = min(deadline, time.time() + 1.0)
@@ -632,7 +635,7 @@ class Child(object):
             text = self._read_tty()
             if text is None:
                 return
-            self.said += text
+            self.said = (self.said + text)[-4096:]
 
     @staticmethod
     def _scrub(text, password):
