@@ -24,7 +24,7 @@ public final class CommandLineBuilder {
     private EngineEndpoint engine;
     private Map<String, String> baseEnv = Map.of();
 
-    /** {@code options} are the effective ones, already merged with the enclosing block (see {@link OptionMerger}). */
+    /** {@code options} are the effective ones, already merged with the enclosing block (see {@link OptionMerger#effective}). */
     public CommandLineBuilder(PlaybookOptions options) {
         this.options = Objects.requireNonNull(options, "options");
     }

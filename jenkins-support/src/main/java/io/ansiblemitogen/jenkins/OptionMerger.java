@@ -26,7 +26,7 @@ public final class OptionMerger {
     }
 
     /** The run's options with every unset engine option taken from the enclosing block(s). */
-    public static PlaybookOptions merge(PlaybookOptions step, StageOptions enclosing) {
+    public static PlaybookOptions effective(PlaybookOptions step, StageOptions enclosing) {
         return step.withStageOptions(merge(enclosing, step.stageOptions()));
     }
 
