@@ -36,7 +36,8 @@ public final class AgentRun {
     }
 
     public static Prepared prepare(Request r) throws IOException, InterruptedException {
-        Path socketDir = r.socketDir() != null ? Path.of(r.socketDir()) : SocketDir.defaultDir(r.environment());
+        // The agent JVM's own environment, not the build's: every build on this agent must find the same daemon.
+        Path socketDir = r.socketDir() != null ? Path.of(r.socketDir()) : SocketDir.defaultDir(System.getenv());
         DaemonLauncher.Config cfg = DaemonLauncher.Config.forJar(Path.of(r.jar()), socketDir, r.idleTimeoutMinutes());
         DaemonLauncher.Launch launch = new DaemonLauncher(cfg).ensureRunning();
         Path plugins = PluginPathResolver.resolve(cfg.command(), Duration.ofSeconds(60));

@@ -151,6 +151,19 @@ public final class PlaybookOptions implements Serializable {
                 .maxInterpreters(s.maxInterpreters()).poolSize(s.poolSize()).verbosity(s.verbosity()).build();
     }
 
+    /**
+     * Expands build variables ({@code ${WORKSPACE}}, parameters) in the options that name things, as the old
+     * plugin did. Extra vars and inline inventory are left alone: a {@code $} in them is data.
+     */
+    public PlaybookOptions expand(java.util.function.UnaryOperator<String> expander) {
+        java.util.function.UnaryOperator<String> e = s -> s == null ? null : expander.apply(s);
+        return toBuilder().playbook(e.apply(playbook)).inventory(e.apply(inventory)).limit(e.apply(limit))
+                .tags(e.apply(tags)).skippedTags(e.apply(skippedTags)).startAtTask(e.apply(startAtTask))
+                .extras(e.apply(extras)).credentialsId(e.apply(credentialsId))
+                .vaultCredentialsId(e.apply(vaultCredentialsId)).becomeUser(e.apply(becomeUser))
+                .ansiblePlaybookPath(e.apply(ansiblePlaybookPath)).build();
+    }
+
     // Copies so later changes to the caller's (e.g. a Groovy) map cannot change a run that was already validated;
     // ArrayList/LinkedHashMap keep the order the user wrote and are serializable.
     static Map<String, Object> deepCopy(Map<?, ?> map) {
