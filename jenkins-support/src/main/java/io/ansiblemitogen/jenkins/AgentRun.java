@@ -20,7 +20,12 @@ public final class AgentRun {
             Map<String, String> environment, String workspace, String secretsParent, String jar,
             String socketDir, int idleTimeoutMinutes) implements Serializable {
         public Request {
-            environment = Map.copyOf(environment);
+            environment = new java.util.LinkedHashMap<>(environment); // see PreparedCommand on JEP-200
+        }
+
+        @Override
+        public Map<String, String> environment() {
+            return java.util.Collections.unmodifiableMap(environment);
         }
     }
 
@@ -28,7 +33,12 @@ public final class AgentRun {
     public record Prepared(PreparedCommand command, String secretsDir, String socket, EngineInfo engine,
             boolean daemonStarted, List<TargetStats> poolBefore, String poolError) implements Serializable {
         public Prepared {
-            poolBefore = List.copyOf(poolBefore);
+            poolBefore = new java.util.ArrayList<>(poolBefore);
+        }
+
+        @Override
+        public List<TargetStats> poolBefore() {
+            return java.util.Collections.unmodifiableList(poolBefore);
         }
     }
 

@@ -63,7 +63,7 @@ public final class PlaybookOptions implements Serializable {
         forks = b.forks;
         checkMode = b.checkMode;
         diffMode = b.diffMode;
-        extraVars = b.extraVars == null ? Collections.emptyMap() : deepCopy(b.extraVars);
+        extraVars = b.extraVars == null ? new LinkedHashMap<>() : deepCopy(b.extraVars);
         extras = b.extras;
         colorized = b.colorized;
         disableHostKeyChecking = b.disableHostKeyChecking;
@@ -97,7 +97,7 @@ public final class PlaybookOptions implements Serializable {
         b.forks = forks;
         b.checkMode = checkMode;
         b.diffMode = diffMode;
-        b.extraVars = extraVars;
+        b.extraVars = deepCopy(extraVars);
         b.extras = extras;
         b.colorized = colorized;
         b.disableHostKeyChecking = disableHostKeyChecking;
@@ -126,8 +126,8 @@ public final class PlaybookOptions implements Serializable {
     public int forks() { return forks; }
     public boolean checkMode() { return checkMode; }
     public boolean diffMode() { return diffMode; }
-    /** Unmodifiable; nested maps and lists are copies as well. */
-    public Map<String, Object> extraVars() { return extraVars; }
+    /** An unmodifiable copy, nested maps and lists included. */
+    public Map<String, Object> extraVars() { return readOnly(extraVars); }
     public String extras() { return extras; }
     public boolean colorized() { return colorized; }
     public boolean disableHostKeyChecking() { return disableHostKeyChecking; }
@@ -164,14 +164,34 @@ public final class PlaybookOptions implements Serializable {
                 .ansiblePlaybookPath(e.apply(ansiblePlaybookPath)).build();
     }
 
-    // Copies so later changes to the caller's (e.g. a Groovy) map cannot change a run that was already validated;
-    // ArrayList/LinkedHashMap keep the order the user wrote and are serializable.
+    // Copies so later changes to the caller's (e.g. a Groovy) map cannot change a run that was already validated.
+    // Plain ArrayList/LinkedHashMap: they keep the user's order and pass the remoting class filter (JEP-200).
     static Map<String, Object> deepCopy(Map<?, ?> map) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             out.put(String.valueOf(e.getKey()), deepCopyValue(e.getValue()));
         }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readOnly(Map<String, Object> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(k, readOnlyValue(v)));
         return Collections.unmodifiableMap(out);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object readOnlyValue(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            return readOnly((Map<String, Object>) m);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(readOnlyValue(x)));
+            return Collections.unmodifiableList(out);
+        }
+        return v;
     }
 
     private static Object deepCopyValue(Object v) {
@@ -183,7 +203,7 @@ public final class PlaybookOptions implements Serializable {
             for (Object o : c) {
                 out.add(deepCopyValue(o));
             }
-            return Collections.unmodifiableList(out);
+            return out;
         }
         if (v instanceof Object[] a) {
             return deepCopyValue(List.of(a));

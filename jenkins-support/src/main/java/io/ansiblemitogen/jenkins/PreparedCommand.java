@@ -1,6 +1,10 @@
 package io.ansiblemitogen.jenkins;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,10 +19,27 @@ public record PreparedCommand(List<String> argv, Map<String, String> env, Set<St
         implements Serializable {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
+    // Plain ArrayList/LinkedHashMap inside: this crosses the remoting channel, whose class filter (JEP-200)
+    // accepts those for sure, unlike the JDK's List.of/Map.of classes.
     public PreparedCommand {
-        argv = List.copyOf(argv);
-        env = Map.copyOf(env);
-        secrets = Set.copyOf(secrets);
+        argv = new ArrayList<>(argv);
+        env = new LinkedHashMap<>(env);
+        secrets = new LinkedHashSet<>(secrets);
+    }
+
+    @Override
+    public List<String> argv() {
+        return Collections.unmodifiableList(argv);
+    }
+
+    @Override
+    public Map<String, String> env() {
+        return Collections.unmodifiableMap(env);
+    }
+
+    @Override
+    public Set<String> secrets() {
+        return Collections.unmodifiableSet(secrets);
     }
 
     /** argv as a copy-pasteable shell line, for the build log. */

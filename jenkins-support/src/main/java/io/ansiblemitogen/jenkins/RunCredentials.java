@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class RunCredentials implements Serializable {
     private static final long serialVersionUID = 1L;
-    public static final RunCredentials NONE = new RunCredentials(null, List.of(), null, null, null);
+    public static final RunCredentials NONE = new RunCredentials(null, new ArrayList<>(), null, null, null);
 
     private final String username;
     private final List<String> privateKeys;
@@ -25,7 +25,7 @@ public final class RunCredentials implements Serializable {
     private RunCredentials(String username, List<String> privateKeys, String passphrase, String password,
             String vaultPassword) {
         this.username = username;
-        this.privateKeys = List.copyOf(privateKeys);
+        this.privateKeys = new ArrayList<>(privateKeys); // plain ArrayList: crosses remoting (JEP-200)
         this.passphrase = passphrase;
         this.password = password;
         this.vaultPassword = vaultPassword;
@@ -49,7 +49,7 @@ public final class RunCredentials implements Serializable {
     }
 
     public String username() { return username; }
-    public List<String> privateKeys() { return privateKeys; }
+    public List<String> privateKeys() { return java.util.Collections.unmodifiableList(privateKeys); }
     public String passphrase() { return passphrase; }
     public String password() { return password; }
     public String vaultPassword() { return vaultPassword; }
