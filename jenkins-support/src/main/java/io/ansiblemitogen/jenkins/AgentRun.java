@@ -13,7 +13,7 @@ import java.util.Map;
  * the command; {@link #finish} deletes the secrets and computes the summary line.
  */
 public final class AgentRun {
-    public static final int DEFAULT_IDLE_TIMEOUT_MINUTES = 30;
+    public static final int DEFAULT_IDLE_TIMEOUT_MINUTES = DaemonSettings.DEFAULT_IDLE_TIMEOUT_MINUTES;
 
     /** Everything the agent needs; strings for paths because this crosses the remoting channel. */
     public record Request(PlaybookOptions options, RunCredentials credentials, String executable,

@@ -22,7 +22,7 @@ public final class ConsoleRenderer implements Serializable {
         this.masker = masker;
     }
 
-    public String render(String line) {
+    public synchronized String render(String line) {
         String masked = masker.mask(line);
         Matcher m = REMOTE.matcher(masked);
         if (!m.find()) {
