@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,15 +30,7 @@ public final class AgentRun {
 
     /** What {@link #prepare} produced; {@link #finish} needs it back. */
     public record Prepared(PreparedCommand command, String secretsDir, String socket, EngineInfo engine,
-            boolean daemonStarted, List<TargetStats> poolBefore, String poolError) implements Serializable {
-        public Prepared {
-            poolBefore = new java.util.ArrayList<>(poolBefore);
-        }
-
-        @Override
-        public List<TargetStats> poolBefore() {
-            return java.util.Collections.unmodifiableList(poolBefore);
-        }
+            boolean daemonStarted, PoolSnapshot poolBefore, String poolError) implements Serializable {
     }
 
     private AgentRun() {
@@ -52,11 +43,11 @@ public final class AgentRun {
         DaemonLauncher.Launch launch = new DaemonLauncher(cfg).ensureRunning();
         Path plugins = PluginPathResolver.resolve(cfg.command(), Duration.ofSeconds(60));
 
-        List<TargetStats> before = List.of();
+        PoolSnapshot before = PoolSnapshot.EMPTY;
         String poolError = null;
         try (EngineClient c = EngineClient.connect(launch.socket(), cfg.requestTimeout())) {
             c.hello(DaemonHandshake.CLIENT);
-            before = c.poolStatus();
+            before = c.poolSnapshot();
         } catch (IOException e) {
             poolError = e.getMessage(); // only the summary line suffers; the run itself can go on
         }
@@ -90,7 +81,7 @@ public final class AgentRun {
         }
         try (EngineClient c = EngineClient.connect(Path.of(p.socket()), Duration.ofSeconds(10))) {
             c.hello(DaemonHandshake.CLIENT);
-            return RunSummary.between(p.poolBefore(), c.poolStatus()).line();
+            return RunSummary.between(p.poolBefore(), c.poolSnapshot()).line();
         } catch (IOException e) {
             return "ansible-mitogen: connection summary unavailable: " + e.getMessage();
         }

@@ -109,6 +109,11 @@ public final class DaemonLauncher {
         IOException last = null;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
+                try { // it may have exited because another daemon (not started through us) serves already
+                    return DaemonHandshake.hello(socket, config.requestTimeout());
+                } catch (DaemonUnavailableException stillNone) {
+                    // fall through to the error
+                }
                 throw new IOException("the ansible-mitogen daemon exited with status " + p.exitValue()
                         + " before serving " + socket + "; its log (" + log + ") says:\n" + tail(log, logStart));
             }

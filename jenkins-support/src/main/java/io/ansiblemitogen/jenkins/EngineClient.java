@@ -123,6 +123,10 @@ public final class EngineClient implements Closeable {
     }
 
     public List<TargetStats> poolStatus() throws IOException {
+        return poolSnapshot().targets();
+    }
+
+    public PoolSnapshot poolSnapshot() throws IOException {
         JsonNode r = request("pool_status", null);
         List<TargetStats> out = new ArrayList<>();
         for (JsonNode t : r.path("targets")) {
@@ -132,7 +136,7 @@ public final class EngineClient implements Closeable {
                     t.path("age_s").asDouble(), t.path("requests").asLong(), t.path("bytes_in").asLong(),
                     t.path("bytes_out").asLong()));
         }
-        return out;
+        return new PoolSnapshot(out, r.path("connections_opened").asLong(-1));
     }
 
     private void writeFrame(byte[] body) throws IOException {

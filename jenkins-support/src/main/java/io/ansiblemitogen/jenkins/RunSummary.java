@@ -12,6 +12,19 @@ import java.util.Map;
  */
 public record RunSummary(int reused, int opened, long requests) {
 
+    /**
+     * Like {@link #between(List, List)}, but when the engine counts the connections it opened, that count is
+     * used for "opened": it also covers connections that were opened and lost again during the run, and hops.
+     */
+    public static RunSummary between(PoolSnapshot before, PoolSnapshot after) {
+        RunSummary byTarget = between(before.targets(), after.targets());
+        if (before.connectionsOpened() < 0 || after.connectionsOpened() < before.connectionsOpened()) {
+            return byTarget; // not reported, or a new daemon (counter restarted): infer from the targets
+        }
+        return new RunSummary(byTarget.reused(), (int) (after.connectionsOpened() - before.connectionsOpened()),
+                byTarget.requests());
+    }
+
     public static RunSummary between(List<TargetStats> before, List<TargetStats> after) {
         Map<String, TargetStats> old = new HashMap<>();
         for (TargetStats t : before) {

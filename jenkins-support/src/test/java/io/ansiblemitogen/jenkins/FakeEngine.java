@@ -86,7 +86,8 @@ public final class FakeEngine implements Closeable {
                         write(c, "{\"id\":" + rid + ",\"ok\":true,\"protocol\":" + protocol
                                 + ",\"engine_version\":\"fake-1\"}");
                     }
-                    case "pool_status" -> write(c, "{\"id\":" + rid + ",\"ok\":true,\"targets\":" + targets() + "}");
+                    case "pool_status" -> write(c, "{\"id\":" + rid + ",\"ok\":true,\"targets\":" + targets()
+                            + ",\"connections_opened\":" + (poolCalls.get() == 1 ? 1 : 3) + "}");
                     case "shutdown" -> {
                         write(c, "{\"id\":" + rid + ",\"ok\":true}");
                         close();

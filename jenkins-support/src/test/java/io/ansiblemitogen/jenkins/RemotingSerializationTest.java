@@ -31,7 +31,7 @@ public class RemotingSerializationTest {
                 .withVaultPassword("v"), null, Map.of("A", "b"), "/ws", null, "/jar", null, 30);
         AgentRun.Prepared prepared = new AgentRun.Prepared(new PreparedCommand(List.of("a", "b"), Map.of("K", "V"),
                 Set.of("x")), "/tmp/x", "/run/s", new EngineInfo(1, "1.0"), true,
-                List.of(new TargetStats("id", "h", 22, "u", 1, 1.5, 3, 4, 5)), null);
+                new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.5, 3, 4, 5)), 7), null);
         for (Object obj : List.of(req, prepared)) {
             Set<String> classes = new TreeSet<>();
             byte[] bytes = serialize(obj, classes);

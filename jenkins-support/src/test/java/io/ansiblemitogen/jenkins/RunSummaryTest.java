@@ -23,6 +23,20 @@ public class RunSummaryTest {
     }
 
     @Test
+    public void theEnginesOpenedCounterWinsWhenReported() {
+        List<TargetStats> before = List.of(t("a", 100, 10));
+        List<TargetStats> after = List.of(t("a", 130, 12), t("b", 3, 2));
+        assertEquals(new RunSummary(1, 3, 4), RunSummary.between(new PoolSnapshot(before, 5),
+                new PoolSnapshot(after, 8)));
+        // A daemon restarted between the snapshots restarts its counter: fall back to the targets.
+        assertEquals(new RunSummary(1, 1, 4), RunSummary.between(new PoolSnapshot(before, 5),
+                new PoolSnapshot(after, 1)));
+        // An engine that does not report the counter.
+        assertEquals(new RunSummary(1, 1, 4), RunSummary.between(new PoolSnapshot(before, -1),
+                new PoolSnapshot(after, 8)));
+    }
+
+    @Test
     public void coldPoolOpensEverything() {
         RunSummary s = RunSummary.between(List.of(), List.of(t("a", 3, 4), t("b", 3, 4)));
         assertEquals(new RunSummary(0, 2, 8), s);
