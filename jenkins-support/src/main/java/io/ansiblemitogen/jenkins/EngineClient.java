@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client of the engine protocol (docs/protocol.md, section 1): 4-byte big-endian length, then UTF-8 JSON.
@@ -79,13 +80,17 @@ public final class EngineClient implements Closeable {
         if (fields != null) {
             req.setAll(fields);
         }
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(this::closeQuietly, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
+            expired.set(true); // before closing: the blocked read fails as soon as the channel closes
+            closeQuietly();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         JsonNode reply;
         try {
             writeFrame(JSON.writeValueAsBytes(req));
             reply = JSON.readTree(readFrame());
         } catch (IOException e) {
-            if (!channel.isOpen() && alarm.isDone()) {
+            if (expired.get()) {
                 throw new IOException("the engine at " + socket + " did not answer '" + op + "' within "
                         + timeout.toSeconds() + " s", e);
             }
