@@ -18,6 +18,8 @@ import io.ansiblemitogen.jenkins.SecretMasker;
 import io.ansiblemitogen.jenkins.StageOptionsEnv;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One run, shared by the Pipeline step and the freestyle builder: resolve options and credentials on the
@@ -55,7 +57,12 @@ final class PlaybookRunner {
         String executable = ExecutableResolver.resolve(options, ws, env, listener);
         ws.mkdirs();
         String jar = BundledCli.ensureOnAgent(ws, listener);
-        AgentRun.Request request = new AgentRun.Request(options, credentials, executable, env, ws.getRemote(), null,
+        // Only what the agent side reads: the build environment may hold other secrets (withCredentials).
+        Map<String, String> base = new LinkedHashMap<>();
+        if (env.containsKey("ANSIBLE_STRATEGY_PLUGINS")) {
+            base.put("ANSIBLE_STRATEGY_PLUGINS", env.get("ANSIBLE_STRATEGY_PLUGINS"));
+        }
+        AgentRun.Request request = new AgentRun.Request(options, credentials, executable, base, ws.getRemote(), null,
                 jar, daemon.socketDir(), daemon.idleTimeoutMinutes());
         AgentRun.Prepared prepared = ws.act(new AgentCalls.Prepare(request));
         log.println(PREFIX + "engine " + prepared.engine().engineVersion()
