@@ -1,0 +1,263 @@
+package io.ansiblemitogen.agent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.wire.Frame;
+import io.ansiblemitogen.wire.FrameCodec;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The framed stream to one root agent (the login interpreter of a connection) and, through it, to every context
+ * below it. One reader thread demultiplexes replies, stream data, logs and hellos; writers share a lock.
+ */
+public final class AgentChannel implements AutoCloseable {
+    public static final int ROOT = 1;
+
+    private final String label;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Supplier<String> diagnostics;
+    private final LogSink logs;
+    private final AtomicInteger nextReq = new AtomicInteger(1);
+    private final AtomicInteger nextContext = new AtomicInteger(ROOT + 1);
+    private final Map<Integer, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, Consumer<Frame>> streams = new ConcurrentHashMap<>();
+    private final Map<Integer, CompletableFuture<ObjectNode>> hellos = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private volatile String deathCause;
+    private Thread reader;
+
+    /**
+     * @param diagnostics tells, when the agent dies, what the process said on stderr (e.g. "python3: not found")
+     */
+    public AgentChannel(String label, InputStream in, OutputStream out, Supplier<String> diagnostics, LogSink logs) {
+        this.label = label;
+        this.in = new BufferedInputStream(in, 1 << 16);
+        this.out = out;
+        this.diagnostics = diagnostics;
+        this.logs = logs;
+    }
+
+    /** Sends the core and waits for the root context's hello. */
+    public ObjectNode start(long timeoutMillis) throws RemoteException {
+        CompletableFuture<ObjectNode> hello = new CompletableFuture<>();
+        hellos.put(ROOT, hello);
+        reader = new Thread(this::readLoop, "agent-reader " + label);
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            writeRaw(AgentBootstrap.payload(ROOT));
+        } catch (IOException e) {
+            // The process may have died already (no Python); the reader reports why.
+        }
+        return awaitHello(ROOT, hello, timeoutMillis);
+    }
+
+    ObjectNode awaitHello(int context, CompletableFuture<ObjectNode> hello, long timeoutMillis)
+            throws RemoteException {
+        try {
+            return hello.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new RemoteException("unreachable", "the remote Python did not start within "
+                    + timeoutMillis + " ms" + describeDiagnostics())
+                    .withRemoteStderr(diagnostics == null ? "" : diagnostics.get());
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RemoteException r) {
+                throw r;
+            }
+            throw new RemoteException("unreachable", c.toString(), c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("unreachable", "interrupted while starting the remote Python");
+        } finally {
+            hellos.remove(context);
+        }
+    }
+
+    /** Registers interest in a child's hello before asking its parent to spawn it. */
+    public CompletableFuture<ObjectNode> expectHello(int context) {
+        CompletableFuture<ObjectNode> f = new CompletableFuture<>();
+        hellos.put(context, f);
+        if (closed.get()) {
+            f.completeExceptionally(lost());
+        }
+        return f;
+    }
+
+    public int allocateContextId() {
+        return nextContext.getAndIncrement();
+    }
+
+    public RemoteContext root() {
+        return new RemoteContext(this, ROOT);
+    }
+
+    public RemoteContext context(int id) {
+        return new RemoteContext(this, id);
+    }
+
+    public boolean isAlive() {
+        return !closed.get();
+    }
+
+    public String deathCause() {
+        return deathCause;
+    }
+
+    public long bytesIn() {
+        return bytesIn.get();
+    }
+
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
+    int newRequestId() {
+        int id = nextReq.getAndIncrement();
+        return id == 0 ? nextReq.getAndIncrement() : id;
+    }
+
+    CompletableFuture<Reply> register(int req) {
+        CompletableFuture<Reply> f = new CompletableFuture<>();
+        pending.put(req, f);
+        if (closed.get()) {
+            pending.remove(req);
+            f.completeExceptionally(lost());
+        }
+        return f;
+    }
+
+    void unregister(int req) {
+        pending.remove(req);
+        streams.remove(req);
+    }
+
+    void onData(int req, Consumer<Frame> consumer) {
+        streams.put(req, consumer);
+    }
+
+    void send(int dst, int req, byte kind, ObjectNode header, byte[] body) throws RemoteException {
+        try {
+            writeRaw(FrameCodec.encode(dst, Frame.ENGINE, req, kind, header, body));
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage());
+            throw lost();
+        }
+    }
+
+    private void writeRaw(byte[] bytes) throws IOException {
+        synchronized (out) {
+            out.write(bytes);
+            out.flush();
+        }
+        bytesOut.addAndGet(bytes.length);
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                byte[] raw = FrameCodec.readRaw(in);
+                if (raw == null) {
+                    fail("the remote Python exited");
+                    return;
+                }
+                bytesIn.addAndGet(raw.length);
+                dispatch(FrameCodec.decode(raw));
+            }
+        } catch (IOException e) {
+            fail(e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (RuntimeException e) {
+            fail("internal error reading the agent stream: " + e);
+        }
+    }
+
+    private void dispatch(Frame f) {
+        switch (f.kind()) {
+            case Frame.REPLY -> complete(f.req(), new Reply(f.header(), f.body()));
+            case Frame.ERROR -> {
+                CompletableFuture<Reply> p = pending.remove(f.req());
+                if (p != null) {
+                    p.completeExceptionally(new RemoteException(f.header().path("type").asText("failed"),
+                            f.header().path("msg").asText("remote error")));
+                }
+            }
+            case Frame.DATA -> {
+                Consumer<Frame> c = streams.get(f.req());
+                if (c != null) {
+                    c.accept(f);
+                }
+            }
+            case Frame.LOG -> logs.log(f.src(), f.header().path("level").asText("INFO"),
+                    f.header().path("name").asText(""), f.header().path("msg").asText(""));
+            case Frame.HELLO -> {
+                CompletableFuture<ObjectNode> h = hellos.get(f.src());
+                if (h != null) {
+                    h.complete(f.header());
+                }
+            }
+            default -> logs.log(f.src(), "WARNING", "engine", "ignored frame of unknown kind " + f.kind());
+        }
+    }
+
+    private void complete(int req, Reply reply) {
+        CompletableFuture<Reply> p = pending.remove(req);
+        if (p != null) {
+            p.complete(reply);
+        }
+    }
+
+    private RemoteException lost() {
+        return new RemoteException("unreachable", "connection to the remote Python lost: "
+                + (deathCause == null ? "closed" : deathCause) + describeDiagnostics())
+                .withRemoteStderr(diagnostics == null ? "" : diagnostics.get());
+    }
+
+    private String describeDiagnostics() {
+        String d = diagnostics == null ? null : diagnostics.get();
+        return d == null || d.isBlank() ? "" : " (remote said: " + d.strip() + ")";
+    }
+
+    private void fail(String cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        deathCause = cause;
+        RemoteException e = lost();
+        pending.values().forEach(p -> p.completeExceptionally(e));
+        pending.clear();
+        hellos.values().forEach(h -> h.completeExceptionally(e));
+        streams.clear();
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // Already dead.
+        }
+    }
+
+    @Override
+    public void close() {
+        fail("closed by the engine");
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // Closing is best effort.
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.ansiblemitogen.agent;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.wire.Frame;
+import io.ansiblemitogen.wire.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** One interpreter on a target (login, become child, container), reached through an {@link AgentChannel}. */
+public final class RemoteContext {
+    public static final int CHUNK = 128 * 1024;
+
+    private final AgentChannel channel;
+    private final int id;
+
+    RemoteContext(AgentChannel channel, int id) {
+        this.channel = channel;
+        this.id = id;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public AgentChannel channel() {
+        return channel;
+    }
+
+    /** A call and its reply. {@code timeoutMillis <= 0} waits for as long as the call takes. */
+    public Reply call(ObjectNode header, byte[] body, long timeoutMillis) throws RemoteException {
+        int req = channel.newRequestId();
+        CompletableFuture<Reply> f = channel.register(req);
+        try {
+            channel.send(id, req, Frame.CALL, header, body == null ? new byte[0] : body);
+            return await(f, timeoutMillis, header.path("op").asText());
+        } finally {
+            channel.unregister(req);
+        }
+    }
+
+    public Reply call(ObjectNode header) throws RemoteException {
+        return call(header, null, 0);
+    }
+
+    /** Sends a file as a put_file call followed by DATA chunks; flow control is the transport's window. */
+    public Reply putFile(ObjectNode header, InputStream data) throws RemoteException, IOException {
+        int req = channel.newRequestId();
+        CompletableFuture<Reply> f = channel.register(req);
+        try {
+            channel.send(id, req, Frame.CALL, header, new byte[0]);
+            byte[] buf = new byte[CHUNK];
+            ObjectNode more = Json.object().put("eof", false);
+            int n;
+            while ((n = data.readNBytes(buf, 0, buf.length)) > 0) {
+                if (f.isDone()) {
+                    break; // The remote side failed early (e.g. no such directory); its error is in f.
+                }
+                byte[] chunk = n == buf.length ? buf.clone() : java.util.Arrays.copyOf(buf, n);
+                channel.send(id, req, Frame.DATA, more, chunk);
+            }
+            channel.send(id, req, Frame.DATA, Json.object().put("eof", true), new byte[0]);
+            return await(f, 0, "put_file");
+        } finally {
+            channel.unregister(req);
+        }
+    }
+
+    /** Receives a file: DATA chunks go to {@code sink} in order, then the reply arrives. */
+    public Reply fetchFile(ObjectNode header, OutputStream sink) throws RemoteException, IOException {
+        int req = channel.newRequestId();
+        CompletableFuture<Reply> f = channel.register(req);
+        AtomicReference<IOException> writeError = new AtomicReference<>();
+        channel.onData(req, frame -> {
+            if (writeError.get() == null && frame.body().length > 0) {
+                try {
+                    sink.write(frame.body());
+                } catch (IOException e) {
+                    writeError.set(e);
+                }
+            }
+        });
+        try {
+            channel.send(id, req, Frame.CALL, header, new byte[0]);
+            Reply r = await(f, 0, "fetch_file");
+            if (writeError.get() != null) {
+                throw writeError.get();
+            }
+            return r;
+        } finally {
+            channel.unregister(req);
+        }
+    }
+
+    private Reply await(CompletableFuture<Reply> f, long timeoutMillis, String op) throws RemoteException {
+        try {
+            return timeoutMillis > 0 ? f.get(timeoutMillis, TimeUnit.MILLISECONDS) : f.get();
+        } catch (TimeoutException e) {
+            throw new RemoteException("timeout", op + " got no reply within " + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RemoteException r) {
+                throw r;
+            }
+            throw new RemoteException("failed", String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RemoteException("interrupted", op + " was interrupted");
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.ansiblemitogen.engine;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.agent.RemoteContext;
+import io.ansiblemitogen.agent.RemoteException;
+import io.ansiblemitogen.agent.Reply;
+import io.ansiblemitogen.pool.ConnectionPool;
+import io.ansiblemitogen.pool.TargetConnection;
+import io.ansiblemitogen.pool.TargetIdentity;
+import io.ansiblemitogen.transport.RemoteProcess;
+import io.ansiblemitogen.transport.TransportException;
+import io.ansiblemitogen.wire.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the engine does for Ansible: run a module, a command, move a file, on a target reached through the pool.
+ * Every failure becomes an {@link EngineException} naming the host and the cause; nothing here is fatal to the
+ * engine or to other hosts.
+ */
+public final class Engine implements AutoCloseable {
+    private final ConnectionPool pool;
+
+    public Engine(TransportFactory factory) {
+        this.pool = new ConnectionPool(factory);
+    }
+
+    public ConnectionPool pool() {
+        return pool;
+    }
+
+    public ExecResult execModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
+        try {
+            return runModule(target, become, m);
+        } catch (NoPythonException e) {
+            // What stock Ansible shows for a missing interpreter: the shell's own words and status 127.
+            return new ExecResult(127, new byte[0], e.remoteStderr.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private ExecResult runModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
+        return withContext(target, become, m.interpreter(), (conn, ctx) -> {
+            Set<String> known = conn.zipsOf(ctx);
+            byte[] zip = null;
+            boolean send = !known.contains(m.zipSha1());
+            ObjectNode h = Json.object().put("op", "run_module").put("fqn", m.fqn()).put("zip_sha1", m.zipSha1())
+                    .put("params", m.params()).put("isolation", m.isolation());
+            h.set("env", Json.MAPPER.valueToTree(m.env()));
+            if (m.cwd() != null) {
+                h.put("cwd", m.cwd());
+            }
+            Reply r;
+            try {
+                if (send) {
+                    zip = Base64.getDecoder().decode(m.zipBase64());
+                }
+                r = ctx.call(h.put("has_zip", send), send ? zip : null, 0);
+            } catch (RemoteException e) {
+                if (!"need_zip".equals(e.type())) {
+                    throw e;
+                }
+                // The context lost the ZIP (a restarted interpreter under the same id): send it again.
+                zip = Base64.getDecoder().decode(m.zipBase64());
+                r = ctx.call(h.put("has_zip", true), zip, 0);
+            }
+            known.add(m.zipSha1());
+            return toResult(r);
+        });
+    }
+
+    public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir)
+            throws EngineException {
+        try {
+            return withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
+                ObjectNode h = Json.object().put("op", "exec").put("cmd", cmd).put("has_stdin", stdin != null);
+                if (chdir != null) {
+                    h.put("cwd", chdir);
+                }
+                return toResult(ctx.call(h, stdin, 0));
+            });
+        } catch (NoPythonException e) {
+            if (become != null) {
+                throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
+                        "become needs Python on " + target.displayName() + ": " + e.getMessage());
+            }
+            return rawExec(target, cmd, stdin);
+        }
+    }
+
+    /** Runs a command straight through the transport: for targets that have no Python ({@code raw}). */
+    private ExecResult rawExec(TargetSpec target, String cmd, byte[] stdin) throws EngineException {
+        TargetConnection conn = connect(target);
+        try (RemoteProcess p = conn.transport().exec(cmd)) {
+            try (OutputStream in = p.stdin()) {
+                if (stdin != null) {
+                    in.write(stdin);
+                }
+            }
+            byte[] out;
+            try (InputStream o = p.stdout()) {
+                out = o.readAllBytes();
+            }
+            int rc = p.waitFor(60_000);
+            return new ExecResult(rc, out, p.stderrBytes());
+        } catch (TransportException | IOException e) {
+            throw unreachable(target, e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, "interrupted");
+        }
+    }
+
+    public void putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode)
+            throws EngineException {
+        withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
+            long size = Files.size(src);
+            ObjectNode h = Json.object().put("op", "put_file").put("path", dst).put("size", size);
+            if (mode != null) {
+                h.put("mode", mode);
+            }
+            try (InputStream in = Files.newInputStream(src)) {
+                ctx.putFile(h, in);
+            }
+            return null;
+        });
+    }
+
+    public void fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst) throws EngineException {
+        withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
+            Path dir = dst.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".fetch-", ".part");
+            try {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    ctx.fetchFile(Json.object().put("op", "fetch_file").put("path", src), out);
+                }
+                try {
+                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return null;
+        });
+    }
+
+    public void reset(TargetSpec target) throws EngineException {
+        try {
+            pool.evict(target);
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
+        }
+    }
+
+    /** Log lines the target's contexts forwarded since the last call, for Ansible to show at -vvv. */
+    public List<String> drainLogs(TargetSpec target) {
+        try {
+            String digest = TargetIdentity.of(target).digest();
+            return pool.snapshot().stream().filter(c -> c.identity().digest().equals(digest)).findFirst()
+                    .map(c -> c.logs().drain()).orElse(List.of());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface ContextWork<T> {
+        T run(TargetConnection conn, RemoteContext ctx) throws RemoteException, IOException, EngineException;
+    }
+
+    /** Signals that the target has no usable Python at the requested path. */
+    private static final class NoPythonException extends EngineException {
+        final String remoteStderr;
+
+        NoPythonException(String host, String message, String remoteStderr) {
+            super(Kind.FAILED, host, null, message);
+            this.remoteStderr = remoteStderr;
+        }
+    }
+
+    private TargetConnection connect(TargetSpec target) throws EngineException {
+        try {
+            TargetConnection c = pool.get(target);
+            c.touch();
+            return c;
+        } catch (TransportException e) {
+            throw unreachable(target, e.getMessage(), e);
+        } catch (IOException e) {
+            throw unreachable(target, e.toString(), e);
+        }
+    }
+
+    private <T> T withContext(TargetSpec target, BecomeSpec become, String interpreter, ContextWork<T> work)
+            throws EngineException {
+        TargetConnection conn = connect(target);
+        RemoteContext ctx;
+        try {
+            ctx = conn.context(interpreter, become);
+        } catch (TransportException e) {
+            evictQuietly(target);
+            throw unreachable(target, e.getMessage(), e);
+        } catch (RemoteException e) {
+            if (looksLikeNoPython(e.remoteStderr())) {
+                throw new NoPythonException(target.displayName(), "no Python at '" + interpreter + "' on "
+                        + target.displayName() + ": " + e.remoteStderr().strip(), e.remoteStderr());
+            }
+            if ("bad_request".equals(e.type())) {
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), null,
+                        e.getMessage(), e);
+            }
+            if (!conn.isAlive()) {
+                evictQuietly(target);
+            }
+            throw unreachable(target, e.getMessage(), e);
+        }
+        try {
+            return work.run(conn, ctx);
+        } catch (RemoteException e) {
+            if (e.isUnreachable()) {
+                evictQuietly(target);
+                throw unreachable(target, e.getMessage(), e);
+            }
+            throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.toString(), e);
+        }
+    }
+
+    static boolean looksLikeNoPython(String msg) {
+        if (msg == null) {
+            return false;
+        }
+        String m = msg.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("not found") || m.contains("no such file") || m.contains("command not found");
+    }
+
+    private void evictQuietly(TargetSpec target) {
+        try {
+            pool.evict(target);
+        } catch (IOException ignored) {
+            // Nothing more to release.
+        }
+    }
+
+    private static EngineException unreachable(TargetSpec target, String cause, Throwable e) {
+        return new EngineException(EngineException.Kind.UNREACHABLE, target.displayName(), target.toString(),
+                "Failed to connect to " + target.displayName() + " (" + target + "): " + cause, e);
+    }
+
+    private static ExecResult toResult(Reply r) {
+        int rc = r.header().path("rc").asInt(1);
+        int outLen = r.header().path("stdout_len").asInt(0);
+        byte[] b = r.body();
+        outLen = Math.min(outLen, b.length);
+        return new ExecResult(rc, Arrays.copyOfRange(b, 0, outLen), Arrays.copyOfRange(b, outLen, b.length));
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static Map<String, String> none() {
+        return Map.of();
+    }
+}

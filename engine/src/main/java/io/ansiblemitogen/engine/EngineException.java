@@ -1,0 +1,41 @@
+package io.ansiblemitogen.engine;
+
+/**
+ * A request the engine could not carry out. {@link Kind} decides how Ansible reports it (UNREACHABLE or FAILED);
+ * the message names the host, the hop and the cause.
+ */
+public class EngineException extends Exception {
+    public enum Kind { UNREACHABLE, FAILED, BAD_REQUEST, INTERNAL }
+
+    private final Kind kind;
+    private final String host;
+    private final String hop;
+
+    public EngineException(Kind kind, String host, String hop, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.host = host;
+        this.hop = hop;
+    }
+
+    public EngineException(Kind kind, String host, String hop, String message) {
+        this(kind, host, hop, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public String hop() {
+        return hop;
+    }
+
+    /** The protocol's name for the kind (docs/protocol.md). */
+    public String kindName() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,92 @@
+package io.ansiblemitogen.pool;
+
+import io.ansiblemitogen.engine.TargetSpec;
+import io.ansiblemitogen.engine.TransportFactory;
+import io.ansiblemitogen.transport.Transport;
+import io.ansiblemitogen.transport.TransportException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Connections by target identity. A connection found dead when it is next needed is replaced transparently;
+ * concurrent first uses of one identity open a single connection.
+ */
+public final class ConnectionPool implements AutoCloseable {
+    private final TransportFactory factory;
+    private final Map<String, TargetConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, Object> openLocks = new ConcurrentHashMap<>();
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong reused = new AtomicLong();
+
+    public ConnectionPool(TransportFactory factory) {
+        this.factory = factory;
+    }
+
+    public TargetConnection get(TargetSpec spec) throws IOException, TransportException {
+        TargetIdentity id = TargetIdentity.of(spec);
+        TargetConnection c = connections.get(id.digest());
+        if (c != null && c.isAlive()) {
+            reused.incrementAndGet();
+            return c;
+        }
+        synchronized (openLocks.computeIfAbsent(id.digest(), k -> new Object())) {
+            c = connections.get(id.digest());
+            if (c != null && c.isAlive()) {
+                reused.incrementAndGet();
+                return c;
+            }
+            if (c != null) {
+                c.close();
+            }
+            Transport via = null;
+            if (!spec.via().isEmpty()) {
+                List<TargetSpec> hops = spec.via();
+                TargetSpec last = hops.get(hops.size() - 1);
+                TargetSpec lastWithItsHops = withVia(last, hops.subList(0, hops.size() - 1));
+                via = get(lastWithItsHops).transport();
+            }
+            Transport t = factory.open(spec, via);
+            TargetConnection fresh = new TargetConnection(id, spec, t);
+            connections.put(id.digest(), fresh);
+            opened.incrementAndGet();
+            return fresh;
+        }
+    }
+
+    private static TargetSpec withVia(TargetSpec s, List<TargetSpec> via) {
+        return new TargetSpec(s.transport(), s.inventoryName(), s.host(), s.port(), s.user(), s.password(),
+                s.privateKeyFile(), s.privateKeyPassphrase(), s.sshArgs(), s.sshCommonArgs(), s.sshExtraArgs(),
+                s.timeout(), s.hostKeyChecking(), s.python(), via);
+    }
+
+    /** Drops a connection (Ansible's reset_connection, or after it was lost mid-request). */
+    public void evict(TargetSpec spec) throws IOException {
+        TargetConnection c = connections.remove(TargetIdentity.of(spec).digest());
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    public List<TargetConnection> snapshot() {
+        return new ArrayList<>(connections.values());
+    }
+
+    public long openedCount() {
+        return opened.get();
+    }
+
+    public long reusedCount() {
+        return reused.get();
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(TargetConnection::close);
+        connections.clear();
+    }
+}

@@ -1,0 +1,76 @@
+package io.ansiblemitogen.pool;
+
+import io.ansiblemitogen.engine.TargetSpec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * What makes two requests share a connection: transport, address, user, hop chain, and digests of the
+ * credentials (the key's content, never its path or name), so a run that presents other credentials for the
+ * same host and user gets a connection of its own.
+ */
+public record TargetIdentity(String digest, String label) {
+
+    public static TargetIdentity of(TargetSpec spec) throws IOException {
+        MessageDigest md = sha256();
+        feed(md, spec);
+        return new TargetIdentity(HexFormat.of().formatHex(md.digest()), spec.toString());
+    }
+
+    private static void feed(MessageDigest md, TargetSpec s) throws IOException {
+        for (TargetSpec hop : s.via()) {
+            feed(md, hop);
+            field(md, "|hop|");
+        }
+        field(md, s.transport());
+        field(md, s.host());
+        field(md, s.port() == null ? "" : s.port().toString());
+        field(md, s.user());
+        field(md, secretDigest(s.password()));
+        field(md, secretDigest(s.privateKeyPassphrase()));
+        field(md, keyDigest(s.privateKeyFile()));
+        field(md, s.sshArgs());
+        field(md, s.sshCommonArgs());
+        field(md, s.sshExtraArgs());
+        field(md, String.valueOf(s.hostKeyChecking()));
+    }
+
+    private static void field(MessageDigest md, String v) {
+        byte[] b = (v == null ? "\u0000" : v).getBytes(StandardCharsets.UTF_8);
+        md.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+        md.update(b);
+    }
+
+    private static String secretDigest(String secret) {
+        return secret == null ? null : HexFormat.of().formatHex(sha256().digest(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String keyDigest(String path) throws IOException {
+        if (path == null || path.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(expandHome(path));
+        if (!Files.isReadable(p)) {
+            return "unreadable:" + p; // The transport reports the unreadable key with a clear message.
+        }
+        return HexFormat.of().formatHex(sha256().digest(Files.readAllBytes(p)));
+    }
+
+    public static String expandHome(String path) {
+        return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

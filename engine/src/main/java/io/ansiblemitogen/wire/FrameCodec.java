@@ -1,0 +1,90 @@
+package io.ansiblemitogen.wire;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/** Encodes and decodes frames; see docs/protocol.md. */
+public final class FrameCodec {
+    /** Bytes of the fixed part after the length field: dst, src, req, kind, hlen. */
+    private static final int FIXED = 4 + 4 + 4 + 1 + 4;
+    /** A frame larger than this is a corrupt stream, not a big file: files travel in chunks. */
+    public static final int MAX_FRAME = 256 * 1024 * 1024;
+
+    private FrameCodec() {
+    }
+
+    public static byte[] encode(int dst, int src, int req, byte kind, ObjectNode header, byte[] body) {
+        byte[] h;
+        try {
+            h = Json.MAPPER.writeValueAsBytes(header);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode frame header", e);
+        }
+        int length = FIXED + h.length + body.length;
+        ByteBuffer buf = ByteBuffer.allocate(4 + length);
+        buf.putInt(length).putInt(dst).putInt(src).putInt(req).put(kind).putInt(h.length).put(h).put(body);
+        return buf.array();
+    }
+
+    public static byte[] encode(Frame f) {
+        return encode(f.dst(), f.src(), f.req(), f.kind(), f.header(), f.body());
+    }
+
+    /** Reads one whole frame as raw bytes (length prefix included), or null at a clean end of stream. */
+    public static byte[] readRaw(InputStream in) throws IOException {
+        DataInputStream din = in instanceof DataInputStream d ? d : new DataInputStream(in);
+        int b0 = din.read();
+        if (b0 < 0) {
+            return null;
+        }
+        byte[] rest3 = new byte[3];
+        din.readFully(rest3);
+        int length = (b0 << 24) | ((rest3[0] & 0xff) << 16) | ((rest3[1] & 0xff) << 8) | (rest3[2] & 0xff);
+        if (length < FIXED || length > MAX_FRAME) {
+            throw new IOException("corrupt frame stream: frame length " + length);
+        }
+        byte[] raw = new byte[4 + length];
+        raw[0] = (byte) b0;
+        System.arraycopy(rest3, 0, raw, 1, 3);
+        try {
+            din.readFully(raw, 4, length);
+        } catch (EOFException e) {
+            throw new EOFException("stream ended inside a frame");
+        }
+        return raw;
+    }
+
+    public static int peekDst(byte[] raw) {
+        return ByteBuffer.wrap(raw, 4, 4).getInt();
+    }
+
+    public static Frame decode(byte[] raw) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(raw);
+        int length = buf.getInt();
+        int dst = buf.getInt();
+        int src = buf.getInt();
+        int req = buf.getInt();
+        byte kind = buf.get();
+        int hlen = buf.getInt();
+        if (hlen < 0 || hlen > length - FIXED) {
+            throw new IOException("corrupt frame: header length " + hlen);
+        }
+        int off = 4 + FIXED;
+        ObjectNode header = hlen == 0 ? Json.object()
+                : (ObjectNode) Json.MAPPER.readTree(raw, off, hlen);
+        int bodyOff = off + hlen;
+        byte[] body = new byte[raw.length - bodyOff];
+        System.arraycopy(raw, bodyOff, body, 0, body.length);
+        return new Frame(dst, src, req, kind, header, body);
+    }
+
+    public static void write(OutputStream out, byte[] encoded) throws IOException {
+        out.write(encoded);
+    }
+}

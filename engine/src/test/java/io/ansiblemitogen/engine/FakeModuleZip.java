@@ -1,0 +1,74 @@
+package io.ansiblemitogen.engine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A ZIP shaped like Ansible's AnsiballZ payload (ansible/module_utils/basic.py reading _ANSIBLE_ARGS, modules
+ * under ansible/modules), small enough to reason about in engine tests without Ansible itself.
+ */
+final class FakeModuleZip {
+    final byte[] bytes;
+    final String sha1;
+
+    private FakeModuleZip(byte[] bytes) throws Exception {
+        this.bytes = bytes;
+        this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+    }
+
+    static FakeModuleZip standard() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("ansible/__init__.py", "");
+        files.put("ansible/module_utils/__init__.py", "");
+        files.put("ansible/module_utils/basic.py", String.join("\n",
+                "import json, sys",
+                "_ANSIBLE_ARGS = None",
+                "COUNTER = [0]",
+                "def params():",
+                "    return json.loads(_ANSIBLE_ARGS.decode('utf-8'))['ANSIBLE_MODULE_ARGS']",
+                "def exit_json(**kw):",
+                "    print(json.dumps(kw))",
+                "    sys.exit(0)",
+                ""));
+        files.put("ansible/modules/__init__.py", "");
+        files.put("ansible/modules/echo.py", String.join("\n",
+                "import os, sys",
+                "from ansible.module_utils import basic",
+                "p = basic.params()",
+                "basic.COUNTER[0] += 1",
+                "if p.get('fail'):",
+                "    sys.stderr.write('bad thing\\n')",
+                "    sys.exit(int(p['fail']))",
+                "if p.get('raise'):",
+                "    raise RuntimeError('boom')",
+                "basic.exit_json(args=p, counter=basic.COUNTER[0], pid=os.getpid(), env=os.environ.get('AM_TEST'),",
+                "                cwd=os.getcwd(), name=__name__)",
+                ""));
+        return of(files);
+    }
+
+    static FakeModuleZip of(Map<String, String> files) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Map.Entry<String, String> e : files.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return new FakeModuleZip(out.toByteArray());
+    }
+
+    ModuleRequest request(String interpreter, String argsJson, String isolation) throws IOException {
+        return new ModuleRequest(interpreter, "ansible.modules.echo", Base64.getEncoder().encodeToString(bytes),
+                sha1, "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", isolation, Map.of("AM_TEST", "yes"), null);
+    }
+}

@@ -1,0 +1,143 @@
+package io.ansiblemitogen.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ansiblemitogen.pool.TargetConnection;
+import io.ansiblemitogen.transport.LocalTransport;
+import io.ansiblemitogen.wire.Json;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Random;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+/** The engine end to end through a local process: the real agent core, real framing, real Python. */
+public class LocalEngineTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private Engine engine;
+    private final TargetSpec target = TargetSpec.local("localhost");
+    private FakeModuleZip zip;
+
+    @Before
+    public void setUp() throws Exception {
+        engine = new Engine((spec, via) -> new LocalTransport());
+        zip = FakeModuleZip.standard();
+    }
+
+    @After
+    public void tearDown() {
+        engine.close();
+    }
+
+    private JsonNode run(String args, String isolation) throws Exception {
+        ExecResult r = engine.execModule(target, null, zip.request("python3", args, isolation));
+        assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
+        return Json.MAPPER.readTree(r.stdout());
+    }
+
+    @Test
+    public void runsModuleWithArgumentsEnvironmentAndMainName() throws Exception {
+        JsonNode out = run("{\"x\": [1, \"two\"]}", "reuse");
+        assertEquals("two", out.path("args").path("x").get(1).asText());
+        assertEquals("yes", out.path("env").asText());
+        assertEquals("__main__", out.path("name").asText());
+    }
+
+    @Test
+    public void secondRunSendsOnlyTheDigestAndReusesTheInterpreter() throws Exception {
+        JsonNode first = run("{}", "reuse");
+        TargetConnection conn = engine.pool().snapshot().get(0);
+        long before = conn.bytesOut();
+        JsonNode second = run("{}", "reuse");
+        long sent = conn.bytesOut() - before;
+        assertEquals(first.path("pid").asInt(), second.path("pid").asInt());
+        assertTrue("second run sent " + sent + " bytes, the ZIP is " + zip.bytes.length, sent < 600);
+        assertEquals(1, engine.pool().openedCount());
+    }
+
+    @Test
+    public void reuseKeepsModuleStateForkDoesNot() throws Exception {
+        int a = run("{}", "reuse").path("counter").asInt();
+        int b = run("{}", "reuse").path("counter").asInt();
+        assertEquals(a + 1, b);
+        JsonNode forked = run("{}", "fork");
+        assertEquals(b + 1, forked.path("counter").asInt());
+        assertEquals("the fork's change must not leak back", b + 1, run("{}", "fork").path("counter").asInt());
+        assertNotEquals(run("{}", "reuse").path("pid").asInt(), forked.path("pid").asInt());
+    }
+
+    @Test
+    public void exitCodesAndTracebacksComeBackLikeAProcess() throws Exception {
+        for (String iso : new String[] {"reuse", "fork"}) {
+            ExecResult r = engine.execModule(target, null, zip.request("python3", "{\"fail\": 3}", iso));
+            assertEquals(3, r.rc());
+            assertEquals("bad thing\n", new String(r.stderr(), StandardCharsets.UTF_8));
+            r = engine.execModule(target, null, zip.request("python3", "{\"raise\": true}", iso));
+            assertEquals(1, r.rc());
+            assertTrue(new String(r.stderr(), StandardCharsets.UTF_8).contains("RuntimeError: boom"));
+        }
+        // The interpreter survived both.
+        run("{}", "reuse");
+    }
+
+    @Test
+    public void commandsGetStdinAndStatus() throws Exception {
+        ExecResult r = engine.execCommand(target, null, "tr a-z A-Z; echo err >&2; exit 4",
+                "hello".getBytes(StandardCharsets.UTF_8), null);
+        assertEquals(4, r.rc());
+        assertEquals("HELLO", new String(r.stdout(), StandardCharsets.UTF_8));
+        assertEquals("err\n", new String(r.stderr(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void filesRoundTripInChunksWithMode() throws Exception {
+        byte[] data = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(data);
+        Path src = tmp.newFile("src.bin").toPath();
+        Files.write(src, data);
+        Path remote = tmp.getRoot().toPath().resolve("remote.bin");
+        engine.putFile(target, null, src, remote.toString(), "0640");
+        assertArrayEquals(data, Files.readAllBytes(remote));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(remote)));
+        Path back = tmp.getRoot().toPath().resolve("back/fetched.bin");
+        engine.fetchFile(target, null, remote.toString(), back);
+        assertArrayEquals(data, Files.readAllBytes(back));
+    }
+
+    @Test
+    public void missingRemoteFileFailsTheRequestNotTheEngine() throws Exception {
+        try {
+            engine.fetchFile(target, null, "/nonexistent/file", tmp.getRoot().toPath().resolve("x"));
+            throw new AssertionError("expected a failure");
+        } catch (EngineException e) {
+            assertEquals(EngineException.Kind.FAILED, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().contains("/nonexistent/file"));
+        }
+        run("{}", "reuse");
+    }
+
+    @Test
+    public void missingInterpreterLooksLikeStockAndRawStillWorks() throws Exception {
+        ExecResult r = engine.execModule(target, null, zip.request("/nonexistent/python3", "{}", "reuse"));
+        assertEquals(127, r.rc());
+        assertTrue(new String(r.stderr(), StandardCharsets.UTF_8), new String(r.stderr(),
+                StandardCharsets.UTF_8).contains("/nonexistent/python3"));
+        TargetSpec noPython = new TargetSpec("local", "nopy", "localhost", null, null, null, null, null, null, null,
+                null, null, null, "/nonexistent/python3", null);
+        ExecResult raw = engine.execCommand(noPython, null, "echo raw-ok", null, null);
+        assertEquals(0, raw.rc());
+        assertEquals("raw-ok\n", new String(raw.stdout(), StandardCharsets.UTF_8));
+    }
+}
