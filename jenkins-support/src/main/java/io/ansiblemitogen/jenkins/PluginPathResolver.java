@@ -51,8 +51,24 @@ public final class PluginPathResolver {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException("'" + String.join(" ", argv) + "' printed no plugin directory: " + out.strip());
         }
+        checkStrategies(dir);
         CACHE.put(List.copyOf(cliCommand), dir);
         return dir;
+    }
+
+    /**
+     * Ansible quietly takes a strategy of the same name from elsewhere when ours is missing: Debian's
+     * ansible-mitogen package installs Mitogen's own mitogen_linear.py into Ansible's strategy directory, and the
+     * run would then bypass the engine without a word. So a directory without our strategies is an error.
+     */
+    static void checkStrategies(Path dir) throws IOException {
+        for (Strategy s : Strategy.values()) {
+            if (!Files.isRegularFile(dir.resolve(s.pluginName() + ".py"))) {
+                throw new IOException("the strategy plugin directory " + dir + " holds no " + s.pluginName()
+                        + ".py; this CLI jar was built without the Ansible plugin (refusing to run, as Ansible"
+                        + " could silently pick another " + s.pluginName() + " and bypass the engine)");
+            }
+        }
     }
 
     static Path lastLine(String out) {

@@ -18,6 +18,11 @@ public final class FakeDaemonMain {
         if (a.get(0).equals("plugin-path")) {
             Path dir = Path.of(System.getProperty("java.io.tmpdir"), "fake-ansible-mitogen-plugins");
             Files.createDirectories(dir);
+            for (String name : List.of("mitogen_linear.py", "mitogen_free.py")) {
+                if (!Files.exists(dir.resolve(name))) {
+                    Files.writeString(dir.resolve(name), "# stand-in\n");
+                }
+            }
             System.out.println(dir);
             return;
         }
