@@ -34,12 +34,27 @@ public final class JarLocator {
         return cacheDir.resolve("ansible-mitogen-cli-" + checkSha(sha256) + ".jar");
     }
 
+    /** A jar verified in this JVM, identified by size and modification time, so each run need not hash it again. */
+    private record Verified(long size, java.nio.file.attribute.FileTime modified) {
+    }
+
+    private static final Map<Path, Verified> VERIFIED = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The cached jar, if it is there and its content still has the expected digest. */
     public static Optional<Path> find(Path cacheDir, String sha256) throws IOException {
         Path p = pathFor(cacheDir, sha256);
-        if (Files.isRegularFile(p) && Sha256.of(p).equals(checkSha(sha256))) {
+        if (!Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        Verified now = new Verified(Files.size(p), Files.getLastModifiedTime(p));
+        if (now.equals(VERIFIED.get(p))) {
             return Optional.of(p);
         }
+        if (Sha256.of(p).equals(checkSha(sha256))) {
+            VERIFIED.put(p, now);
+            return Optional.of(p);
+        }
+        VERIFIED.remove(p);
         return Optional.empty();
     }
 

@@ -108,7 +108,7 @@ public final class MitogenOptionsStep extends Step {
         private static String describe(Map<String, String> env) {
             StringBuilder b = new StringBuilder();
             env.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ")
-                    .append(k.substring("ANSIBLE_MITOGEN_OPTION_".length()).toLowerCase()).append('=').append(v));
+                    .append(k.substring("ANSIBLE_MITOGEN_OPTION_".length()).toLowerCase(java.util.Locale.ROOT)).append('=').append(v));
             return b.toString();
         }
     }
