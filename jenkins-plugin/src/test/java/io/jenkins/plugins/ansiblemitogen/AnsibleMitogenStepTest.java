@@ -156,7 +156,9 @@ class AnsibleMitogenStepTest {
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
         r.waitForMessage("sleeping", b);
         long pid = Long.parseLong(Files.readString(fake.pidFile).strip());
-        b.doStop();
+        hudson.model.Executor executor = b.getExecutor(); // what the stop button interrupts
+        assertTrue(executor != null, "the build is running");
+        executor.interrupt();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "ansible-playbook killed");
