@@ -214,6 +214,14 @@ class EngineConnectionMixin(object):
     def _engine_cwd(self):
         return None
 
+    def _wants_tty(self):
+        """Whether stock would give this command a terminal (ssh's -tt for commands without stdin)."""
+        return False
+
+    def _login_env(self, executable, become):
+        """Environment the login shell would have set for the command (stock ssh: `_`, the program it ran)."""
+        return {}
+
     def exec_command(self, cmd, in_data=None, sudoable=True):
         display.vvv('ENGINE EXEC %s' % cmd, host=self._engine_host)
         inner, become = self._unwrap(cmd, sudoable)
@@ -221,13 +229,17 @@ class EngineConnectionMixin(object):
             payload = ansiballz.parse(in_data)
             interp = command.parse_interpreter_command(inner) if payload else None
             if payload is not None and interp is not None and self._engine_runs(payload):
-                module = payload.to_request(interp.interpreter, self._isolation(), interp.env, self._engine_cwd())
+                env = dict(self._login_env(command.strip_executable(cmd)[0], become))
+                env.update(interp.env)
+                module = payload.to_request(interp.interpreter, self._isolation(), env, self._engine_cwd())
                 reply = self._engine_call('exec_module', target=self.engine_target(python=interp.interpreter),
                                           become=become, module=module)
                 return self._result(reply)
         fields = {'target': self.engine_target(), 'become': become, 'cmd': inner}
         if in_data is not None:
             fields['stdin_b64'] = base64.b64encode(in_data).decode('ascii')
+        elif sudoable and self._wants_tty():
+            fields['pty'] = True
         cwd = self._engine_cwd()
         if cwd:
             fields['chdir'] = cwd

@@ -43,3 +43,12 @@ class Connection(EngineConnectionMixin, _stock.Connection):
             'timeout': _int_or_none(o('timeout')),
             'host_key_checking': bool(o('host_key_checking', True)),
         }
+
+    def _wants_tty(self):
+        return bool(self._opt('use_tty', True))
+
+    def _login_env(self, executable, become):
+        # The remote login shell runs `/bin/sh -c ...` and so sets `_` for it; under become, sudo/su reset it.
+        if executable and become is None:
+            return {'_': executable}
+        return {}

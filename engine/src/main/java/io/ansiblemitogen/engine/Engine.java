@@ -10,6 +10,7 @@ import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.pool.TargetIdentity;
 import io.ansiblemitogen.transport.RemoteProcess;
 import io.ansiblemitogen.transport.TransportException;
+import io.ansiblemitogen.transport.ssh.TtyCloseNotice;
 import io.ansiblemitogen.wire.Json;
 
 import java.io.IOException;
@@ -86,9 +87,25 @@ public final class Engine implements AutoCloseable {
 
     public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir)
             throws EngineException {
+        return execCommand(target, become, cmd, stdin, chdir, false);
+    }
+
+    /** @param pty run on a terminal, as stock ssh does with {@code -tt} (merged output, CR LF newlines) */
+    public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir,
+            boolean pty) throws EngineException {
         try {
             return withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
                 ObjectNode h = Json.object().put("op", "exec").put("cmd", cmd).put("has_stdin", stdin != null);
+                if (pty) {
+                    h.put("pty", true);
+                }
+                if (pty && "ssh".equals(target.transport())) {
+                    ExecResult r = toResult(ctx.call(h, stdin, 0));
+                    byte[] notice = TtyCloseNotice.forTarget(target).getBytes(StandardCharsets.UTF_8);
+                    byte[] err = Arrays.copyOf(r.stderr(), r.stderr().length + notice.length);
+                    System.arraycopy(notice, 0, err, r.stderr().length, notice.length);
+                    return new ExecResult(r.rc(), r.stdout(), err);
+                }
                 if (chdir != null) {
                     h.put("cwd", chdir);
                 }

@@ -44,7 +44,8 @@ public final class RequestHandler {
                 case "exec_command" -> result(reply, engine.execCommand(need(target), become,
                         text(req, "cmd"), req.hasNonNull("stdin_b64")
                                 ? Base64.getDecoder().decode(req.get("stdin_b64").asText()) : null,
-                        req.hasNonNull("chdir") ? req.get("chdir").asText() : null));
+                        req.hasNonNull("chdir") ? req.get("chdir").asText() : null,
+                        req.path("pty").asBoolean(false)));
                 case "put_file" -> engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
                         req.hasNonNull("mode") ? req.get("mode").asText() : null);
                 case "fetch_file" -> engine.fetchFile(need(target), become, text(req, "src"),

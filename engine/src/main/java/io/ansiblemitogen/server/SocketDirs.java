@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Where the daemon's socket lives: a directory only its user can enter (the invariant in the design), by default
- * {@code $XDG_RUNTIME_DIR/ansible-mitogen} or {@code /tmp/ansible-mitogen-$USER}.
+ * {@code $XDG_RUNTIME_DIR/ansible-mitogen} or {@code /tmp/ansible-mitogen-$UID} (the Jenkins plugin and the Ansible
+ * plugin look in the same places).
  */
 public final class SocketDirs {
     public static final String SOCKET_NAME = "engine.sock";
@@ -23,7 +24,15 @@ public final class SocketDirs {
         if (xdg != null && !xdg.isBlank() && Files.isDirectory(Path.of(xdg))) {
             return Path.of(xdg, "ansible-mitogen");
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "ansible-mitogen-" + System.getProperty("user.name"));
+        return Path.of("/tmp", "ansible-mitogen-" + uid());
+    }
+
+    static String uid() {
+        try {
+            return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.getProperty("user.name"); // No procfs: the user name still separates users.
+        }
     }
 
     /** Creates {@code dir} with mode 0700, or checks that an existing one is ours and private. */

@@ -211,6 +211,26 @@ class Outcome(object):
         self.rc, self.stdout, self.stderr = rc, stdout, stderr
 
 
+def _uncaught(saved_hook):
+    """What the interpreter does with an exception nothing caught: the module's own sys.excepthook if it set
+    one (file does: it turns its errors into fail_json), else a traceback that starts in the module's code."""
+    etype, value, tb = sys.exc_info()
+    hook = sys.excepthook
+    if hook is not saved_hook and hook is not sys.__excepthook__:
+        try:
+            hook(etype, value, tb)
+            return 1, b''
+        except SystemExit as e:
+            return _exit_code(e)
+        except BaseException:
+            pass
+    first = tb
+    while first is not None and not first.tb_frame.f_code.co_filename.startswith('ram://'):
+        first = first.tb_next
+    text = ''.join(traceback.format_exception(etype, value, first if first is not None else tb))
+    return 1, text.encode('utf-8', 'replace')
+
+
 def _exit_code(e):
     code = e.code
     if code is None:
@@ -305,6 +325,7 @@ class ModuleRunner(object):
 
         rc = 0
         extra_err = b''
+        saved_hook = sys.excepthook
         try:
             # Libraries a previous task installed (pip, package managers) must be importable now.
             import importlib
@@ -318,9 +339,9 @@ class ModuleRunner(object):
             except SystemExit as e:
                 rc, extra_err = _exit_code(e)
             except BaseException:
-                rc = 1
-                extra_err = traceback.format_exc().encode('utf-8', 'replace')
+                rc, extra_err = _uncaught(saved_hook)
         finally:
+            sys.excepthook = saved_hook
             atexit.register = saved_register
             for func, args, kwargs in reversed(exits):
                 try:
@@ -412,8 +433,14 @@ def run_in_child(func):
                 if msg:
                     os.write(2, msg)
             except BaseException:
-                os.write(2, traceback.format_exc().encode('utf-8', 'replace'))
-                rc = 1
+                rc, msg = _uncaught(sys.__excepthook__)
+                try:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                except Exception:
+                    pass
+                if msg:
+                    os.write(2, msg)
             try:
                 sys.stdout.flush()
                 sys.stderr.flush()
@@ -446,6 +473,8 @@ def run_command(header, stdin_bytes):
     if header.get('env'):
         env = dict(os.environ)
         env.update(header['env'])
+    if header.get('pty'):
+        return _run_on_pty(cmd, shell, stdin_bytes, header.get('cwd') or None, env)
     try:
         p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -459,6 +488,44 @@ def run_command(header, stdin_bytes):
 
 def _restore_signals():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+def _run_on_pty(cmd, shell, stdin_bytes, cwd, env):
+    """A command on a terminal, as `ssh -tt` gives one: stdout and stderr merged, newlines as CR LF."""
+    import pty
+    master, slave = pty.openpty()
+
+    def child_setup():
+        _restore_signals()
+        os.setsid()
+        import fcntl
+        import termios
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    try:
+        p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None, stdin=slave,
+                             stdout=slave, stderr=slave, cwd=cwd, env=env, close_fds=True,
+                             preexec_fn=child_setup)
+    except OSError as e:
+        os.close(master)
+        os.close(slave)
+        return Outcome(127, b'', ('%s: %s\n' % (cmd, e.strerror)).encode('utf-8', 'replace'))
+    os.close(slave)
+    if stdin_bytes:
+        os.write(master, stdin_bytes)
+    out = []
+    while True:
+        try:
+            b = os.read(master, 65536)
+        except OSError as e:
+            if e.errno == errno.EINTR:
+                continue
+            break  # EIO: every holder of the terminal has gone
+        if not b:
+            break
+        out.append(b)
+    os.close(master)
+    return Outcome(p.wait(), b''.join(out), b'')
 
 
 # ---------------------------------------------------------------------------------------------------------

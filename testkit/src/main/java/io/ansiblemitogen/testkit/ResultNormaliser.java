@@ -199,6 +199,7 @@ public final class ResultNormaliser {
     }
 
     private String rewrite(String s, Map<String, String> placeholders) {
+        s = TracebackNormaliser.normalise(s);
         for (Map.Entry<String, String> p : placeholders.entrySet()) {
             if (!p.getKey().isEmpty()) {
                 s = s.replace(p.getKey(), p.getValue());

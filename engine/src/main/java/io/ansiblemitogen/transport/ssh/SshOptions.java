@@ -214,6 +214,9 @@ public final class SshOptions {
             throw new SshOptionException(source + ": malformed ssh option '" + text + "'");
         }
         if (IGNORED.containsKey(key)) {
+            if (key.equals("controlmaster")) {
+                values.putIfAbsent(key, vals); // only to say what a terminal's close looks like (TtyCloseNotice)
+            }
             return;
         }
         if (IGNORED_IF.containsKey(key)) {
@@ -416,6 +419,12 @@ public final class SshOptions {
     public String addressFamily() {
         String v = get("addressfamily");
         return v == null ? "any" : v.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether stock OpenSSH would run this target through a ControlMaster (as Ansible's default ssh_args do). */
+    public boolean multiplexed() {
+        String v = get("controlmaster");
+        return v != null && !v.equalsIgnoreCase("no");
     }
 
     public String logLevel() {
