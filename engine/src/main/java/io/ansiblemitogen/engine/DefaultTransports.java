@@ -1,19 +1,19 @@
 package io.ansiblemitogen.engine;
 
 import io.ansiblemitogen.transport.ContainerTransport;
-import io.ansiblemitogen.transport.LocalTransport;
 import io.ansiblemitogen.transport.Transport;
 import io.ansiblemitogen.transport.TransportException;
+import io.ansiblemitogen.transport.ssh.SshTransportFactory;
 
 /** The transports this engine offers, by {@code ansible_connection} name. */
 public final class DefaultTransports implements TransportFactory, AutoCloseable {
+    private final SshTransportFactory ssh = new SshTransportFactory();
+
     @Override
     public Transport open(TargetSpec target, Transport via) throws TransportException {
         return switch (target.transport()) {
-            case "local" -> new LocalTransport();
             case "docker", "podman" -> container(target, via);
-            default -> throw new TransportException("connection type '" + target.transport()
-                    + "' is not supported by this engine");
+            default -> ssh.open(target, via); // ssh, local; it names any other type it does not support
         };
     }
 
@@ -27,5 +27,6 @@ public final class DefaultTransports implements TransportFactory, AutoCloseable 
 
     @Override
     public void close() {
+        ssh.close();
     }
 }
