@@ -27,7 +27,8 @@ def build_wrapper(module_name, args, task_vars=None):
     path = module_loader.find_plugin(module_name)
     tv = {'ansible_python_interpreter': '/usr/bin/python3'}
     tv.update(task_vars or {})
-    data, style, shebang = modify_module(module_name, path, args, Templar(DataLoader()), task_vars=tv)
+    data, style, shebang = modify_module(module_name, path, args, Templar(DataLoader()), task_vars=tv,
+                                         module_compression='ZIP_DEFLATED')  # ansible-core's default
     return data
 
 
