@@ -1,0 +1,119 @@
+package io.ansiblemitogen.jenkins;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Runs the built command with the real ansible-playbook, so the argv, the extra-vars JSON (lists, maps, secrets),
+ * the vault password file, the inline inventory and the strategy environment are checked by Ansible itself. The
+ * strategy is a stand-in named mitogen_linear (the real one lives in the ansible-plugin module) that proves
+ * ANSIBLE_STRATEGY_PLUGINS and ANSIBLE_MITOGEN_SOCKET reached it, and prints a remote-log-shaped line.
+ */
+public class RealAnsibleCommandTest {
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    @Test
+    public void ansiblePlaybookAcceptsTheCommand() throws Exception {
+        assumeTrue("ansible-playbook on PATH", onPath("ansible-playbook"));
+        Path ws = tmp.newFolder("ws").toPath();
+        Path plugins = tmp.newFolder("plugins").toPath();
+        Files.writeString(plugins.resolve("mitogen_linear.py"), String.join("\n",
+                "import os",
+                "from ansible.plugins.strategy.linear import StrategyModule as _Linear",
+                "class StrategyModule(_Linear):",
+                "    def run(self, iterator, play_context):",
+                "        print('[mitogen:localhost] WARNING stand_in: socket=' + os.environ['ANSIBLE_MITOGEN_SOCKET']",
+                "              + ' isolation=' + os.environ.get('ANSIBLE_MITOGEN_TASK_ISOLATION', '-'), flush=True)",
+                "        return super().run(iterator, play_context)",
+                ""));
+        String vaulted = encryptString(tmp.getRoot().toPath(), "vault-pw", "from-vault");
+        Files.writeString(ws.resolve("site.yml"), String.join("\n",
+                "- hosts: all",
+                "  gather_facts: false",
+                "  vars:",
+                "    vaulted: " + vaulted.replace("\n", "\n      ").strip(),
+                "  tasks:",
+                "    - assert:",
+                "        that:",
+                "          - packages | length == 2",
+                "          - packages[1] == 'curl'",
+                "          - limits.nofile == 65536",
+                "          - limits.nested.ports == [80, 443]",
+                "          - enabled is sameas true",
+                "          - token == 'tok-123'",
+                "          - vaulted == 'from-vault'",
+                "          - ansible_password == 'ssh-pw'",
+                "      tags: [check]",
+                "    - fail: msg='tags were not applied'",
+                "      tags: [never-run]",
+                ""));
+        PlaybookOptions o = PlaybookOptions.builder("site.yml")
+                .inventoryContent("localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
+                .tags("check").taskIsolation(TaskIsolation.FORK).verbosity(1)
+                .extraVars(Map.of("packages", List.of("nginx", "curl"),
+                        "limits", Map.of("nofile", 65536, "nested", Map.of("ports", List.of(80, 443))),
+                        "enabled", true, "token", new SecretValue("tok-123")))
+                .build();
+        RunCredentials creds = RunCredentials.password("deploy", "ssh-pw").withVaultPassword("vault-pw");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Path secretsDir;
+        int rc;
+        try (SecretFiles s = SecretFiles.create(tmp.newFolder("agent-tmp").toPath(), ws)) {
+            secretsDir = s.dir();
+            PreparedCommand c = new CommandLineBuilder(o).credentials(creds)
+                    .engine(new EngineEndpoint(plugins.toString(), "/nonexistent/engine.sock")).build(s);
+            ProcessBuilder pb = new ProcessBuilder(c.argv()).directory(ws.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(c.env());
+            pb.environment().put("ANSIBLE_LOCAL_TEMP", tmp.newFolder("ansible-tmp").toString());
+            pb.environment().put("HOME", tmp.getRoot().toString());
+            Process p = pb.start();
+            try (InputStream in = p.getInputStream();
+                    RenderingOutputStream out = new RenderingOutputStream(console,
+                            new ConsoleRenderer(new SecretMasker(c.secrets())))) {
+                in.transferTo(out);
+            }
+            assertTrue("ansible-playbook finished", p.waitFor(120, TimeUnit.SECONDS));
+            rc = p.exitValue();
+        }
+        String log = console.toString(StandardCharsets.UTF_8);
+        assertEquals(log, 0, rc);
+        assertTrue(log, log.contains("ok=1"));
+        assertTrue(log, log.contains("[localhost] WARNING stand_in: socket=/nonexistent/engine.sock isolation=fork"));
+        assertTrue(!Files.exists(secretsDir));
+    }
+
+    private static String encryptString(Path dir, String password, String plain) throws Exception {
+        Path pw = dir.resolve("vault-for-test");
+        Files.writeString(pw, password);
+        Process p = new ProcessBuilder("ansible-vault", "encrypt_string", "--vault-password-file", pw.toString(), plain)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        return out.strip();
+    }
+
+    private static boolean onPath(String exe) throws IOException {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, exe))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
