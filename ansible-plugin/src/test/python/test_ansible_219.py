@@ -56,6 +56,8 @@ class AnsibleCore219(unittest.TestCase):
         shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
         engine = testlib.FakeEngineProcess(*engine_args)
         self.addCleanup(engine.close)
+        for mount_point in (work, engine.dir):  # empty dirs the bind mounts left inside the root
+            self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + mount_point)
         with open(os.path.join(work, 'play.yml'), 'w') as f:
             f.write(play)
         with open(os.path.join(work, 'hosts.ini'), 'w') as f:
@@ -69,6 +71,13 @@ class AnsibleCore219(unittest.TestCase):
                 'ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
         return p.returncode, p.stdout.decode('utf-8', 'replace'), engine, work
+
+    @staticmethod
+    def _rmdir_quietly(path):
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
 
     def test_modules_go_through_the_engine(self):
         rc, out, engine, work = self.run_219('--features', 'module_runner_loader')
