@@ -35,6 +35,8 @@ PLAY = '''
       become: true
       become_user: nobody
       become_method: su
+    - command: echo fqcn
+      connection: ansible.builtin.local
     - copy:
         content: "{{ cmd.stdout }}\\n"
         dest: "{{ work }}/out.txt"
@@ -45,17 +47,21 @@ PLAY = '''
                      'needs root and a Debian 13 root with ansible-core 2.19')
 class AnsibleCore219(unittest.TestCase):
 
-    def run_219(self, *engine_args):
+    def run_219(self, *engine_args, **kw):
+        play = kw.get('play', PLAY)
+        inventory = kw.get('inventory', 'local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n')
         work = tempfile.mkdtemp(prefix='plugin-test-219-', dir='/tmp')
         self.addCleanup(shutil.rmtree, work, True)
         plugin = os.path.join(work, 'plugin')
         shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
         engine = testlib.FakeEngineProcess(*engine_args)
         self.addCleanup(engine.close)
+        for mount_point in (work, engine.dir):  # empty dirs the bind mounts left inside the root
+            self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + mount_point)
         with open(os.path.join(work, 'play.yml'), 'w') as f:
-            f.write(PLAY)
+            f.write(play)
         with open(os.path.join(work, 'hosts.ini'), 'w') as f:
-            f.write('local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n')
+            f.write(inventory)
         env = ['ANSIBLE_STRATEGY_PLUGINS=%s/strategy' % plugin, 'ANSIBLE_STRATEGY=mitogen_linear',
                'ANSIBLE_MITOGEN_SOCKET=' + engine.socket, 'ANSIBLE_LOCAL_TEMP=%s/tmp' % work,
                'ANSIBLE_NOCOLOR=1', 'ANSIBLE_DEPRECATION_WARNINGS=False', 'PYTHONDONTWRITEBYTECODE=1',
@@ -65,6 +71,13 @@ class AnsibleCore219(unittest.TestCase):
                 'ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
         return p.returncode, p.stdout.decode('utf-8', 'replace'), engine, work
+
+    @staticmethod
+    def _rmdir_quietly(path):
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
 
     def test_modules_go_through_the_engine(self):
         rc, out, engine, work = self.run_219('--features', 'module_runner_loader')
@@ -76,9 +89,24 @@ class AnsibleCore219(unittest.TestCase):
         self.assertEqual(by_args['echo hello-219']['module']['runner'], 'loader')
         self.assertTrue(by_args['echo hello-219']['module']['profile'])
         self.assertEqual(by_args['echo forked']['module']['isolation'], 'fork')
+        self.assertEqual(by_args['echo fqcn']['target']['transport'], 'local')
         # su is pipelined too: 2.19 asks the connection (is_pipelining_enabled), and the engine does become.
         self.assertEqual(by_args['id -un']['become']['method'], 'su')
         self.assertFalse([c for c in engine.requests('exec_command') if c.get('stdin_b64')])
+
+    def test_ssh_options_and_via(self):
+        inventory = ('b1 ansible_host=192.0.2.1 ansible_user=jump\n'
+                     'web ansible_host=192.0.2.2 ansible_port=2200 ansible_user=deploy mitogen_via=b1 '
+                     'ansible_ssh_private_key_file=/keys/id ansible_ssh_extra_args="-o Compression=no"\n'
+                     '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
+        play = '- hosts: web\n  gather_facts: false\n  tasks:\n    - ping:\n'
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', play=play, inventory=inventory)
+        self.assertEqual(rc, 0, out)
+        (req,) = engine.requests('exec_module')
+        t = req['target']
+        self.assertEqual((t['transport'], t['inventory_name'], t['host'], t['port'], t['user'], t['private_key_file'],
+                          t['ssh_extra_args']), ('ssh', 'web', '192.0.2.2', 2200, 'deploy', '/keys/id', '-o Compression=no'))
+        self.assertEqual([(h['inventory_name'], h['host'], h['user']) for h in t['via']], [('b1', '192.0.2.1', 'jump')])
 
     def test_engine_without_loader_runner_gets_a_plain_exec(self):
         rc, out, engine, work = self.run_219()

@@ -32,5 +32,21 @@ class VersionPolicy(unittest.TestCase):
         compat.check_version()
 
 
+
+class ViaSpec(unittest.TestCase):
+
+    def test_mitogen_syntax(self):
+        from ansible_mitogen_engine import vias
+        self.assertEqual(vias.parse_spec('bastion'), (None, None, 'bastion'))
+        self.assertEqual(vias.parse_spec('root@bastion'), (None, 'root', 'bastion'))
+        self.assertEqual(vias.parse_spec('su:app@bastion'), ('su', 'app', 'bastion'))
+
+    def test_become_on_a_hop_is_refused_not_ignored(self):
+        from ansible_mitogen_engine import vias
+        with self.assertRaises(AnsibleError) as ctx:
+            vias.resolve('sudo:root@bastion')
+        self.assertIn('mitogen_via=bastion', str(ctx.exception))
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -168,6 +168,22 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertEqual((delegated['target']['inventory_name'], delegated['target']['host'], delegated['target']['via']),
                          ('b1', '192.0.2.1', []))
 
+    def test_container_connections(self):
+        engine = self.engine()
+        inventory = ('c1 ansible_connection=docker ansible_host=web-1 ansible_user=app\n'
+                     'c2 ansible_connection=podman ansible_host=db-1\n'
+                     'c3 ansible_connection=docker ansible_host=api-1 mitogen_via=b1\n'
+                     'b1 ansible_host=192.0.2.1\n'
+                     '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
+        rc, out, _ = self.playbook(engine.socket, '- hosts: c1:c2:c3\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                   inventory)
+        self.assertEqual(rc, 0, out)
+        targets = {r['target']['inventory_name']: r['target'] for r in engine.requests('exec_module')}
+        self.assertEqual((targets['c1']['transport'], targets['c1']['host'], targets['c1']['user']),
+                         ('docker', 'web-1', 'app'))
+        self.assertEqual((targets['c2']['transport'], targets['c2']['host']), ('podman', 'db-1'))
+        self.assertEqual([h['host'] for h in targets['c3']['via']], ['192.0.2.1'])
+
     def test_unreachable_and_failed_replies(self):
         for kind, marker in (('unreachable', 'UNREACHABLE!'), ('failed', 'FAILED!')):
             engine = self.engine('--fail-kind', kind)

@@ -1,4 +1,5 @@
 """Shared helpers: where the plugin is, real payloads from the installed ansible-core, a fake engine."""
+import atexit
 import json
 import os
 import shutil
@@ -16,6 +17,10 @@ if PLUGIN_ROOT not in sys.path:
 # A run must never take long; a hang is a failure.
 RUN_TIMEOUT = 180
 
+# Ansible's controller-side temp dir (ANSIBLE_LOCAL_TEMP) for every run of this test process.
+LOCAL_TEMP = tempfile.mkdtemp(prefix='plugin-test-ansible-tmp-')
+atexit.register(shutil.rmtree, LOCAL_TEMP, True)
+
 
 def build_wrapper(module_name, args, task_vars=None):
     """The AnsiballZ wrapper ansible-core pipes to the target for this module (real, not a fixture)."""
@@ -27,7 +32,8 @@ def build_wrapper(module_name, args, task_vars=None):
     path = module_loader.find_plugin(module_name)
     tv = {'ansible_python_interpreter': '/usr/bin/python3'}
     tv.update(task_vars or {})
-    data, style, shebang = modify_module(module_name, path, args, Templar(DataLoader()), task_vars=tv)
+    data, style, shebang = modify_module(module_name, path, args, Templar(DataLoader()), task_vars=tv,
+                                         module_compression='ZIP_DEFLATED')  # ansible-core's default
     return data
 
 
@@ -66,7 +72,7 @@ def ansible_env(socket_path, **extra):
             del env[k]
     env.update(ANSIBLE_STRATEGY_PLUGINS=STRATEGY_DIR, ANSIBLE_STRATEGY='mitogen_linear',
                ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_NOCOLOR='1', ANSIBLE_RETRY_FILES_ENABLED='False',
-               ANSIBLE_LOCAL_TEMP=tempfile.mkdtemp(prefix='plugin-test-ansible-tmp-'),
+               ANSIBLE_LOCAL_TEMP=LOCAL_TEMP,
                PYTHONDONTWRITEBYTECODE='1')
     if socket_path is not None:
         env['ANSIBLE_MITOGEN_SOCKET'] = socket_path

@@ -17,26 +17,33 @@ else returns None and the caller runs the payload exactly as stock does
 from __future__ import absolute_import, division, print_function
 
 import ast
-import base64
 import binascii
 import hashlib
 import re
 
 _WRAPPER_MARK = b'_ANSIBALLZ_WRAPPER = True'
+_B64_CHARS = b'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='
 
-_RUNPY_ZIP = re.compile(br'^\s*ZIPDATA = """([A-Za-z0-9+/=]*)"""\s*$', re.M)
+# The ZIP is most of the wrapper (100-200 KB): find it with bytes.find and run the regular expressions on
+# the rest only, so that reading a wrapper costs about a millisecond.
+_RUNPY_ZIP_START = b'ZIPDATA = """'
 _RUNPY_PARAMS = re.compile(br'^\s*ANSIBALLZ_PARAMS = (\'.*\'|".*")$', re.M)
 _RUNPY_FQN = re.compile(br"runpy\.run_module\(mod_name='([A-Za-z0-9_.]+)', init_globals=dict\(")
 _RUNPY_ARGS_HOOK = b'basic._ANSIBLE_ARGS = json_params'
 _RUNPY_MODULE = re.compile(br"tempfile\.mkdtemp\(prefix='ansible_([A-Za-z0-9_.]+)_payload_'\)")
 _RUNPY_RLIMIT = re.compile(br'requested_soft = min\(existing_hard, (\d+)\)')
 
-_LOADER_CALL = re.compile(br'\nif __name__ == "__main__":\n    _ansiballz_main\(\n', re.M)
+_LOADER_CALL = b'\nif __name__ == "__main__":\n    _ansiballz_main(\n'
 _LOADER_RUNNER = b'_loader.run_module('
+_LOADER_ARG = re.compile(br'^([a-z_]+)=(.*),$')
 _LOADER_FIELDS = ('zip_data', 'ansible_module', 'module_fqn', 'params', 'profile', 'extensions', 'rlimit_nofile')
 
 # Coverage collection (ansible-test) adds code around the run that we would not reproduce.
 _UNSUPPORTED_MARKS = (b'import coverage', b'COVERAGE_FILE')
+
+
+def _is_b64(data):
+    return bool(data) and not data.translate(None, _B64_CHARS) and len(data) % 4 == 0
 
 
 class ModulePayload(object):
@@ -52,7 +59,7 @@ class ModulePayload(object):
         self.profile = profile
         self.extensions = extensions or {}
         self.rlimit_nofile = rlimit_nofile
-        self.zip_sha1 = hashlib.sha1(base64.b64decode(zip_b64)).hexdigest()
+        self.zip_sha1 = hashlib.sha1(binascii.a2b_base64(zip_b64)).hexdigest()
 
     def to_request(self, interpreter, isolation, env, cwd=None):
         module = {
@@ -77,21 +84,26 @@ class ModulePayload(object):
         return module
 
 
-def _valid_b64(text):
-    try:
-        base64.b64decode(text, validate=True)
-        return True
-    except (binascii.Error, ValueError):
-        return False
-
-
 def _parse_runpy(data):
-    if _RUNPY_ARGS_HOOK not in data:
+    start = data.find(_RUNPY_ZIP_START)
+    if start < 0 or _RUNPY_ARGS_HOOK not in data:
         return None
-    zips = _RUNPY_ZIP.findall(data)
-    params = _RUNPY_PARAMS.findall(data)
-    fqns = set(_RUNPY_FQN.findall(data))
-    if len(zips) != 1 or len(params) != 1 or len(fqns) != 1:
+    line_start = data.rfind(b'\n', 0, start) + 1
+    if data[line_start:start].strip():
+        return None
+    zip_start = start + len(_RUNPY_ZIP_START)
+    zip_end = data.find(b'"""', zip_start)
+    if zip_end < 0 or data.find(_RUNPY_ZIP_START, zip_end) >= 0:
+        return None
+    zip_b64 = data[zip_start:zip_end]
+    if not _is_b64(zip_b64):
+        return None
+    rest = data[:line_start] + data[zip_end + 3:]
+    if any(m in rest for m in _UNSUPPORTED_MARKS):
+        return None
+    params = _RUNPY_PARAMS.findall(rest)
+    fqns = set(_RUNPY_FQN.findall(rest))
+    if len(params) != 1 or len(fqns) != 1:
         return None
     try:
         params_text = ast.literal_eval(params[0].decode('utf-8'))
@@ -99,67 +111,61 @@ def _parse_runpy(data):
         return None
     if not isinstance(params_text, str):
         return None
-    zip_b64 = zips[0].decode('ascii')
-    if not _valid_b64(zip_b64):
-        return None
-    module = _RUNPY_MODULE.search(data)
-    rlimit = _RUNPY_RLIMIT.search(data)
-    return ModulePayload('runpy', fqns.pop().decode('ascii'), zip_b64, params_text,
+    module = _RUNPY_MODULE.search(rest)
+    rlimit = _RUNPY_RLIMIT.search(rest)
+    return ModulePayload('runpy', fqns.pop().decode('ascii'), zip_b64.decode('ascii'), params_text,
                          ansible_module=module.group(1).decode('ascii') if module else None,
                          rlimit_nofile=int(rlimit.group(1)) if rlimit else 0)
 
 
-def _literal_keywords(call):
-    """Keyword arguments of a call whose values are literals; others (date_time) are skipped."""
-    values = {}
-    for kw in call.keywords:
-        try:
-            values[kw.arg] = ast.literal_eval(kw.value)
-        except ValueError:
-            continue
-    return values
+def _loader_value(name, text):
+    if name == 'zip_data':
+        # A plain repr() of base64: no escapes to undo, and literal_eval of 200 KB would cost more.
+        if len(text) >= 2 and text[:1] == text[-1:] == b"'" and _is_b64(text[1:-1]):
+            return text[1:-1].decode('ascii')
+        return None
+    return ast.literal_eval(text.decode('utf-8'))
 
 
 def _parse_loader(data):
-    if _LOADER_RUNNER not in data:
+    call = data.rfind(_LOADER_CALL)
+    if call < 0 or _LOADER_RUNNER not in data or data.count(_LOADER_CALL) != 1:
         return None
-    calls = list(_LOADER_CALL.finditer(data))
-    if len(calls) != 1:
+    lines = data[call + len(_LOADER_CALL):].split(b'\n')
+    # The call is: one `key=repr(value),` per line, then `)`.
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines or lines[-1].strip() != b')':
         return None
-    tail = data[calls[0].start():]
-    try:
-        tree = ast.parse(tail.decode('utf-8'))
-    except (SyntaxError, UnicodeDecodeError, ValueError):
+    kw = {}
+    for line in lines[:-1]:
+        m = _LOADER_ARG.match(line)
+        if not m:
+            return None
+        name = m.group(1).decode('ascii')
+        if name not in _LOADER_FIELDS:
+            continue  # date_time is a datetime(...) call; nothing else we need
+        try:
+            kw[name] = _loader_value(name, m.group(2))
+        except (ValueError, SyntaxError, UnicodeDecodeError):
+            return None
+    if any(kw.get(f) is None for f in _LOADER_FIELDS if f != 'rlimit_nofile'):
         return None
-    # The tail is exactly: if __name__ == "__main__": _ansiballz_main(k=v, ...)
-    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.If) or len(tree.body[0].body) != 1:
-        return None
-    stmt = tree.body[0].body[0]
-    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
-            and isinstance(stmt.value.func, ast.Name) and stmt.value.func.id == '_ansiballz_main'):
-        return None
-    kw = _literal_keywords(stmt.value)
-    if any(f not in kw for f in _LOADER_FIELDS):
-        return None
-    if not (isinstance(kw['zip_data'], str) and isinstance(kw['params'], str)
-            and isinstance(kw['module_fqn'], str) and isinstance(kw['extensions'], dict)):
+    if not (isinstance(kw['params'], str) and isinstance(kw['module_fqn'], str)
+            and isinstance(kw['extensions'], dict)):
         return None
     if kw['extensions']:
         # Debugger/coverage extensions: keep stock behaviour.
         return None
-    if not _valid_b64(kw['zip_data']):
-        return None
     return ModulePayload('loader', kw['module_fqn'], kw['zip_data'], kw['params'],
                          ansible_module=kw['ansible_module'], profile=kw['profile'],
-                         extensions=kw['extensions'], rlimit_nofile=int(kw['rlimit_nofile'] or 0))
+                         extensions=kw['extensions'], rlimit_nofile=int(kw.get('rlimit_nofile') or 0))
 
 
 def parse(data):
     """Return a ModulePayload for a recognised AnsiballZ wrapper, else None."""
     if not isinstance(data, bytes):
         data = data.encode('utf-8')
-    if _WRAPPER_MARK not in data:
-        return None
-    if any(m in data for m in _UNSUPPORTED_MARKS):
+    if _WRAPPER_MARK not in data[:4096]:
         return None
     return _parse_runpy(data) or _parse_loader(data)

@@ -52,8 +52,8 @@ def check_features():
     missing = []
     if not callable(getattr(connection_loader, 'add_directory', None)):
         missing.append('PluginLoader.add_directory')
-    for attr in ('exec_command', 'put_file', 'fetch_file', 'has_pipelining', 'become'):
-        if not hasattr(ConnectionBase, attr) and attr != 'become':
+    for attr in ('exec_command', 'put_file', 'fetch_file', 'reset', 'set_options', 'has_pipelining'):
+        if not hasattr(ConnectionBase, attr):
             missing.append('ConnectionBase.%s' % attr)
     if not hasattr(StrategyBase, 'run'):
         missing.append('StrategyBase.run')

@@ -21,7 +21,7 @@ import sys
 from ansible.errors import AnsibleError
 
 CONNECTION_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'connection')
-NAMES = ('ssh', 'local')
+NAMES = ('ssh', 'local', 'docker', 'podman')
 LEGACY_MODULE = 'ansible.plugins.connection.%s'
 BUILTIN_MODULE = 'ansible_collections.ansible.builtin.plugins.connection.%s'
 

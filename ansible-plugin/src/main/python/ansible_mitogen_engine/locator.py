@@ -93,7 +93,9 @@ def start_daemon(sock_path, env=None):
         if not java:
             missing.append('no `java` on PATH and no JAVA_HOME')
         if not jar:
-            missing.append('no engine jar (%s unset, none at %s)' % (JAR_ENV, os.path.join(PLUGIN_ROOT, JAR_NAME)))
+            missing.append('no engine jar (%s unset, none at %s or %s)'
+                           % (JAR_ENV, os.path.join(PLUGIN_ROOT, JAR_NAME),
+                              os.path.join(os.path.dirname(PLUGIN_ROOT), JAR_NAME)))
         raise EngineUnavailable('no ansible-mitogen engine is running and none can be started: %s. %s'
                                 % ('; '.join(missing), _HOW_TO_FIX))
     sock_dir = os.path.dirname(sock_path)

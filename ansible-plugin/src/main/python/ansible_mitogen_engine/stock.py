@@ -31,3 +31,52 @@ def load(name):
             del sys.modules[module_name]
             raise
     return module
+
+
+# Used when the collection that ships a connection plugin is not installed: the options the engine needs.
+_MINIMAL_CONTAINER_DOC = '''
+name: %(name)s
+short_description: %(name)s exec
+description: [Runs tasks in a %(name)s container.]
+options:
+  remote_addr:
+    description: [The container name or id.]
+    default: inventory_hostname
+    vars: [{name: inventory_hostname}, {name: ansible_host}, {name: ansible_%(name)s_host}]
+  remote_user:
+    description: [The user in the container.]
+    vars: [{name: ansible_user}, {name: ansible_%(name)s_user}]
+'''
+
+
+def collection_connection(fqcn, name):
+    """(Connection class, DOCUMENTATION) of a collection's connection plugin, or a minimal stand-in."""
+    from ansible.plugins.connection import ConnectionBase
+    from ansible.plugins.loader import connection_loader
+
+    try:
+        cls = connection_loader.get(fqcn, class_only=True)
+    except Exception:
+        cls = None
+    if cls is None:
+        class _Missing(ConnectionBase):
+            transport = name
+            has_pipelining = True
+
+            def _connect(self):
+                return self
+
+            def exec_command(self, cmd, in_data=None, sudoable=True):
+                raise NotImplementedError
+
+            def put_file(self, in_path, out_path):
+                raise NotImplementedError
+
+            def fetch_file(self, in_path, out_path):
+                raise NotImplementedError
+
+            def close(self):
+                pass
+
+        return _Missing, _MINIMAL_CONTAINER_DOC % {'name': name}
+    return cls, sys.modules[cls.__module__].DOCUMENTATION

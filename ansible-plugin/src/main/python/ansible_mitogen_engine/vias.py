@@ -48,16 +48,28 @@ def _hop_connection(name):
     return conn
 
 
+def parse_spec(via):
+    """Mitogen's syntax: `[[become_method:]become_user@]inventory_hostname` -> (method, user, name)."""
+    become_user, _, name = via.rpartition('@')
+    method, _, become_user = become_user.rpartition(':')
+    return method or None, become_user or None, name
+
+
 def resolve(via, seen=()):
     """List of target objects, the first reached directly, for a mitogen_via value."""
     if not via:
         return []
     if not isinstance(via, str):
         raise AnsibleError('mitogen_via must be an inventory host name, not %r' % (via,))
-    if via in seen:
-        raise AnsibleError('mitogen_via loops: %s' % ' -> '.join(list(seen) + [via]))
-    conn = _hop_connection(via)
-    hop = conn.engine_target(seen=tuple(seen) + (via,))
-    hop['inventory_name'] = via
+    method, become_user, name = parse_spec(via)
+    if become_user or method:
+        # The protocol has no become per hop yet; running the hop as the login user instead would be wrong.
+        raise AnsibleError('mitogen_via=%s: become on a hop ([method:]user@host) is not supported by the engine '
+                           'yet; use mitogen_via=%s and become on the task' % (via, name))
+    if name in seen:
+        raise AnsibleError('mitogen_via loops: %s' % ' -> '.join(list(seen) + [name]))
+    conn = _hop_connection(name)
+    hop = conn.engine_target(seen=tuple(seen) + (name,))
+    hop['inventory_name'] = name
     chain = hop.pop('via')
     return chain + [hop]
