@@ -159,7 +159,11 @@ public final class SshOptions {
         switch (f) {
             case '4' -> set("addressfamily", List.of("inet"), source);
             case '6' -> set("addressfamily", List.of("inet6"), source);
-            case 'C' -> set("compression", List.of("yes"), source);
+            // -C is in Ansible's default ssh_args, so it is on for nearly everyone without being a choice. The
+            // engine's traffic is small frames and already-compressed ZIPs: on a LAN zlib only costs CPU (measured
+            // in docs/ssh.md: 2.5x slower per task and for bulk copies). Compression=yes still turns it on.
+            case 'C' -> {
+            }
             case 'q' -> set("loglevel", List.of("QUIET"), source);
             case 'v' -> set("loglevel", List.of("DEBUG"), source);
             // -a/-x/-k/-T/-n turn off agent/X11 forwarding, GSSAPI delegation, the tty, stdin: all off anyway

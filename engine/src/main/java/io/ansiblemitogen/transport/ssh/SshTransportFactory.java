@@ -13,12 +13,14 @@ import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
@@ -87,10 +89,36 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
                     UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
             c.setForwardingFilter(LOOPBACK_TUNNELS_ONLY);
             c.addSessionListener(new PerConnectionSettings());
+            c.setCipherFactories(preferredCiphers(c.getCipherFactories()));
+            // Requests and replies are small frames: no Nagle delay on the engine's side.
+            CoreModuleProperties.TCP_NODELAY.set(c, true);
             c.start();
             client = c;
         }
         return client;
+    }
+
+    /**
+     * AES-GCM first: the JDK runs it on the CPU's AES instructions, while MINA's ChaCha20 (its default first
+     * choice) is plain Java and measured 2x slower here for bulk copies.
+     */
+    private static List<NamedFactory<Cipher>> preferredCiphers(List<NamedFactory<Cipher>> defaults) {
+        List<String> order = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr",
+                "aes256-ctr");
+        List<NamedFactory<Cipher>> out = new ArrayList<>();
+        for (String name : order) {
+            for (NamedFactory<Cipher> f : defaults) {
+                if (f.getName().equals(name)) {
+                    out.add(f);
+                }
+            }
+        }
+        for (NamedFactory<Cipher> f : defaults) {
+            if (!out.contains(f)) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     /** Stops the SSH client and with it every session it opened. */

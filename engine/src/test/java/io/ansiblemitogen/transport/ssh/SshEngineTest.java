@@ -60,7 +60,9 @@ public class SshEngineTest {
                             + "print(json.dumps({'pid': os.getpid(), 'args': json.loads(basic._ANSIBLE_ARGS)}))\n",
                     "ansible/module_utils/__init__.py", "",
                     "ansible/module_utils/basic.py", "_ANSIBLE_ARGS = None\n")).entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setTime(315532800000L); // fixed, so every build of the ZIP has the same digest
+                z.putNextEntry(entry);
                 z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }

@@ -55,7 +55,7 @@ public class SshOptionsTest {
         assertEquals(22, o.port());
         assertEquals(SshOptions.HostKeyChecking.ASK, o.hostKeyChecking());
         assertEquals(Integer.valueOf(10), o.connectTimeout());
-        assertTrue("-C asks for compression, as it does for ssh", o.compression());
+        assertFalse("-C alone does not turn compression on (docs/ssh.md)", o.compression());
     }
 
     @Test
@@ -133,8 +133,8 @@ public class SshOptionsTest {
         assertEquals("web", o.hostKeyAlias());
         assertEquals("QUIET", o.logLevel()); // -q came first
         assertNull(opts(null, null).hostKeyAlias());
-        assertTrue(opts("-o Compression=no", null).compression()); // ssh_args' -C came first
-        assertFalse(SshOptions.forTarget(spec(null, null, null, null, "", "-o Compression=no", "-C", null)).compression());
+        assertFalse(opts("-o Compression=no", null).compression());
+        assertTrue(opts("-o Compression=yes", "-o Compression=no").compression());
     }
 
     @Test

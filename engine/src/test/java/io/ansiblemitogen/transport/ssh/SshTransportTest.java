@@ -251,15 +251,24 @@ public class SshTransportTest {
     }
 
     @Test
-    public void compressionFollowsTheOptions() throws Exception {
+    public void compressionOnlyWithCompressionYes() throws Exception {
         try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
-            assertEquals("zlib@openssh.com", t.session().getNegotiatedKexParameter(
+            assertEquals("Ansible's default -C is not enough", "none", t.session().getNegotiatedKexParameter(
                     org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
         }
-        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD)
-                .sshArgs("").build(), null)) {
-            assertEquals("none", t.session().getNegotiatedKexParameter(
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-o Compression=yes").build(),
+                null)) {
+            assertEquals("zlib@openssh.com", t.session().getNegotiatedKexParameter(
                     org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
+            assertEquals("ok\n", run(t, "echo ok", null, 0));
+        }
+    }
+
+    @Test
+    public void aesGcmIsPreferredOverPureJavaChaCha() throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
+            assertEquals("aes128-gcm@openssh.com", t.session().getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SENC));
         }
     }
 }
