@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 record SshEndpoint(String host, int port, String user, String keyLookupHost, int keyLookupPort,
                    SshOptions.HostKeyChecking hostKeyChecking, List<Path> knownHostsFiles, Path knownHostsToWrite,
-                   boolean compression, AtomicReference<String> rejection) {
+                   boolean compression, int aliveIntervalSeconds, int aliveCountMax,
+                   AtomicReference<String> rejection) {
 
     static final AttributeKey<SshEndpoint> KEY = new AttributeKey<>();
 

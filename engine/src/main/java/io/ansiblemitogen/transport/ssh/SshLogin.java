@@ -14,7 +14,6 @@ import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.core.CoreModuleProperties;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -113,7 +112,9 @@ final class SshLogin {
         }
         SshOptions.HostKeyChecking mode = o.batchMode() && o.hostKeyChecking() == SshOptions.HostKeyChecking.ASK
                 ? SshOptions.HostKeyChecking.YES : o.hostKeyChecking();
+        Integer alive = o.serverAliveInterval();
         return new SshEndpoint(host, port, user, lookupHost, lookupPort, mode, files, toWrite, o.compression(),
+                alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive, Math.max(1, o.serverAliveCountMax()),
                 new AtomicReference<>());
     }
 
@@ -215,13 +216,6 @@ final class SshLogin {
     }
 
     private void configure(ClientSession s, SshOptions o, SshIdentities.Loaded ids) {
-        Integer alive = o.serverAliveInterval();
-        int interval = alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive;
-        if (interval > 0) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(s, Duration.ofSeconds(interval));
-            CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(s, Duration.ofSeconds(interval));
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(s, Math.max(1, o.serverAliveCountMax()));
-        }
         for (KeyPair k : ids.keys()) {
             s.addPublicKeyIdentity(k);
         }

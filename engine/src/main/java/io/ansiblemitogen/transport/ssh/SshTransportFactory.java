@@ -11,7 +11,11 @@ import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
+import org.apache.sshd.common.Service;
+import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.compression.BuiltinCompressions;
@@ -24,6 +28,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,6 +95,7 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
                     UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
             c.setForwardingFilter(LOOPBACK_TUNNELS_ONLY);
             c.addSessionListener(new PerConnectionSettings());
+            c.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new KeepaliveConnectionService()));
             c.setCipherFactories(preferredCiphers(c.getCipherFactories()));
             // Requests and replies are small frames: no Nagle delay on the engine's side.
             CoreModuleProperties.TCP_NODELAY.set(c, true);
@@ -159,6 +166,29 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
                 first.addAll(rest);
                 cs.setSignatureFactories(first);
             }
+        }
+    }
+
+    /**
+     * ServerAliveInterval/CountMax as MINA heartbeats: a keepalive request wanting a reply every interval, the
+     * session closed after CountMax unanswered ones. MINA reads these settings when it creates the connection
+     * service, which happens while the session is being constructed: hence a factory, not a session listener.
+     */
+    private static final class KeepaliveConnectionService implements ServiceFactory {
+        @Override
+        public String getName() {
+            return ClientConnectionServiceFactory.INSTANCE.getName();
+        }
+
+        @Override
+        public Service create(Session session) throws IOException {
+            SshEndpoint ep = session instanceof ClientSession cs && cs.getConnectionContext() != null
+                    ? cs.getConnectionContext().getAttribute(SshEndpoint.KEY) : null;
+            if (ep != null && ep.aliveIntervalSeconds() > 0) {
+                CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, Duration.ofSeconds(ep.aliveIntervalSeconds()));
+                CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, ep.aliveCountMax());
+            }
+            return ClientConnectionServiceFactory.INSTANCE.create(session);
         }
     }
 
