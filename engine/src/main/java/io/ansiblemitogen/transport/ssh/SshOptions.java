@@ -41,19 +41,19 @@ public final class SshOptions {
             "ServerAliveInterval", "ServerAliveCountMax", "IdentityFile", "IdentitiesOnly", "Port", "User",
             "ProxyJump", "Compression", "HostKeyAlias", "PasswordAuthentication", "PubkeyAuthentication",
             "KbdInteractiveAuthentication", "PreferredAuthentications", "LogLevel", "BatchMode", "AddressFamily",
-            "ConnectionAttempts", "HostName");
+            "ConnectionAttempts", "HostName", "IdentityAgent");
 
     /**
      * Options accepted and ignored because they only concern the OpenSSH process, its multiplexing or its
      * terminal, or ask for a feature the engine never uses anyway: the engine keeps one connection per target
-     * itself (Control*), never forwards agents, X11 or ports, never allocates a terminal, and uses neither an
-     * ssh-agent nor GSSAPI. Ignoring them cannot change what a playbook does.
+     * itself (Control*), never forwards agents, X11 or ports, never allocates a terminal, never adds keys to an
+     * agent and does not do GSSAPI. Ignoring them cannot change what a playbook does.
      */
     private static final Map<String, String> IGNORED = names(
             "ControlMaster", "ControlPersist", "ControlPath", "GSSAPIAuthentication", "GSSAPIDelegateCredentials",
             "GSSAPIKeyExchange", "GSSAPITrustDns", "AddKeysToAgent", "HashKnownHosts", "CheckHostIP",
             "VisualHostKey", "UpdateHostKeys", "TCPKeepAlive", "EscapeChar", "NumberOfPasswordPrompts",
-            "ForwardX11Trusted", "IdentityAgent", "VerifyHostKeyDNS", "CanonicalizeHostname", "ClearAllForwardings",
+            "ForwardX11Trusted", "VerifyHostKeyDNS", "CanonicalizeHostname", "ClearAllForwardings",
             "UseRoaming", "ExitOnForwardFailure", "HostbasedAuthentication", "StreamLocalBindUnlink",
             "ChallengeResponseAuthentication", "ObscureKeystrokeTiming", "EnableEscapeCommandline");
 
@@ -340,6 +340,11 @@ public final class SshOptions {
 
     public List<String> identityFiles() {
         return List.copyOf(identityFiles);
+    }
+
+    /** IdentityAgent as written ({@code none}, {@code SSH_AUTH_SOCK}, {@code $VAR} or a path), or null. */
+    public String identityAgent() {
+        return get("identityagent");
     }
 
     public boolean identitiesOnly() {

@@ -86,11 +86,12 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
         }
         if (client == null) {
             SshClient c = SshClient.setUpDefaultClient();
-            // Nothing from ~/.ssh/config or an agent: connection settings come from Ansible's variables only.
+            // Nothing from ~/.ssh/config: connection settings come from Ansible's variables (and SSH_AUTH_SOCK).
             c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
             c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             c.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
             c.setServerKeyVerifier(new HostKeyPolicy());
+            c.setAgentFactory(new AgentSocketClient.Factory());
             c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE,
                     UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
             c.setForwardingFilter(LOOPBACK_TUNNELS_ONLY);
