@@ -205,6 +205,12 @@ public class SshEngineTest {
             assertEquals(2, SSHD.acceptedConnections() - targetBefore);
             // The hop is a pooled connection of its own; the target's host key was checked as 127.0.0.1:port.
             assertEquals(3, engine.pool().openedCount());
+
+            TargetSpec proxied = SshTargets.to(SSHD).name("proxied").common(kh + " -o ProxyCommand='ssh -W %h:%p -q"
+                    + " -i " + hop.clientKey() + " -p " + hop.port() + " " + hop.userName() + "@127.0.0.1'").build();
+            assertEquals("p\n", sh(engine, proxied, "echo p"));
+            assertEquals(3, hop.acceptedConnections() - hopBefore);
+            assertEquals(3, SSHD.acceptedConnections() - targetBefore);
         }
     }
 }
