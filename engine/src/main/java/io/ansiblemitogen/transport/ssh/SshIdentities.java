@@ -3,6 +3,8 @@ package io.ansiblemitogen.transport.ssh;
 import io.ansiblemitogen.transport.TransportException;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +26,8 @@ final class SshIdentities {
     static final List<String> DEFAULT_FILES = List.of("~/.ssh/id_rsa", "~/.ssh/id_ecdsa", "~/.ssh/id_ed25519",
             "~/.ssh/id_dsa");
 
-    record Loaded(List<KeyPair> keys, List<String> notes) {
+    /** {@code publicKeys}: of every key named (from the key or its .pub file), to match agent keys against. */
+    record Loaded(List<KeyPair> keys, List<PublicKey> publicKeys, List<String> notes) {
     }
 
     private SshIdentities() {
@@ -33,7 +37,7 @@ final class SshIdentities {
      * @param files expanded IdentityFile paths; empty to use the default files
      * @param passphrase {@code private_key_passphrase}, tried for every encrypted key; may be null
      */
-    static Loaded load(List<Path> files, String passphrase) throws TransportException {
+    static Loaded load(List<Path> files, String passphrase, boolean agent) throws TransportException {
         boolean explicit = !files.isEmpty();
         List<Path> paths = new ArrayList<>(files);
         if (!explicit) {
@@ -43,7 +47,11 @@ final class SshIdentities {
         }
         List<KeyPair> keys = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<PublicKey> publicKeys = new ArrayList<>();
         for (Path p : paths) {
+            if (explicit) {
+                publicKeys.addAll(readPublic(Path.of(p + ".pub")));
+            }
             if (!Files.isRegularFile(p)) {
                 if (explicit) {
                     notes.add("identity file " + p + " not found");
@@ -53,7 +61,9 @@ final class SshIdentities {
             try {
                 keys.addAll(read(p, passphrase));
             } catch (NoPassphrase e) {
-                if (explicit) {
+                if (explicit && agent) {
+                    notes.add(p + " needs a passphrase: left to the ssh-agent");
+                } else if (explicit) {
                     throw new TransportException("private key " + p + " is protected by a passphrase and none was"
                             + " given (set ansible_ssh_private_key_passphrase or use an ssh-agent-free key)");
                 }
@@ -66,7 +76,20 @@ final class SshIdentities {
                 notes.add("skipped " + p + ": " + e.getMessage());
             }
         }
-        return new Loaded(keys, notes);
+        keys.forEach(k -> publicKeys.add(k.getPublic()));
+        return new Loaded(keys, publicKeys, notes);
+    }
+
+    private static List<PublicKey> readPublic(Path pub) {
+        if (!Files.isRegularFile(pub)) {
+            return List.of();
+        }
+        try {
+            return List.of(PublicKeyEntry.parsePublicKeyEntry(Files.readString(pub).strip())
+                    .resolvePublicKey(null, null, PublicKeyEntryResolver.IGNORING));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static List<KeyPair> read(Path p, String passphrase)

@@ -14,7 +14,6 @@ import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
 import org.apache.sshd.client.session.forward.ExplicitPortForwardingTracker;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.core.CoreModuleProperties;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -47,6 +46,8 @@ final class SshLogin {
     private final SshClient client;
     private final TargetSpec target;
     private final ClientSession via;
+    private Path agentSocket;
+    private List<java.security.PublicKey> agentKeysAllowed;
 
     SshLogin(SshClient client, TargetSpec target, ClientSession via) {
         this.client = client;
@@ -67,9 +68,12 @@ final class SshLogin {
         for (String f : o.identityFiles()) {
             keyFiles.add(SshOptions.expandPath(f, host, port, user));
         }
+        Path agentSocket = o.pubkeyAuthentication() ? agentSocket(o.identityAgent()) : null;
         SshIdentities.Loaded ids = o.pubkeyAuthentication()
-                ? SshIdentities.load(keyFiles, target.privateKeyPassphrase())
-                : new SshIdentities.Loaded(List.of(), List.of());
+                ? SshIdentities.load(keyFiles, target.privateKeyPassphrase(), agentSocket != null)
+                : new SshIdentities.Loaded(List.of(), List.of(), List.of());
+        this.agentSocket = agentSocket;
+        this.agentKeysAllowed = o.identitiesOnly() ? ids.publicKeys() : null;
         List<ClientSession> jumps = new ArrayList<>();
         ClientSession through = via;
         try {
@@ -113,8 +117,10 @@ final class SshLogin {
         }
         SshOptions.HostKeyChecking mode = o.batchMode() && o.hostKeyChecking() == SshOptions.HostKeyChecking.ASK
                 ? SshOptions.HostKeyChecking.YES : o.hostKeyChecking();
+        Integer alive = o.serverAliveInterval();
         return new SshEndpoint(host, port, user, lookupHost, lookupPort, mode, files, toWrite, o.compression(),
-                new AtomicReference<>());
+                alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive, Math.max(1, o.serverAliveCountMax()),
+                agentSocket, agentKeysAllowed, new AtomicReference<>());
     }
 
     private ClientSession login(SshEndpoint ep, SshOptions o, SshIdentities.Loaded ids, ClientSession through,
@@ -154,6 +160,26 @@ final class SshLogin {
                 }
             }
         }
+    }
+
+    /**
+     * The agent socket to use: IdentityAgent ({@code none}, {@code SSH_AUTH_SOCK}, {@code $VAR}, a path), else the
+     * engine's SSH_AUTH_SOCK; null when there is none (an agent is never required).
+     */
+    private Path agentSocket(String identityAgent) {
+        String v = identityAgent;
+        if (v == null || v.equals("SSH_AUTH_SOCK")) {
+            v = System.getenv("SSH_AUTH_SOCK");
+        } else if (v.equalsIgnoreCase("none")) {
+            v = null;
+        } else if (v.startsWith("$")) {
+            v = System.getenv(v.substring(1));
+        }
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        Path p = SshOptions.expandPath(v, target.host(), 22, "");
+        return java.nio.file.Files.exists(p) ? p : null;
     }
 
     private static InetSocketAddress resolve(String host, int port, String family, String prefix)
@@ -215,13 +241,6 @@ final class SshLogin {
     }
 
     private void configure(ClientSession s, SshOptions o, SshIdentities.Loaded ids) {
-        Integer alive = o.serverAliveInterval();
-        int interval = alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive;
-        if (interval > 0) {
-            CoreModuleProperties.HEARTBEAT_INTERVAL.set(s, Duration.ofSeconds(interval));
-            CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(s, Duration.ofSeconds(interval));
-            CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(s, Math.max(1, o.serverAliveCountMax()));
-        }
         for (KeyPair k : ids.keys()) {
             s.addPublicKeyIdentity(k);
         }
@@ -236,7 +255,7 @@ final class SshLogin {
         for (String m : o.authMethods()) {
             switch (m) {
                 case "publickey" -> {
-                    if (!ids.keys().isEmpty()) {
+                    if (!ids.keys().isEmpty() || agentSocket != null) {
                         out.add(UserAuthPublicKeyFactory.INSTANCE);
                     }
                 }
@@ -298,6 +317,8 @@ final class SshLogin {
     private String credentialsSummary(SshIdentities.Loaded ids, SshOptions o) {
         List<String> parts = new ArrayList<>();
         parts.add(ids.keys().isEmpty() ? "no usable private key" : ids.keys().size() + " key(s) offered");
+        parts.add(agentSocket == null ? "no ssh-agent" : "ssh-agent " + agentSocket
+                + (agentKeysAllowed == null ? "" : " (IdentitiesOnly)"));
         parts.addAll(ids.notes());
         parts.add(target.password() == null ? "no password" : "password offered");
         parts.add("methods allowed: " + String.join(",", o.authMethods()));

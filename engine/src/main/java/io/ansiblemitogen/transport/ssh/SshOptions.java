@@ -41,19 +41,19 @@ public final class SshOptions {
             "ServerAliveInterval", "ServerAliveCountMax", "IdentityFile", "IdentitiesOnly", "Port", "User",
             "ProxyJump", "Compression", "HostKeyAlias", "PasswordAuthentication", "PubkeyAuthentication",
             "KbdInteractiveAuthentication", "PreferredAuthentications", "LogLevel", "BatchMode", "AddressFamily",
-            "ConnectionAttempts", "HostName");
+            "ConnectionAttempts", "HostName", "IdentityAgent");
 
     /**
      * Options accepted and ignored because they only concern the OpenSSH process, its multiplexing or its
      * terminal, or ask for a feature the engine never uses anyway: the engine keeps one connection per target
-     * itself (Control*), never forwards agents, X11 or ports, never allocates a terminal, and uses neither an
-     * ssh-agent nor GSSAPI. Ignoring them cannot change what a playbook does.
+     * itself (Control*), never forwards agents, X11 or ports, never allocates a terminal, never adds keys to an
+     * agent and does not do GSSAPI. Ignoring them cannot change what a playbook does.
      */
     private static final Map<String, String> IGNORED = names(
             "ControlMaster", "ControlPersist", "ControlPath", "GSSAPIAuthentication", "GSSAPIDelegateCredentials",
             "GSSAPIKeyExchange", "GSSAPITrustDns", "AddKeysToAgent", "HashKnownHosts", "CheckHostIP",
             "VisualHostKey", "UpdateHostKeys", "TCPKeepAlive", "EscapeChar", "NumberOfPasswordPrompts",
-            "ForwardX11Trusted", "IdentityAgent", "VerifyHostKeyDNS", "CanonicalizeHostname", "ClearAllForwardings",
+            "ForwardX11Trusted", "VerifyHostKeyDNS", "CanonicalizeHostname", "ClearAllForwardings",
             "UseRoaming", "ExitOnForwardFailure", "HostbasedAuthentication", "StreamLocalBindUnlink",
             "ChallengeResponseAuthentication", "ObscureKeystrokeTiming", "EnableEscapeCommandline");
 
@@ -63,7 +63,6 @@ public final class SshOptions {
             "forwardx11", Set.of("no"),
             "requesttty", Set.of("no", "auto"),
             "permitlocalcommand", Set.of("no"),
-            "proxycommand", Set.of("none"),
             "sendenv", Set.of(),
             "tunnel", Set.of("no"));
 
@@ -159,7 +158,11 @@ public final class SshOptions {
         switch (f) {
             case '4' -> set("addressfamily", List.of("inet"), source);
             case '6' -> set("addressfamily", List.of("inet6"), source);
-            case 'C' -> set("compression", List.of("yes"), source);
+            // -C is in Ansible's default ssh_args, so it is on for nearly everyone without being a choice. The
+            // engine's traffic is small frames and already-compressed ZIPs: on a LAN zlib only costs CPU (measured
+            // in docs/ssh.md: 2.5x slower per task and for bulk copies). Compression=yes still turns it on.
+            case 'C' -> {
+            }
             case 'q' -> set("loglevel", List.of("QUIET"), source);
             case 'v' -> set("loglevel", List.of("DEBUG"), source);
             // -a/-x/-k/-T/-n turn off agent/X11 forwarding, GSSAPI delegation, the tty, stdin: all off anyway
@@ -219,6 +222,10 @@ public final class SshOptions {
             }
             return;
         }
+        if (key.equals("proxycommand")) {
+            proxyCommand(rest, source);
+            return;
+        }
         if (IGNORED_IF.containsKey(key)) {
             if (!IGNORED_IF.get(key).contains(vals.get(0).toLowerCase(Locale.ROOT))) {
                 throw new SshOptionException(source + ": unsupported ssh option '" + name + "=" + rest + "'");
@@ -253,6 +260,77 @@ public final class SshOptions {
             }
         }
         set(key, vals, source);
+    }
+
+    /**
+     * ProxyCommand of the {@code ssh -W %h:%p [options] [user@]bastion} (or {@code ssh bastion nc %h %p}) shape, the
+     * way most inventories reach a bastion, becomes the equivalent ProxyJump hop; its {@code -i} keys join the
+     * keys tried. Any other command would need a local process per connection and is refused.
+     */
+    private void proxyCommand(String text, String source) throws SshOptionException {
+        List<String> w;
+        try {
+            w = ShellWords.split(text);
+        } catch (IllegalArgumentException e) {
+            throw new SshOptionException(source + ": ssh option 'ProxyCommand': " + e.getMessage());
+        }
+        if (w.size() == 1 && w.get(0).equalsIgnoreCase("none")) {
+            return;
+        }
+        String unsupported = source + ": unsupported ssh option 'ProxyCommand=" + text + "' (only 'ssh -W %h:%p"
+                + " [user@]host' is understood; use ProxyJump)";
+        if (w.isEmpty() || !(w.get(0).equals("ssh") || w.get(0).endsWith("/ssh"))) {
+            throw new SshOptionException(unsupported);
+        }
+        String user = null;
+        String port = null;
+        String host = null;
+        boolean forwards = false;
+        List<String> keys = new ArrayList<>();
+        for (int i = 1; i < w.size(); i++) {
+            String a = w.get(i);
+            if (a.equals("-W") && i + 1 < w.size() && w.get(i + 1).equals("%h:%p")) {
+                forwards = true;
+                i++;
+            } else if ((a.equals("nc") || a.equals("netcat")) && host != null && i + 2 == w.size() - 1
+                    && w.get(i + 1).equals("%h") && w.get(i + 2).equals("%p")) {
+                forwards = true;
+                i += 2;
+            } else if ((a.equals("-p") || a.equals("-l") || a.equals("-i") || a.equals("-o")) && i + 1 < w.size()) {
+                String v = w.get(++i);
+                switch (a) {
+                    case "-p" -> port = checkPort(v, "ProxyCommand -p", source);
+                    case "-l" -> user = v;
+                    case "-i" -> keys.add(v);
+                    default -> {
+                        String k = v.split("[= ]", 2)[0].toLowerCase(Locale.ROOT);
+                        if (!IGNORED.containsKey(k) && !k.equals("stricthostkeychecking")
+                                && !k.equals("userknownhostsfile")) {
+                            throw new SshOptionException(unsupported);
+                        }
+                    }
+                }
+            } else if (a.matches("-[qvCTaxnN46]+")) {
+                continue;
+            } else if (!a.startsWith("-") && host == null) {
+                host = a;
+            } else {
+                throw new SshOptionException(unsupported);
+            }
+        }
+        if (!forwards || host == null) {
+            throw new SshOptionException(unsupported);
+        }
+        if (host.contains("@")) {
+            user = user == null ? host.substring(0, host.lastIndexOf('@')) : user;
+            host = host.substring(host.lastIndexOf('@') + 1);
+        }
+        String spec = (user == null ? "" : user + "@") + (host.contains(":") ? "[" + host + "]" : host)
+                + (port == null ? "" : ":" + port);
+        if (!values.containsKey("proxyjump")) {
+            identityFiles.addAll(keys);
+        }
+        set("proxyjump", List.of(spec), source);
     }
 
     private void set(String key, List<String> vals, String source) {
@@ -339,6 +417,11 @@ public final class SshOptions {
 
     public List<String> identityFiles() {
         return List.copyOf(identityFiles);
+    }
+
+    /** IdentityAgent as written ({@code none}, {@code SSH_AUTH_SOCK}, {@code $VAR} or a path), or null. */
+    public String identityAgent() {
+        return get("identityagent");
     }
 
     public boolean identitiesOnly() {

@@ -11,17 +11,25 @@ import org.apache.sshd.client.auth.password.PasswordIdentityProvider;
 import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.client.config.hosts.HostConfigEntryResolver;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.client.session.ClientUserAuthServiceFactory;
+import org.apache.sshd.common.Service;
+import org.apache.sshd.common.ServiceFactory;
 import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.Signature;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.forward.ForwardingFilter;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,19 +86,47 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
         }
         if (client == null) {
             SshClient c = SshClient.setUpDefaultClient();
-            // Nothing from ~/.ssh/config or an agent: connection settings come from Ansible's variables only.
+            // Nothing from ~/.ssh/config: connection settings come from Ansible's variables (and SSH_AUTH_SOCK).
             c.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
             c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
             c.setPasswordIdentityProvider(PasswordIdentityProvider.EMPTY_PASSWORDS_PROVIDER);
             c.setServerKeyVerifier(new HostKeyPolicy());
+            c.setAgentFactory(new AgentSocketClient.Factory());
             c.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE,
                     UserAuthKeyboardInteractiveFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
             c.setForwardingFilter(LOOPBACK_TUNNELS_ONLY);
             c.addSessionListener(new PerConnectionSettings());
+            c.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new KeepaliveConnectionService()));
+            c.setCipherFactories(preferredCiphers(c.getCipherFactories()));
+            // Requests and replies are small frames: no Nagle delay on the engine's side.
+            CoreModuleProperties.TCP_NODELAY.set(c, true);
             c.start();
             client = c;
         }
         return client;
+    }
+
+    /**
+     * AES-GCM first: the JDK runs it on the CPU's AES instructions, while MINA's ChaCha20 (its default first
+     * choice) is plain Java and measured 2x slower here for bulk copies.
+     */
+    private static List<NamedFactory<Cipher>> preferredCiphers(List<NamedFactory<Cipher>> defaults) {
+        List<String> order = List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes192-ctr",
+                "aes256-ctr");
+        List<NamedFactory<Cipher>> out = new ArrayList<>();
+        for (String name : order) {
+            for (NamedFactory<Cipher> f : defaults) {
+                if (f.getName().equals(name)) {
+                    out.add(f);
+                }
+            }
+        }
+        for (NamedFactory<Cipher> f : defaults) {
+            if (!out.contains(f)) {
+                out.add(f);
+            }
+        }
+        return out;
     }
 
     /** Stops the SSH client and with it every session it opened. */
@@ -131,6 +167,29 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
                 first.addAll(rest);
                 cs.setSignatureFactories(first);
             }
+        }
+    }
+
+    /**
+     * ServerAliveInterval/CountMax as MINA heartbeats: a keepalive request wanting a reply every interval, the
+     * session closed after CountMax unanswered ones. MINA reads these settings when it creates the connection
+     * service, which happens while the session is being constructed: hence a factory, not a session listener.
+     */
+    private static final class KeepaliveConnectionService implements ServiceFactory {
+        @Override
+        public String getName() {
+            return ClientConnectionServiceFactory.INSTANCE.getName();
+        }
+
+        @Override
+        public Service create(Session session) throws IOException {
+            SshEndpoint ep = session instanceof ClientSession cs && cs.getConnectionContext() != null
+                    ? cs.getConnectionContext().getAttribute(SshEndpoint.KEY) : null;
+            if (ep != null && ep.aliveIntervalSeconds() > 0) {
+                CoreModuleProperties.HEARTBEAT_INTERVAL.set(session, Duration.ofSeconds(ep.aliveIntervalSeconds()));
+                CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(session, ep.aliveCountMax());
+            }
+            return ClientConnectionServiceFactory.INSTANCE.create(session);
         }
     }
 

@@ -60,7 +60,9 @@ public class SshEngineTest {
                             + "print(json.dumps({'pid': os.getpid(), 'args': json.loads(basic._ANSIBLE_ARGS)}))\n",
                     "ansible/module_utils/__init__.py", "",
                     "ansible/module_utils/basic.py", "_ANSIBLE_ARGS = None\n")).entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setTime(315532800000L); // fixed, so every build of the ZIP has the same digest
+                z.putNextEntry(entry);
                 z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
@@ -203,6 +205,12 @@ public class SshEngineTest {
             assertEquals(2, SSHD.acceptedConnections() - targetBefore);
             // The hop is a pooled connection of its own; the target's host key was checked as 127.0.0.1:port.
             assertEquals(3, engine.pool().openedCount());
+
+            TargetSpec proxied = SshTargets.to(SSHD).name("proxied").common(kh + " -o ProxyCommand='ssh -W %h:%p -q"
+                    + " -i " + hop.clientKey() + " -p " + hop.port() + " " + hop.userName() + "@127.0.0.1'").build();
+            assertEquals("p\n", sh(engine, proxied, "echo p"));
+            assertEquals(3, hop.acceptedConnections() - hopBefore);
+            assertEquals(3, SSHD.acceptedConnections() - targetBefore);
         }
     }
 }

@@ -55,7 +55,7 @@ public class SshOptionsTest {
         assertEquals(22, o.port());
         assertEquals(SshOptions.HostKeyChecking.ASK, o.hostKeyChecking());
         assertEquals(Integer.valueOf(10), o.connectTimeout());
-        assertTrue("-C asks for compression, as it does for ssh", o.compression());
+        assertFalse("-C alone does not turn compression on (docs/ssh.md)", o.compression());
     }
 
     @Test
@@ -124,6 +124,16 @@ public class SshOptionsTest {
     }
 
     @Test
+    public void sshDashWProxyCommandBecomesAJumpHost() throws Exception {
+        SshOptions o = opts("-o ProxyCommand=\"ssh -W %h:%p -q -i /k/bastion -p 2200 admin@bastion\"", null);
+        assertEquals(List.of(new SshOptions.Jump("admin", "bastion", 2200)), o.proxyJumps());
+        assertEquals(List.of("/k/bastion"), o.identityFiles());
+        o = opts("-o 'ProxyCommand=/usr/bin/ssh -o StrictHostKeyChecking=no bastion nc %h %p'", null);
+        assertEquals(List.of(new SshOptions.Jump(null, "bastion", null)), o.proxyJumps());
+        assertTrue(opts("-o ProxyCommand=none", null).proxyJumps().isEmpty());
+    }
+
+    @Test
     public void harmlessOptionsAreIgnoredFlagsParsed() throws Exception {
         SshOptions o = opts("-o ForwardAgent=no -o GSSAPIAuthentication=no -o AddKeysToAgent=yes -4Cq -F /dev/null"
                 + " -o ServerAliveInterval=15 -o ServerAliveCountMax=2 -o HostKeyAlias=web -o LogLevel=ERROR", null);
@@ -133,8 +143,8 @@ public class SshOptionsTest {
         assertEquals("web", o.hostKeyAlias());
         assertEquals("QUIET", o.logLevel()); // -q came first
         assertNull(opts(null, null).hostKeyAlias());
-        assertTrue(opts("-o Compression=no", null).compression()); // ssh_args' -C came first
-        assertFalse(SshOptions.forTarget(spec(null, null, null, null, "", "-o Compression=no", "-C", null)).compression());
+        assertFalse(opts("-o Compression=no", null).compression());
+        assertTrue(opts("-o Compression=yes", "-o Compression=no").compression());
     }
 
     @Test
@@ -142,7 +152,8 @@ public class SshOptionsTest {
         assertRejected("-o LocalForward=8080 x:80", "ansible_ssh_extra_args", "unsupported ssh option 'LocalForward'");
         assertRejected("-o Tunnel=yes", "ansible_ssh_extra_args", "Tunnel=yes");
         assertRejected("-o ForwardAgent=yes", "ForwardAgent");
-        assertRejected("-o ProxyCommand='ssh -W %h:%p bastion'", "ProxyCommand");
+        assertRejected("-o ProxyCommand='nc -X connect -x proxy:3128 %h %p'", "ProxyCommand", "use ProxyJump");
+        assertRejected("-o ProxyCommand='ssh -L 1:x:2 -W %h:%p bastion'", "ProxyCommand");
         assertRejected("-A", "'-A'");
         assertRejected("-F /home/me/.ssh/config", "-F");
         assertRejected("-o StrictHostKeyChecking=maybe", "bad value 'maybe'", "StrictHostKeyChecking");

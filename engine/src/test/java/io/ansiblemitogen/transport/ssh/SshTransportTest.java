@@ -251,15 +251,59 @@ public class SshTransportTest {
     }
 
     @Test
-    public void compressionFollowsTheOptions() throws Exception {
+    public void compressionOnlyWithCompressionYes() throws Exception {
         try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
+            assertEquals("Ansible's default -C is not enough", "none", t.session().getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
+        }
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-o Compression=yes").build(),
+                null)) {
             assertEquals("zlib@openssh.com", t.session().getNegotiatedKexParameter(
                     org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
+            assertEquals("ok\n", run(t, "echo ok", null, 0));
         }
-        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD)
-                .sshArgs("").build(), null)) {
-            assertEquals("none", t.session().getNegotiatedKexParameter(
-                    org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
+    }
+
+    @Test
+    public void aesGcmIsPreferredOverPureJavaChaCha() throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
+            assertEquals("aes128-gcm@openssh.com", t.session().getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SENC));
         }
+    }
+
+    @Test
+    public void serverAliveDetectsAServerThatStoppedAnswering() throws Exception {
+        try (SshdFixture own = new SshdFixture().start()) {
+            Transport t = factory.open(SshTargets.to(own)
+                    .extra("-o ServerAliveInterval=1 -o ServerAliveCountMax=2").build(), null);
+            try {
+                assertEquals("ok\n", run(t, "echo ok", null, 0));
+                Thread.sleep(3500); // several answered keepalives must not close a healthy connection
+                assertTrue(t.isConnected());
+                long listener = Long.parseLong(Files.readString(own.dir().resolve("sshd.pid")).strip());
+                List<Long> sessions = ProcessHandle.of(listener).orElseThrow().descendants()
+                        .map(ProcessHandle::pid).toList();
+                assertFalse("no sshd session process found", sessions.isEmpty());
+                signal("STOP", sessions);
+                try {
+                    long deadline = System.currentTimeMillis() + 15_000;
+                    while (t.isConnected() && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(200);
+                    }
+                    assertFalse("a silent server must be noticed by the keepalives", t.isConnected());
+                } finally {
+                    signal("CONT", sessions);
+                }
+            } finally {
+                t.close();
+            }
+        }
+    }
+
+    private static void signal(String sig, List<Long> pids) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-" + sig));
+        pids.forEach(p -> cmd.add(String.valueOf(p)));
+        new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }
 }
