@@ -29,6 +29,8 @@ public final class ContainerTransport implements Transport {
     private final String container;
     private final String user;
     private final Transport via;
+    /** The runtime runs on this machine (no hop, or a {@code local} one): the override applies and is checked. */
+    private final boolean local;
     private volatile boolean open = true;
 
     /** @param via the transport of the host that runs the containers, or null for this machine */
@@ -41,7 +43,8 @@ public final class ContainerTransport implements Transport {
         this.container = container;
         this.user = user;
         this.via = via == null ? new LocalTransport() : via;
-        this.executable = via == null ? localExecutable(runtime, container) : runtime;
+        this.local = this.via instanceof LocalTransport;
+        this.executable = local ? localExecutable(runtime, container) : runtime;
     }
 
     /** The configured runtime for this machine, checked now so that a missing one is not mistaken for a missing Python. */
@@ -105,7 +108,7 @@ public final class ContainerTransport implements Transport {
      */
     String shellCommand(String command) {
         String exec = ShellQuote.join(argv(command));
-        if (via instanceof LocalTransport) {
+        if (local) {
             return exec;
         }
         String q = ShellQuote.quote(executable);
@@ -130,7 +133,7 @@ public final class ContainerTransport implements Transport {
     @Override
     public String describe() {
         return runtime + " " + (user == null ? "" : user + "@") + container
-                + (via instanceof LocalTransport ? "" : " via " + via.describe());
+                + (local ? "" : " via " + via.describe());
     }
 
     @Override
