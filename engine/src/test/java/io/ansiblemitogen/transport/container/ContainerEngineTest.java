@@ -200,6 +200,19 @@ public class ContainerEngineTest {
     }
 
     @Test
+    public void restartedContainerGetsAFreshInterpreterOnTheNextTask() throws Exception {
+        // The restart kills the kept interpreter; stock starts a process per task, so it would not notice.
+        String name = env.startContainer(runtime, image);
+        TargetSpec t = target(name, null);
+        where(t);
+        ContainerEnvironment.Result r = env.runtime(runtime, List.of("restart", "-t", "0", name), 60);
+        assertEquals(r.err(), 0, r.rc());
+        JsonNode after = where(t);
+        assertEquals("root", after.path("user").asText());
+        assertEquals("ok\n", utf8(engine.execCommand(t, null, "echo ok", null, null).stdout()));
+    }
+
+    @Test
     public void missingContainerIsUnreachableAndNamesContainerAndRuntime() throws Exception {
         String name = "amct-missing-" + runtime;
         TargetSpec t = target(name, null);

@@ -58,6 +58,8 @@ final class ContainerEnvironment implements AutoCloseable {
         // A short path: Unix socket names are limited to 107 bytes.
         Path dir = Files.createTempDirectory(Paths.get("/tmp"), "amct-");
         ContainerEnvironment env = new ContainerEnvironment(dir, repo, conf.out.strip());
+        // If the JVM is stopped before @AfterClass (surefire timeout, Ctrl-C), containers and service still go.
+        Runtime.getRuntime().addShutdownHook(new Thread(env::closeQuietly, "amct cleanup"));
         try {
             env.buildImage(IMAGE_PY311, "bookworm");
             env.buildImage(IMAGE_PY313, "trixie");
@@ -162,11 +164,10 @@ final class ContainerEnvironment implements AutoCloseable {
 
     /** The real runtime with this environment's settings, bypassing the logging wrappers. */
     Result runtime(String runtime, List<String> args, long limitS) throws Exception {
-        List<String> argv = new ArrayList<>();
         if (runtime.equals("podman")) {
             return podman(args, limitS);
         }
-        argv.add("docker");
+        List<String> argv = new ArrayList<>(List.of("docker"));
         argv.addAll(args);
         return run(argv, Map.of("DOCKER_HOST", "unix://" + dockerSock), limitS);
     }
@@ -177,8 +178,17 @@ final class ContainerEnvironment implements AutoCloseable {
         return run(argv, Map.of("CONTAINERS_CONF", containersConf), limitS);
     }
 
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (Exception ignored) {
+            // Best effort at JVM exit.
+        }
+    }
+
+    /** Idempotent: removes the containers started here, stops the Docker API service, deletes the files. */
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         if (!containers.isEmpty()) {
             // Containers made through the Docker API are podman containers too; -t 0: sleep ignores SIGTERM.
             List<String> rm = new ArrayList<>(List.of("rm", "-f", "-t", "0"));
@@ -191,6 +201,10 @@ final class ContainerEnvironment implements AutoCloseable {
             if (!dockerService.waitFor(10, TimeUnit.SECONDS)) {
                 dockerService.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            dockerService = null;
+        }
+        if (!Files.exists(dir)) {
+            return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
