@@ -1,6 +1,8 @@
 package io.ansiblemitogen.transport;
 
 import java.io.File;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -142,12 +144,23 @@ public final class ContainerTransport implements Transport {
     }
 
     /**
-     * The runtime's process, whose diagnostics wait for it to end and say which container they are about. An
-     * agent that fails to start is reported from the reader thread as soon as stdout closes, which can be before
-     * the stderr reader has seen the runtime's message ("no such container"); waiting briefly for the exit
-     * closes that race. Raw stderr ({@link #stderrBytes()}) is passed through unchanged.
+     * The runtime's process, whose diagnostics wait for it to end once its stdout has ended. An agent that fails
+     * to start is reported from the reader thread as soon as stdout closes, which can be before the stderr reader
+     * has seen the runtime's message ("no such container"); waiting briefly for the exit closes that race. While
+     * stdout is open (the engine closing a live connection, a start-up timeout) nothing is waited for. Raw stderr
+     * ({@link #stderrBytes()}) is passed through unchanged.
      */
-    private record Labelled(RemoteProcess p, String label) implements RemoteProcess {
+    private static final class Labelled implements RemoteProcess {
+        private final RemoteProcess p;
+        private final String label;
+        private final EofWatch stdout;
+
+        Labelled(RemoteProcess p, String label) {
+            this.p = p;
+            this.label = label;
+            this.stdout = new EofWatch(p.stdout());
+        }
+
         @Override
         public OutputStream stdin() {
             return p.stdin();
@@ -155,11 +168,14 @@ public final class ContainerTransport implements Transport {
 
         @Override
         public InputStream stdout() {
-            return p.stdout();
+            return stdout;
         }
 
         @Override
         public String stderrTail() {
+            if (!stdout.ended) {
+                return p.stderrTail();
+            }
             int rc;
             try {
                 rc = p.waitFor(2_000);
@@ -168,7 +184,7 @@ public final class ContainerTransport implements Transport {
                 rc = -1;
             }
             if (rc < 0) {
-                return p.stderrTail(); // Still running (e.g. a start-up timeout): whatever it said so far.
+                return p.stderrTail();
             }
             String said = new String(p.stderrBytes(), StandardCharsets.UTF_8).strip();
             if (said.length() > 4000) {
@@ -191,6 +207,43 @@ public final class ContainerTransport implements Transport {
         @Override
         public void close() {
             p.close();
+        }
+    }
+
+    /** Remembers that the stream reached its end (or failed), so diagnostics know the process is going away. */
+    private static final class EofWatch extends FilterInputStream {
+        volatile boolean ended;
+
+        EofWatch(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            return seen(() -> super.read(), 1);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return seen(() -> super.read(b, off, len), len);
+        }
+
+        private int seen(IoRead r, int asked) throws IOException {
+            try {
+                int n = r.read();
+                if (n < 0 && asked > 0) {
+                    ended = true;
+                }
+                return n;
+            } catch (IOException e) {
+                ended = true;
+                throw e;
+            }
+        }
+
+        @FunctionalInterface
+        private interface IoRead {
+            int read() throws IOException;
         }
     }
 }
