@@ -13,8 +13,15 @@ import org.junit.rules.Timeout;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -60,6 +67,38 @@ public class ContainerExecCountTest {
     @Test
     public void dockerIsExecutedOncePerContainer() throws Exception {
         onceThroughTheWholeSession("docker");
+    }
+
+    /** Ansible's forks reach one container at the same moment: still one runtime exec, one interpreter. */
+    @Test
+    public void concurrentFirstTasksShareOneExec() throws Exception {
+        String name = env.startContainer("podman", ContainerEnvironment.IMAGE_PY313);
+        TargetSpec t = new TargetSpec("podman", name, name, null, null, null, null, null, null, null, null, null,
+                null, null, null);
+        int forks = 8;
+        Set<String> pids = ConcurrentHashMap.newKeySet();
+        try (Engine engine = new Engine(new DefaultTransports())) {
+            ExecutorService pool = Executors.newFixedThreadPool(forks);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < forks; i++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    ExecResult r = engine.execCommand(t, null, "echo $PPID", null, null);
+                    assertEquals(0, r.rc());
+                    pids.add(new String(r.stdout()).strip());
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+        }
+        long execs = env.calls("podman").stream().filter(l -> l.startsWith("exec ") && l.contains(name)).count();
+        assertEquals("runtime execs for " + forks + " simultaneous first tasks", 1, execs);
+        assertEquals("every command was started by the same interpreter: " + pids, 1, pids.size());
     }
 
     private void onceThroughTheWholeSession(String runtime) throws Exception {
