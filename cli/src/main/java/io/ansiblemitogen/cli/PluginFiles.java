@@ -59,7 +59,28 @@ public final class PluginFiles {
     }
 
     public static Path strategyDir() throws IOException {
-        return ensureExtracted().resolve("strategy");
+        Path root = ensureExtracted();
+        placeJar(root);
+        return root.resolve("strategy");
+    }
+
+    /**
+     * Puts this CLI's jar beside the plugin as {@code ansible-mitogen-cli.jar}, where the plugin looks for it to
+     * start a daemon when a plain ansible-playbook runs with only the two ansible.cfg lines (issue 7).
+     */
+    static void placeJar(Path root) throws IOException {
+        Path jar = AnsibleEnvironment.ownJar();
+        if (jar == null) {
+            return;
+        }
+        Path target = root.resolve("ansible-mitogen-cli.jar");
+        if (Files.exists(target) && Files.size(target) == Files.size(jar)
+                && Files.getLastModifiedTime(target).equals(Files.getLastModifiedTime(jar))) {
+            return;
+        }
+        Path tmp = Files.createTempFile(root, ".jar-", ".part");
+        Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static Path cacheDir() {

@@ -61,7 +61,13 @@ public final class Engine implements AutoCloseable {
             byte[] zip = null;
             boolean send = !known.contains(m.zipSha1());
             ObjectNode h = Json.object().put("op", "run_module").put("fqn", m.fqn()).put("zip_sha1", m.zipSha1())
-                    .put("params", m.params()).put("isolation", m.isolation());
+                    .put("params", m.params()).put("isolation", m.isolation()).put("runner", m.runner());
+            if (m.profile() != null) {
+                h.put("profile", m.profile());
+            }
+            if (m.extensions() != null && !m.extensions().isNull()) {
+                h.set("extensions", m.extensions());
+            }
             h.set("env", Json.MAPPER.valueToTree(m.env()));
             if (m.cwd() != null) {
                 h.put("cwd", m.cwd());
@@ -94,7 +100,7 @@ public final class Engine implements AutoCloseable {
     public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir,
             boolean pty) throws EngineException {
         try {
-            return withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
+            return withContext(target, become, target.python(), (conn, ctx) -> {
                 ObjectNode h = Json.object().put("op", "exec").put("cmd", cmd).put("has_stdin", stdin != null);
                 if (pty) {
                     h.put("pty", true);
@@ -145,7 +151,7 @@ public final class Engine implements AutoCloseable {
 
     public void putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode)
             throws EngineException {
-        withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
+        withContext(target, become, target.python(), (conn, ctx) -> {
             long size = Files.size(src);
             ObjectNode h = Json.object().put("op", "put_file").put("path", dst).put("size", size);
             if (mode != null) {
@@ -159,7 +165,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst) throws EngineException {
-        withContext(target, become, target.pythonOrDefault(), (conn, ctx) -> {
+        withContext(target, become, target.python(), (conn, ctx) -> {
             Path dir = dst.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".fetch-", ".part");
@@ -247,6 +253,7 @@ public final class Engine implements AutoCloseable {
             throws EngineException {
         TargetConnection conn = connect(target);
         RemoteContext ctx;
+        interpreter = conn.interpreterFor(interpreter);
         try {
             ctx = conn.context(interpreter, become);
         } catch (TransportException e) {

@@ -2,10 +2,15 @@ package io.ansiblemitogen.engine;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Map;
 
-/** A new-style Python module to run: the AnsiballZ ZIP, the module to run from it, and its arguments. */
+/**
+ * A new-style Python module to run: the AnsiballZ ZIP, the module to run from it, and its arguments.
+ * {@code runner} is how the wrapper Ansible built would start it: {@code runpy} (2.14-2.18) or {@code loader}
+ * (2.19+, with {@code profile} and {@code extensions}).
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModuleRequest(
         @JsonProperty("interpreter") String interpreter,
@@ -15,9 +20,19 @@ public record ModuleRequest(
         @JsonProperty("params") String params,
         @JsonProperty("isolation") String isolation,
         @JsonProperty("env") Map<String, String> env,
-        @JsonProperty("cwd") String cwd) {
+        @JsonProperty("cwd") String cwd,
+        @JsonProperty("runner") String runner,
+        @JsonProperty("profile") String profile,
+        @JsonProperty("extensions") JsonNode extensions) {
+
+    /** A module packed the way ansible-core 2.14-2.18 does (run with runpy). */
+    public ModuleRequest(String interpreter, String fqn, String zipBase64, String zipSha1, String params,
+            String isolation, Map<String, String> env, String cwd) {
+        this(interpreter, fqn, zipBase64, zipSha1, params, isolation, env, cwd, "runpy", null, null);
+    }
 
     public ModuleRequest {
+        runner = runner == null || runner.isBlank() ? "runpy" : runner;
         env = env == null ? Map.of() : Map.copyOf(env);
         isolation = isolation == null || isolation.isBlank() ? "reuse" : isolation;
     }

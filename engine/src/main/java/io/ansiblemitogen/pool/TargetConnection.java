@@ -151,6 +151,22 @@ public final class TargetConnection implements AutoCloseable {
         return Math.max(30_000L, t * 1000L);
     }
 
+    /**
+     * The interpreter for a request that names none (raw commands, temp-dir commands, file transfer): one already
+     * running on this connection if there is one, so such requests cost no new interpreter, else {@code python3}.
+     */
+    public String interpreterFor(String requested) {
+        if (requested != null && !requested.isBlank()) {
+            return requested;
+        }
+        for (Map.Entry<String, AgentChannel> e : logins.entrySet()) {
+            if (e.getValue().isAlive()) {
+                return e.getKey();
+            }
+        }
+        return spec.pythonOrDefault();
+    }
+
     /** ZIP digests a context already holds, so a repeated module is sent as its digest alone. */
     public Set<String> zipsOf(RemoteContext ctx) {
         return zipsByContext.computeIfAbsent(key(ctx), k -> ConcurrentHashMap.newKeySet());

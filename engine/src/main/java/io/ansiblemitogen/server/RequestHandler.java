@@ -52,7 +52,19 @@ public final class RequestHandler {
                         Path.of(text(req, "dst")));
                 case "reset" -> engine.reset(need(target));
                 case "pool_status" -> status(reply);
-                case "shutdown" -> onShutdown.run();
+                case "shutdown" -> {
+                    // Reply first (the protocol promises {} before the socket closes), then stop.
+                    Thread t = new Thread(() -> {
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException ignored) {
+                            Thread.currentThread().interrupt();
+                        }
+                        onShutdown.run();
+                    }, "engine-shutdown");
+                    t.setDaemon(false);
+                    t.start();
+                }
                 default -> throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
                         "unknown operation '" + op + "'");
             }
@@ -86,6 +98,8 @@ public final class RequestHandler {
                             + " (use the Ansible plugin shipped with this engine)");
         }
         reply.put("protocol", PROTOCOL).put("engine_version", VERSION);
+        // Module runners the agent has: the AnsiballZ styles of ansible-core 2.14-2.18 and 2.19+.
+        reply.putArray("features").add("module_runner_runpy").add("module_runner_loader");
     }
 
     private void status(ObjectNode reply) {

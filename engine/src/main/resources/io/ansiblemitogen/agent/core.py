@@ -292,18 +292,28 @@ class ModuleRunner(object):
         params = header['params']
         if not isinstance(params, bytes):
             params = params.encode('utf-8')
+        header['_params_bytes'] = params
         fqn = header['fqn']
-        basic = __import__('ansible.module_utils.basic', fromlist=['basic'])
-        basic._ANSIBLE_ARGS = params
+        if header.get('runner', 'runpy') == 'runpy':
+            basic = __import__('ansible.module_utils.basic', fromlist=['basic'])
+            basic._ANSIBLE_ARGS = params
         return fqn
 
     def _invoke(self, fqn, header):
-        import runpy
         argv = sys.argv
         sys.argv = ['ram://%s' % fqn]
         try:
-            runpy.run_module(fqn, init_globals=dict(_module_fqn=fqn, _modlib_path=None),
-                             run_name='__main__', alter_sys=True)
+            if header.get('runner', 'runpy') == 'loader':
+                # ansible-core 2.19+: the ZIP carries the runner its wrapper calls; call it the same way, so
+                # arguments, profile and error reporting are exactly stock's.
+                loader = __import__('ansible.module_utils._internal._ansiballz._loader', fromlist=['_loader'])
+                loader.run_module(json_params=header['_params_bytes'], profile=header.get('profile'),
+                                  module_fqn=fqn, modlib_path='ram://%s' % header['zip_sha1'][:12],
+                                  extensions=header.get('extensions') or {})
+            else:
+                import runpy
+                runpy.run_module(fqn, init_globals=dict(_module_fqn=fqn, _modlib_path=None),
+                                 run_name='__main__', alter_sys=True)
         finally:
             sys.argv = argv
 
