@@ -49,7 +49,7 @@ public final class ContainerTransport implements Transport {
         this.executable = local ? localExecutable(runtime, container) : runtime;
     }
 
-    /** The configured runtime for this machine, checked now so that a missing one is not mistaken for a missing Python. */
+    /** This machine's runtime, checked now: a missing one must not be mistaken later for a missing Python. */
     static String localExecutable(String runtime, String container) throws TransportException {
         String configured = System.getProperty("ansible.mitogen." + runtime);
         String source = "system property ansible.mitogen." + runtime;

@@ -159,7 +159,8 @@ public class ContainerExecCountTest {
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline) {
             ContainerEnvironment.Result r = env.inContainer(runtime, name, "sh", "-c",
-                    "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <$f; echo; done 2>/dev/null | grep 'pytho[n]' || true");
+                    "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' <$f; echo; done 2>/dev/null"
+                            + " | grep 'pytho[n]' || true");
             left = r.out().strip();
             if (left.isEmpty()) {
                 return;
