@@ -488,8 +488,8 @@ def run_command(header, stdin_bytes):
     try:
         p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             cwd=header.get('cwd') or None, env=env, close_fds=True,
-                             preexec_fn=_restore_signals)
+                             cwd=header.get('cwd') or None, env=env, close_fds=True)
+        # No preexec_fn: subprocess restores SIGPIPE itself (restore_signals), and without one it can use vfork.
     except OSError as e:
         return Outcome(127, b'', ('%s: %s\n' % (cmd, e.strerror)).encode('utf-8', 'replace'))
     out, err = p.communicate(stdin_bytes or b'')
