@@ -48,9 +48,16 @@ public final class Corpus {
 
     /** JUnit Parameterized data: {name, path} per playbook. */
     public static List<Object[]> parameters() {
-        // -Dcorpus.only=raw,script narrows a run to some playbooks while working on them.
+        return parameters(Set.of());
+    }
+
+    /**
+     * The playbooks named in {@code -Dcorpus.only=raw,script} (to narrow a run while working on them), else those in
+     * {@code defaults}, else all.
+     */
+    public static List<Object[]> parameters(Set<String> defaults) {
         String only = System.getProperty("corpus.only", "");
-        Set<String> wanted = only.isBlank() ? Set.of() : Set.of(only.split(","));
+        Set<String> wanted = only.isBlank() ? defaults : Set.of(only.split(","));
         return playbooks().stream()
                 .filter(p -> wanted.isEmpty() || wanted.contains(p.getFileName().toString().replaceFirst("\\.yml$", "")))
                 .map(p -> new Object[] {p.getFileName().toString(), p})

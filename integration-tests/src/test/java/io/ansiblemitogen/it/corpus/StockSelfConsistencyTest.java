@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -37,9 +38,16 @@ public class StockSelfConsistencyTest {
 
     private static CorpusRunner runner;
 
+    /**
+     * The playbooks whose results hold what varies between runs (times, temp names, facts, checksums, backups):
+     * enough to prove the normaliser, at a fifth of the cost of the whole corpus twice.
+     */
+    static final Set<String> VOLATILE = Set.of("facts", "stat", "file", "fetch", "script", "shell", "lineinfile",
+            "ping", "copy_content", "template");
+
     @Parameters(name = "{0}")
     public static List<Object[]> playbooks() {
-        return Corpus.parameters();
+        return Corpus.parameters(VOLATILE);
     }
 
     private final Path playbook;
