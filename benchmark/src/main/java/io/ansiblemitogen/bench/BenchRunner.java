@@ -82,6 +82,7 @@ final class BenchRunner {
     private RunResult measure(Workload w, String system, Path wdir, Path dest, Command cmd, BenchSystem s) {
         String marker = sessionMarker + w.name() + "-" + system + "-" + System.nanoTime();
         Path runDir = workDir.resolve("r").resolve(w.name() + "-" + system);
+        MarkedProcesses.Mark mark = new MarkedProcesses.Mark(marker, false, runDir.resolve("cp").toString());
         Path state = runDir.resolve("state");
         AutoCloseable warmHandle = null;
         try {
@@ -97,7 +98,7 @@ final class BenchRunner {
             if (w.warm() && s != null) {
                 warmHandle = s.startWarm(env, state);
                 ProcessMeter.Outcome prime = ProcessMeter.run(cmd.argv(true, state), env, wdir,
-                        runDir.resolve("prime.log"), timeout, marker);
+                        runDir.resolve("prime.log"), timeout, mark);
                 if (prime.exitCode() != 0) {
                     return result(w, system, prime, "priming run failed (exit " + prime.exitCode() + ")");
                 }
@@ -105,7 +106,7 @@ final class BenchRunner {
             }
             targets.proxy().resetCounters();
             ProcessMeter.Outcome o = ProcessMeter.run(cmd.argv(w.warm(), state), env, wdir, runDir.resolve("run.log"),
-                    timeout, marker);
+                    timeout, mark);
             return result(w, system, o, null);
         } catch (IOException | RuntimeException e) {
             return new RunResult(w.name(), system, "error", String.valueOf(e.getMessage()), 0, 0, 0, 0, 0, 0, 0, 0,
@@ -118,7 +119,7 @@ final class BenchRunner {
                     // the marker sweep below stops it anyway
                 }
             }
-            MarkedProcesses.killAll(marker);
+            MarkedProcesses.killAll(mark);
             targets.proxy().closeConnections();
             Procs.deleteTree(dest);
         }
@@ -148,7 +149,7 @@ final class BenchRunner {
 
     /** scp of the same file through the same proxy port: the throughput a copy should approach. */
     private RunResult measureScp(Workload w, Path wdir, Path dest) {
-        String marker = sessionMarker + "scp-" + System.nanoTime();
+        MarkedProcesses.Mark mark = new MarkedProcesses.Mark(sessionMarker + "scp-" + System.nanoTime(), false, null);
         Path runDir = workDir.resolve("r").resolve(w.name() + "-scp");
         try {
             Files.createDirectories(runDir);
@@ -162,7 +163,7 @@ final class BenchRunner {
             }
             argv.add(PlaybookWriter.bigFile(wdir).toString());
             argv.add(targets.user() + "@" + Targets.HOST + ":" + dest.resolve("scp.bin"));
-            ProcessMeter.Outcome o = ProcessMeter.run(argv, Map.of(), wdir, runDir.resolve("run.log"), timeout, marker);
+            ProcessMeter.Outcome o = ProcessMeter.run(argv, Map.of(), wdir, runDir.resolve("run.log"), timeout, mark);
             DelayProxy p = targets.proxy();
             String status = o.timedOut() ? "timeout" : o.exitCode() == 0 ? "ok" : "failed";
             return new RunResult(w.name(), "scp", status, o.exitCode() == 0 ? "reference" : tail(o.output()),
@@ -172,10 +173,15 @@ final class BenchRunner {
             return new RunResult(w.name(), "scp", "error", String.valueOf(e.getMessage()), 0, 0, 0, 0, 0, 0, 0, 0,
                     -1, w.fileBytes());
         } finally {
-            MarkedProcesses.killAll(marker);
+            MarkedProcesses.killAll(mark);
             targets.proxy().closeConnections();
             Procs.deleteTree(dest);
         }
+    }
+
+    /** Everything this session started: marked processes and ssh masters under the work directory. */
+    MarkedProcesses.Mark sessionMark() {
+        return new MarkedProcesses.Mark(sessionMarker, true, workDir.toString());
     }
 
     private Map<String, String> commonEnv(Workload w, Path runDir) {

@@ -92,7 +92,7 @@ public final class Main {
         Targets targets = new Targets(maxHosts, workDir, o.hostKeyChecking);
         BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out);
         Thread cleanup = new Thread(() -> {
-            MarkedProcesses.killAll(runner.sessionMarker(), true);
+            MarkedProcesses.killAll(runner.sessionMark());
             targets.close();
         });
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -105,7 +105,7 @@ public final class Main {
                 write(new BenchResults(meta, infos, results), docs);
             }
         } finally {
-            MarkedProcesses.killAll(runner.sessionMarker(), true);
+            MarkedProcesses.killAll(runner.sessionMark());
             targets.close();
             Runtime.getRuntime().removeShutdownHook(cleanup);
             if (!o.keepWork) {

@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * is re-parented to init, and a warm engine daemon is no child of the playbook at all: their CPU would be lost.
  * Scanning /proc for the marker before and after a run gives their share, and the same scan finds every process
  * to stop afterwards, however it was detached.
+ *
+ * <p>An ssh ControlMaster rewrites its process title over the memory that held its environment, so /proc no
+ * longer shows the marker for it; its title ({@code ssh: CONTROL_PATH [mux]}) names the control path, though, so
+ * a process also matches when its command line contains a given string (the run's ControlPath directory).
  */
 final class MarkedProcesses {
     static final String VARIABLE = "BENCH_MARKER";
@@ -30,8 +34,12 @@ final class MarkedProcesses {
 
     /** CPU seconds (own user+sys plus reaped children's) of each live process carrying the marker, by pid. */
     static Map<Long, Double> cpuByPid(String marker) {
+        return cpuByPid(new Mark(marker, false, null));
+    }
+
+    static Map<Long, Double> cpuByPid(Mark mark) {
         Map<Long, Double> cpu = new HashMap<>();
-        for (long pid : pids(marker)) {
+        for (long pid : pids(mark)) {
             cpuSeconds(pid).ifPresent(s -> cpu.put(pid, s));
         }
         return cpu;
@@ -46,13 +54,21 @@ final class MarkedProcesses {
         return sum;
     }
 
-    static List<Long> pids(String marker) {
-        return pids(marker, false);
+    /**
+     * What identifies a run's processes: the marker in the environment (with {@code prefix}, every marker starting
+     * with it, i.e. all runs of one session), or {@code cmdlineContains} (may be null) in the command line.
+     */
+    record Mark(String marker, boolean prefix, String cmdlineContains) {
     }
 
-    /** With {@code prefix}, every marker starting with {@code marker} matches (all runs of one session). */
-    static List<Long> pids(String marker, boolean prefix) {
-        byte[] needle = (VARIABLE + "=" + marker).getBytes(StandardCharsets.US_ASCII);
+    static List<Long> pids(String marker) {
+        return pids(new Mark(marker, false, null));
+    }
+
+    static List<Long> pids(Mark mark) {
+        byte[] needle = (VARIABLE + "=" + mark.marker()).getBytes(StandardCharsets.US_ASCII);
+        byte[] cmdNeedle = mark.cmdlineContains() == null ? null
+                : mark.cmdlineContains().getBytes(StandardCharsets.UTF_8);
         List<Long> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
         try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -62,7 +78,8 @@ final class MarkedProcesses {
                     continue;
                 }
                 try {
-                    if (containsEntry(Files.readAllBytes(p.resolve("environ")), needle, prefix)) {
+                    if (containsEntry(Files.readAllBytes(p.resolve("environ")), needle, mark.prefix())
+                            || cmdNeedle != null && indexOf(Files.readAllBytes(p.resolve("cmdline")), cmdNeedle) >= 0) {
                         found.add(pid);
                     }
                 } catch (IOException | SecurityException e) {
@@ -77,12 +94,12 @@ final class MarkedProcesses {
 
     /** Stops every process carrying the marker: TERM, then KILL after a grace period. */
     static int killAll(String marker) {
-        return killAll(marker, false);
+        return killAll(new Mark(marker, false, null));
     }
 
-    static int killAll(String marker, boolean prefix) {
+    static int killAll(Mark mark) {
         List<ProcessHandle> handles = new ArrayList<>();
-        for (long pid : pids(marker, prefix)) {
+        for (long pid : pids(mark)) {
             ProcessHandle.of(pid).ifPresent(handles::add);
         }
         handles.forEach(ProcessHandle::destroy);
@@ -128,6 +145,19 @@ final class MarkedProcesses {
             }
         }
         return false;
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static boolean regionEquals(byte[] a, int off, byte[] b) {

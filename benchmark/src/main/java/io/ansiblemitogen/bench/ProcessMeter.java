@@ -38,7 +38,8 @@ final class ProcessMeter {
     }
 
     static Outcome run(List<String> argv, Map<String, String> env, Path workDir, Path log, Duration timeout,
-            String marker) {
+            MarkedProcesses.Mark mark) {
+        String marker = mark.marker();
         Path timeFile = log.resolveSibling(log.getFileName() + ".time");
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S", "-o", timeFile.toString()));
         cmd.addAll(argv);
@@ -48,7 +49,7 @@ final class ProcessMeter {
                 .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put(MarkedProcesses.VARIABLE, marker);
-        Map<Long, Double> before = MarkedProcesses.cpuByPid(marker);
+        Map<Long, Double> before = MarkedProcesses.cpuByPid(mark);
         long t0 = System.nanoTime();
         Process p;
         try {
@@ -70,7 +71,7 @@ final class ProcessMeter {
             throw new IllegalStateException("interrupted", e);
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        double detached = MarkedProcesses.cpuDelta(before, MarkedProcesses.cpuByPid(marker));
+        double detached = MarkedProcesses.cpuDelta(before, MarkedProcesses.cpuByPid(mark));
         double user = 0;
         double sys = 0;
         int rc = timedOut ? -1 : p.exitValue();
