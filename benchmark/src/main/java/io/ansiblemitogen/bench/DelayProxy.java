@@ -46,7 +46,9 @@ public final class DelayProxy implements AutoCloseable {
     private final ArrayDeque<Chunk> inFlight = new ArrayDeque<>();
     private final Set<Conn> conns = new HashSet<>();
     private final List<Route> routes = new ArrayList<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_SIZE);
+    /** Direct buffers read into, queued, written from and recycled: no copy between the two sockets. */
+    private final ArrayDeque<ByteBuffer> pool = new ArrayDeque<>();
+    private static final int POOL_MAX = 256;
     private volatile long delayNanos;
     private volatile boolean running = true;
 
@@ -329,6 +331,18 @@ public final class DelayProxy implements AutoCloseable {
         }
     }
 
+    private ByteBuffer take() {
+        ByteBuffer b = pool.pollFirst();
+        return b != null ? b : ByteBuffer.allocateDirect(READ_SIZE);
+    }
+
+    private void give(ByteBuffer b) {
+        if (pool.size() < POOL_MAX) {
+            b.clear();
+            pool.addFirst(b);
+        }
+    }
+
     private static void closeQuietly(java.io.Closeable c) {
         try {
             c.close();
@@ -439,8 +453,11 @@ public final class DelayProxy implements AutoCloseable {
         void read() throws IOException {
             // a bounded number of reads per wake-up keeps one busy connection from starving the others
             for (int i = 0; i < 16 && !readPaused && !readEof; i++) {
-                readBuffer.clear();
-                int n = channel.read(readBuffer);
+                ByteBuffer buf = take();
+                int n = channel.read(buf);
+                if (n <= 0) {
+                    give(buf);
+                }
                 if (n == 0) {
                     return;
                 }
@@ -450,12 +467,10 @@ public final class DelayProxy implements AutoCloseable {
                     inFlight.addLast(new Chunk(due, peer, null));
                     return;
                 }
-                readBuffer.flip();
-                ByteBuffer copy = ByteBuffer.allocate(n);
-                copy.put(readBuffer).flip();
+                buf.flip();
                 (isClient ? conn.route.toUpstream : conn.route.fromUpstream).addAndGet(n);
                 pending += n;
-                inFlight.addLast(new Chunk(due, peer, copy));
+                inFlight.addLast(new Chunk(due, peer, buf));
                 if (pending > HIGH_WATER) {
                     readPaused = true;
                 }
@@ -473,7 +488,7 @@ public final class DelayProxy implements AutoCloseable {
                 if (b.hasRemaining()) {
                     break;
                 }
-                out.pollFirst();
+                give(out.pollFirst());
             }
             if (peer.readPaused && peer.pending < LOW_WATER) {
                 peer.readPaused = false;
