@@ -69,7 +69,8 @@ public final class AgentChannel implements AutoCloseable {
         return awaitHello(ROOT, hello, timeoutMillis);
     }
 
-    ObjectNode awaitHello(int context, CompletableFuture<ObjectNode> hello, long timeoutMillis)
+    /** Waits for a hello registered with {@link #expectHello}; the registration ends either way. */
+    public ObjectNode awaitHello(int context, CompletableFuture<ObjectNode> hello, long timeoutMillis)
             throws RemoteException {
         try {
             return hello.get(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -99,6 +100,11 @@ public final class AgentChannel implements AutoCloseable {
             f.completeExceptionally(lost());
         }
         return f;
+    }
+
+    /** Drops a hello registration whose spawn failed. */
+    public void forgetHello(int context) {
+        hellos.remove(context);
     }
 
     public int allocateContextId() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
 import io.ansiblemitogen.agent.Reply;
+import io.ansiblemitogen.become.BecomeException;
 import io.ansiblemitogen.pool.ConnectionPool;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.pool.TargetIdentity;
@@ -32,8 +33,11 @@ import java.util.Set;
  */
 public final class Engine implements AutoCloseable {
     private final ConnectionPool pool;
+    private final TransportFactory factory;
 
+    /** The engine owns {@code factory} and closes it (if it is AutoCloseable) when closed. */
     public Engine(TransportFactory factory) {
+        this.factory = factory;
         this.pool = new ConnectionPool(factory);
     }
 
@@ -180,6 +184,13 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        if (factory instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Closing is best effort; the process is usually ending.
+            }
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------
@@ -205,6 +216,10 @@ public final class Engine implements AutoCloseable {
             c.touch();
             return c;
         } catch (TransportException e) {
+            if (e.isConfigurationError()) {
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), target.toString(),
+                        target.displayName() + ": " + e.getMessage(), e);
+            }
             throw unreachable(target, e.getMessage(), e);
         } catch (IOException e) {
             throw unreachable(target, e.toString(), e);
@@ -220,6 +235,10 @@ public final class Engine implements AutoCloseable {
         } catch (TransportException e) {
             evictQuietly(target);
             throw unreachable(target, e.getMessage(), e);
+        } catch (BecomeException e) {
+            // The target is fine; becoming the user is what failed (wrong password, refused flag).
+            throw new EngineException(e.isBadRequest() ? EngineException.Kind.BAD_REQUEST
+                    : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (RemoteException e) {
             if (looksLikeNoPython(e.remoteStderr())) {
                 throw new NoPythonException(target.displayName(), "no Python at '" + interpreter + "' on "
@@ -237,6 +256,12 @@ public final class Engine implements AutoCloseable {
         try {
             return work.run(conn, ctx);
         } catch (RemoteException e) {
+            if (e.isUnreachable() && ctx.channel().isAlive() && conn.children().forget(ctx)) {
+                // Only the become interpreter died; the connection and its other interpreters are fine.
+                throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
+                        "the " + become + " interpreter on " + target.displayName() + " ended: " + e.getMessage()
+                                + " (the next task starts a new one)", e);
+            }
             if (e.isUnreachable()) {
                 evictQuietly(target);
                 throw unreachable(target, e.getMessage(), e);
@@ -244,6 +269,8 @@ public final class Engine implements AutoCloseable {
             throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.toString(), e);
+        } finally {
+            conn.release(ctx);
         }
     }
 

@@ -4,6 +4,7 @@ import io.ansiblemitogen.agent.AgentChannel;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
 import io.ansiblemitogen.agent.AgentBootstrap;
+import io.ansiblemitogen.become.ChildRegistry;
 import io.ansiblemitogen.engine.BecomeSpec;
 import io.ansiblemitogen.engine.TargetSpec;
 import io.ansiblemitogen.transport.RemoteProcess;
@@ -28,6 +29,7 @@ public final class TargetConnection implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, AgentChannel> logins = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> zipsByContext = new ConcurrentHashMap<>();
+    private final ChildRegistry children;
     private volatile long lastUsed = System.currentTimeMillis();
 
     public TargetConnection(TargetIdentity identity, TargetSpec spec, Transport transport) {
@@ -35,6 +37,14 @@ public final class TargetConnection implements AutoCloseable {
         this.spec = spec;
         this.transport = transport;
         this.logs = new LogBuffer(spec.displayName());
+        this.children = new ChildRegistry(spec.displayName(), this::loginCount, logs,
+                ctx -> zipsByContext.remove(key(ctx)));
+        this.children.setSpawnTimeoutSeconds(Math.max(30, spec.timeout() == null ? 10 : spec.timeout()));
+    }
+
+    /** The become children of this target (their limit: {@code MITOGEN_MAX_INTERPRETERS}). */
+    public ChildRegistry children() {
+        return children;
     }
 
     public TargetIdentity identity() {
@@ -70,6 +80,10 @@ public final class TargetConnection implements AutoCloseable {
     }
 
     public int interpreterCount() {
+        return loginCount() + children.size();
+    }
+
+    private int loginCount() {
         return (int) logins.values().stream().filter(AgentChannel::isAlive).count();
     }
 
@@ -88,15 +102,21 @@ public final class TargetConnection implements AutoCloseable {
 
     /**
      * The context that runs as {@code become} (or as the login user when null) with {@code interpreter}.
-     * Starting a login interpreter costs one exec channel and the core upload; it happens once per path.
+     * Starting a login interpreter costs one exec channel and the core upload; it happens once per path. A become
+     * context is a child the login interpreter starts (sudo/su + the same core, piped by the target itself); it
+     * stays busy until {@link #release}.
      */
     public RemoteContext context(String interpreter, BecomeSpec become) throws RemoteException, TransportException {
         AgentChannel login = login(interpreter);
         if (become == null) {
             return login.root();
         }
-        throw new RemoteException("bad_request", "become method '" + become.method()
-                + "' is not supported by this engine yet");
+        return children.acquire(login, interpreter, become);
+    }
+
+    /** Ends a request's use of a context from {@link #context}. */
+    public void release(RemoteContext ctx) {
+        children.release(ctx);
     }
 
     private AgentChannel login(String interpreter) throws RemoteException, TransportException {
@@ -148,6 +168,7 @@ public final class TargetConnection implements AutoCloseable {
     public void close() {
         logins.values().forEach(AgentChannel::close);
         logins.clear();
+        children.clear();
         zipsByContext.clear();
         transport.close();
     }

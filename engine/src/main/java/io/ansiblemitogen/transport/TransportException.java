@@ -12,4 +12,12 @@ public class TransportException extends Exception {
     public TransportException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * True when a connection setting is at fault (e.g. an ssh option the engine cannot honour), so the request is
+     * a bad request rather than an unreachable host.
+     */
+    public boolean isConfigurationError() {
+        return false;
+    }
 }

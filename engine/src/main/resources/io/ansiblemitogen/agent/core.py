@@ -3,17 +3,23 @@
 # It is sent zlib-compressed over stdin and exec'd by stage 1, which leaves the compressed bytes in the global
 # `C` so that this context can start children (become users, containers) without fetching itself again.
 # Wire format: docs/protocol.md, section 2. Must run on Python 3.6 to 3.13: no walrus, no newer stdlib calls.
+import codecs
 import errno
+import fcntl
 import hashlib
 import io
 import json
 import os
+import re
+import select
 import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
+import time
 import traceback
 import zipfile
 
@@ -226,6 +232,24 @@ class _Capture(io.TextIOWrapper):
         return self.buffer.getvalue()
 
 
+# Modules that misbehave in a reused interpreter: they always run in a forked child, whatever the task's
+# mitogen_task_isolation says. Names are a module's last component, so ansible.builtin.dnf, ansible.legacy.dnf
+# and collection copies all match. This is the only such list.
+ALWAYS_FORK = frozenset([
+    'dnf',             # Mitogen #280, #776: libdnf/hawkey keep global state and the rpmdb lock between runs
+    'dnf5',            # the same bindings family as dnf
+    'yum',             # yum/rpm bindings cache the rpmdb and hold its lock (Python 2 targets)
+    'yum_repository',  # Mitogen #154: in a loop, each repo file got every previous item (class-level state)
+    'firewalld',       # Mitogen #570: its module_utils caches the D-Bus connection
+    'pip',             # Mitogen #591; imports pkg_resources, whose working set is stale after an install
+    'package_facts',   # Mitogen #890: fails from the 2nd run on in a reused interpreter (cached rpm/apt state)
+])
+
+
+def must_fork(fqn):
+    return fqn.rsplit('.', 1)[-1] in ALWAYS_FORK
+
+
 class ModuleRunner(object):
     """Runs a new-style module from a stored ZIP, either in this interpreter (reuse) or in a forked child."""
 
@@ -236,7 +260,7 @@ class ModuleRunner(object):
 
     def run(self, header):
         isolation = header.get('isolation') or 'reuse'
-        if isolation == 'fork' or not self.inproc.acquire(False):
+        if isolation == 'fork' or must_fork(header['fqn']) or not self.inproc.acquire(False):
             return self._run_forked(header)
         try:
             return self._run_here(header)
@@ -282,6 +306,9 @@ class ModuleRunner(object):
         rc = 0
         extra_err = b''
         try:
+            # Libraries a previous task installed (pip, package managers) must be importable now.
+            import importlib
+            importlib.invalidate_caches()
             _apply_env_cwd(header)
             fqn = self._prepare(header)
             sys.stdout, sys.stderr = out, err
@@ -475,6 +502,243 @@ def _umask():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Child contexts (become users now; containers and next hops can follow): a child gets pipes for the frame
+# stream and a pty as stderr and controlling terminal, because su, sudo's requiretty and doas want a terminal
+# for their prompt while the pipes carry bulk data without a tty's tiny buffers. This context pipes its own
+# compressed core (C) to the child, so a become user costs no byte from the engine beyond the spawn call.
+
+# The child's stage 1 prints this on stdout before it reads the core (the engine builds that stage 1), so the
+# parent knows that sudo/su have finished talking and the stream is the Python's own.
+BOOT_MARKER = b'AMITO-BOOT-1\n'
+
+# "password" in the languages sudo, su and Linux-PAM are translated to, for prompts this agent did not choose
+# (a PAM module overriding sudo -p, su on a localised system, doas). A prompt is the text after the last line
+# break that names one of these and ends with a colon.
+PASSWORD_WORDS = (
+    u'password', u'passwort', u'mot de passe', u'contrase\u00f1a', u'contrasenya', u'senha', u'wachtwoord',
+    u'l\u00f6senord', u'adgangskode', u'passord', u'salasana', u'has\u0142o', u'heslo', u'jelsz\u00f3',
+    u'parool', u'parola', u'parole', u'lozinka', u'slapta\u017eodis', u'pasahitza', u'focal faire',
+    u'sandi', u'm\u1eadt kh\u1ea9u', u'\u043f\u0430\u0440\u043e\u043b\u044c', u'\u043f\u0430\u0440\u043e\u043b\u0430',
+    u'\u043b\u043e\u0437\u0438\u043d\u043a\u0430', u'\u03ba\u03c9\u03b4\u03b9\u03ba\u03cc\u03c2',
+    u'\u05e1\u05d9\u05e1\u05de\u05d4', u'\u0643\u0644\u0645\u0629 \u0627\u0644\u0633\u0631',
+    u'\u30d1\u30b9\u30ef\u30fc\u30c9', u'\u5bc6\u7801', u'\u5bc6\u78bc', u'\uc554\ud638', u'\ube44\ubc00\ubc88\ud638',
+)
+PROMPT_TAIL_RE = re.compile(u'(?:%s)[^\\n]{0,60}[:\uff1a]\\s*$' % u'|'.join(re.escape(w) for w in PASSWORD_WORDS),
+                            re.I | re.U)
+# What sudo, su and doas say when the password was wrong (sudo asking again counts too), in English and in the
+# commonest Linux-PAM translations of "Authentication failure".
+INCORRECT_PASSWORD = ('sorry, try again', 'incorrect password', 'authentication failure', 'su: sorry',
+                      'authentication is denied', 'authentication failed', 'permission denied',
+                      u'\u00e9chec de l\u2019authentification', u"\u00e9chec de l'authentification",
+                      'authentifizierungsfehler', u'error de autenticaci\u00f3n', 'autenticazione non riuscita',
+                      'falha de autentica', 'authenticatiefout', u'b\u0142\u0105d uwierzytelniania',
+                      u'\u043e\u0448\u0438\u0431\u043a\u0430 \u0430\u0443\u0442\u0435\u043d\u0442\u0438\u0444\u0438\u043a\u0430\u0446\u0438\u0438')
+PASSWORD_REQUIRED = ('password is required', 'a terminal is required', 'no tty present',
+                     'authorization required', 'authentication required')
+
+
+class Child(object):
+    """A child interpreter started through a become program; frames for its subtree go down its stdin."""
+
+    def __init__(self, agent, context_id, name):
+        self.agent, self.id, self.name = agent, context_id, name
+        self.proc = None
+        self.tty = -1
+        self.stream = None
+        self.hello = threading.Event()
+        self.dead = False
+        self.inflight = {}  # (src, req) of calls routed into this subtree: answered with an error if it dies
+        self.lock = threading.Lock()
+        self.said = u''     # what the child wrote on its terminal before it started (for error messages)
+        self.pumping = False  # once true, the pump thread owns (and finally closes) the child's stdout
+        self.decoder = codecs.getincrementaldecoder('utf-8')('replace')  # a prompt may straddle two reads
+
+    def start(self, argv):
+        master, slave = os.openpty()
+        try:
+            # No echo: whatever is typed at a prompt never comes back into our buffers or logs.
+            attrs = termios.tcgetattr(slave)
+            attrs[3] &= ~(termios.ECHO | termios.ECHONL)
+            termios.tcsetattr(slave, termios.TCSANOW, attrs)
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=slave,
+                                         preexec_fn=_become_session_leader, close_fds=True, bufsize=0)
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        self.tty = master
+        self.stream = Stream(self.proc.stdout.fileno(), self.proc.stdin.fileno())
+
+    def handshake(self, password, password_via, prompts, deadline):
+        """Answers the password prompt until the child's stage 1 prints BOOT_MARKER; raises RemoteError."""
+        out_fd = self.proc.stdout.fileno()
+        out_buf = b''
+        pending = u''        # terminal text since the last prompt we answered
+        sent = False
+        tty_open = True
+        while True:
+            remaining = deadline - time.time()
+            if remaining <= 0:
+                raise RemoteError('become_timeout', self._scrub(
+                    'no start-up within the time limit; the terminal showed: %r' % (self.said[-300:],), password))
+            fds = [out_fd] + ([self.tty] if tty_open else [])
+            ready = select.select(fds, [], [], min(remaining, 1.0))[0]
+            if self.tty in ready:
+                text = self._read_tty()
+                if text is None:
+                    tty_open = False
+                else:
+                    self.said = (self.said + text)[-4096:]
+                    pending = (pending + text)[-4096:]
+                    low = pending.lower()
+                    if sent and any(s in low for s in INCORRECT_PASSWORD):
+                        raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
+                    if _is_prompt(pending, prompts):
+                        if sent:
+                            raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
+                        if password is None:
+                            raise RemoteError('become_password_required', self.said[-300:])
+                        secret = (password + '\n').encode('utf-8')
+                        if password_via == 'tty':
+                            os.write(self.tty, secret)
+                        else:
+                            self.stream.write_raw(secret)
+                        sent = True
+                        pending = u''
+            if out_fd in ready:
+                b = os.read(out_fd, 4096)
+                if not b:
+                    self._collect_last_words(deadline)
+                    low = self.said.lower()
+                    if sent and any(s in low for s in INCORRECT_PASSWORD):
+                        raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
+                    if any(s in low for s in PASSWORD_REQUIRED):
+                        raise RemoteError('become_password_required', self._scrub(self.said[-300:], password))
+                    raise RemoteError('become_failed', self._scrub(
+                        'exited before Python started: %s' % (self.said.strip()[-500:] or 'no message'), password))
+                out_buf += b
+                if BOOT_MARKER in out_buf:
+                    return
+                out_buf = out_buf[-len(BOOT_MARKER):]  # a login shell may print a lot before stage 1 runs
+
+    def _read_tty(self):
+        try:
+            b = os.read(self.tty, 4096)
+        except OSError:
+            return None  # EIO: every holder of the terminal is gone.
+        return self.decoder.decode(b) if b else None
+
+    def _collect_last_words(self, deadline):
+        end = min(deadline, time.time() + 1.0)
+        while time.time() < end and select.select([self.tty], [], [], max(0, end - time.time()))[0]:
+            text = self._read_tty()
+            if text is None:
+                return
+            self.said = (self.said + text)[-4096:]
+
+    @staticmethod
+    def _scrub(text, password):
+        if password:
+            text = text.replace(password, '********')
+        return text
+
+    def boot(self):
+        """Sends the core and the init frame, then pumps the child's frames upwards from a thread."""
+        init = encode_frame(self.id, 0, 0, CALL, {'op': 'init', 'context': self.id})
+        self.stream.write_raw(CORE_BYTES + init)
+        self.pumping = True
+        for target in (self.pump, self.drain_tty):
+            t = threading.Thread(target=target)
+            t.daemon = True
+            t.start()
+
+    def pump(self):
+        try:
+            while True:
+                raw = self.stream.read_raw()
+                if raw is None:
+                    break
+                self.agent.from_child(self, raw)
+        except Exception as e:
+            self.agent.log('WARNING', 'router', 'context %d (%s): %s' % (self.id, self.name, e))
+        finally:
+            self.agent.child_gone(self)
+
+    def drain_tty(self):
+        # The terminal stays open for the child's life (closing it would hang up sudo); what comes later
+        # (sudo's warnings, a dying child's last words) goes to the log.
+        while True:
+            text = self._read_tty()
+            if text is None:
+                break
+            for line in text.splitlines():
+                if line.strip():
+                    self.agent.log('INFO', 'become.%s' % self.name, line)
+
+    def write_raw(self, data):
+        self.stream.write_raw(data)
+
+    def track(self, raw):
+        """Remembers a call routed into this subtree so that its caller hears about the child's death."""
+        kind = struct.unpack_from('>B', raw, 16)[0]
+        if kind == CALL:
+            src, req = struct.unpack_from('>II', raw, 8)
+            with self.lock:
+                self.inflight[(src, req)] = True
+
+    def untrack(self, raw):
+        kind = struct.unpack_from('>B', raw, 16)[0]
+        if kind in (REPLY, ERROR):
+            dst = struct.unpack_from('>I', raw, 4)[0]
+            req = struct.unpack_from('>I', raw, 12)[0]
+            with self.lock:
+                self.inflight.pop((dst, req), None)
+
+    def orphans(self):
+        with self.lock:
+            calls, self.inflight = list(self.inflight), {}
+        return calls
+
+    def close(self):
+        """Ends the child: EOF on its stdin ends its message loop; the hang-up on its terminal ends sudo/su."""
+        if self.proc is not None:
+            try:
+                self.proc.stdin.close()
+            except (IOError, OSError):
+                pass
+        if self.tty >= 0:
+            try:
+                os.close(self.tty)
+            except OSError:
+                pass
+            self.tty = -1
+        if self.proc is not None:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass  # A setuid sudo may not be ours to signal; the hang-up reached it.
+            t = threading.Thread(target=self.proc.wait)
+            t.daemon = True
+            t.start()
+
+
+def _become_session_leader():
+    # A session of its own with the pty (already on fd 2) as controlling terminal: /dev/tty works for prompts.
+    os.setsid()
+    fcntl.ioctl(2, termios.TIOCSCTTY, 0)
+    _restore_signals()
+
+
+def _is_prompt(text, prompts):
+    for p in prompts:
+        if p and p in text:
+            return True
+    tail = text.replace(u'\r', u'\n').rsplit(u'\n', 1)[-1]
+    return bool(tail.strip()) and PROMPT_TAIL_RE.search(tail) is not None
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The agent: message loop and dispatch.
 
 class RemoteError(Exception):
@@ -495,12 +759,14 @@ class Agent(object):
         self.inbound_cv = threading.Condition()
         self.children = {}           # context id -> Child
         self.routes = {}             # descendant context id -> child context id
+        self.children_lock = threading.Lock()
         self.handlers = {
             'ping': self.on_ping,
             'run_module': self.on_run_module,
             'exec': self.on_exec,
             'put_file': self.on_put_file,
             'fetch_file': self.on_fetch_file,
+            'spawn': self.on_spawn,
             'shutdown': self.on_shutdown,
         }
 
@@ -533,31 +799,79 @@ class Agent(object):
             if dst != self.id:
                 self.route_down(dst, raw)
                 continue
-            frame = decode_frame(raw)
-            if frame.kind == CALL:
-                op = frame.header.get('op')
-                if op == 'shutdown':
-                    self.reply(frame, {})
-                    break
-                t = threading.Thread(target=self.dispatch, args=(frame,))
-                t.daemon = True
-                t.start()
-            elif frame.kind == DATA:
-                with self.inbound_cv:
-                    self.inbound.setdefault(frame.req, []).append(frame)
-                    self.inbound_cv.notify_all()
+            if not self.handle_local(raw):
+                break
         self.shutdown_children()
 
+    def handle_local(self, raw):
+        """Handles a frame addressed to this context; False once it was asked to shut down."""
+        frame = decode_frame(raw)
+        if frame.kind == CALL:
+            op = frame.header.get('op')
+            if op == 'shutdown':
+                self.reply(frame, {})
+                return False
+            t = threading.Thread(target=self.dispatch, args=(frame,))
+            t.daemon = True
+            t.start()
+        elif frame.kind == DATA:
+            with self.inbound_cv:
+                self.inbound.setdefault(frame.req, []).append(frame)
+                self.inbound_cv.notify_all()
+        return True
+
     def route_down(self, dst, raw):
-        via = self.routes.get(dst)
-        child = self.children.get(via) if via is not None else None
+        with self.children_lock:
+            via = self.routes.get(dst)
+            child = self.children.get(via) if via is not None else None
         if child is None:
             frame = decode_frame(raw)
             if frame.kind == CALL:
                 self.send(frame.src, frame.req, ERROR, {'type': 'unreachable',
                                                         'msg': 'context %d is gone' % dst})
             return
-        child.write_raw(raw)
+        child.track(raw)
+        try:
+            child.write_raw(raw)
+        except (IOError, OSError):
+            pass  # The child is dying; its pump answers the call when it notices.
+
+    def from_child(self, child, raw):
+        """A frame from a child's subtree: learn the route to its sender, then pass it on unchanged."""
+        src = struct.unpack_from('>I', raw, 8)[0]
+        kind = struct.unpack_from('>B', raw, 16)[0]
+        with self.children_lock:
+            self.routes[src] = child.id
+        child.untrack(raw)
+        dst = peek_dst(raw)
+        if dst == self.id:
+            self.handle_local(raw)
+        elif dst in self.routes and self.routes[dst] != child.id:
+            self.route_down(dst, raw)
+        else:
+            self.stream.write_raw(raw)
+        if kind == HELLO and src == child.id:
+            child.hello.set()
+
+    def child_gone(self, child):
+        child.dead = True
+        with self.children_lock:
+            if self.children.get(child.id) is child:
+                del self.children[child.id]
+            for ctx, via in list(self.routes.items()):
+                if via == child.id:
+                    del self.routes[ctx]
+        for src, req in child.orphans():
+            self.send(src, req, ERROR, {'type': 'unreachable',
+                                        'msg': 'context %d (%s) exited' % (child.id, child.name)})
+        child.close()
+        for f in (child.proc.stdout,):
+            try:
+                f.close()
+            except (IOError, OSError):
+                pass
+        child.hello.set()
+        self.log('INFO', 'router', 'context %d (%s) ended' % (child.id, child.name))
 
     def dispatch(self, frame):
         handler = self.handlers.get(frame.header.get('op'))
@@ -636,11 +950,56 @@ class Agent(object):
         self.send(frame.src, frame.req, DATA, {'eof': True})
         return {'size': size, 'mode': '%o' % (st.st_mode & 0o7777)}, b''
 
+    def on_spawn(self, frame):
+        """Starts a child context with header `argv` (built by the engine: become program, flags, python -c
+        stage 1) and answers its password prompt; replies once the child sent HELLO (forwarded up as well)."""
+        h = frame.header
+        cid = int(h['id'])
+        argv = h.get('argv')
+        if not isinstance(argv, list) or not argv:
+            raise RemoteError('bad_request', 'spawn needs argv')
+        if CORE_BYTES is None:
+            raise RemoteError('failed', 'this context was not started by stage 1 and cannot start children')
+        with self.children_lock:
+            if cid == self.id or cid in self.routes:
+                raise RemoteError('bad_request', 'context id %d is in use' % cid)
+        name = h.get('name') or '%s:%s' % (h.get('method'), h.get('user'))
+        deadline = time.time() + float(h.get('timeout') or 30)
+        password = h.get('password')
+        child = Child(self, cid, name)
+        try:
+            child.start([str(a) for a in argv])
+        except OSError as e:
+            raise RemoteError('become_failed', 'cannot run %s: %s' % (argv[0], e.strerror or e))
+        try:
+            child.handshake(password, h.get('password_via') or 'stdin', h.get('prompts') or [], deadline)
+            with self.children_lock:
+                self.children[cid] = child
+                self.routes[cid] = cid
+            child.boot()
+            if not child.hello.wait(max(0.1, deadline - time.time())):
+                raise RemoteError('become_timeout', 'Python started but did not finish its start-up in time')
+            if child.dead:
+                raise RemoteError('become_failed', Child._scrub(
+                    'exited during start-up: %s' % (child.said.strip()[-500:] or 'no message'), password))
+        except BaseException:
+            with self.children_lock:
+                if self.children.get(cid) is child:
+                    del self.children[cid]
+                    self.routes.pop(cid, None)
+            child.close()
+            if not child.pumping:
+                child.proc.stdout.close()
+            raise
+        return {'pid': child.proc.pid}, b''
+
     def on_shutdown(self, frame):
         return {}, b''
 
     def shutdown_children(self):
-        for child in list(self.children.values()):
+        with self.children_lock:
+            children = list(self.children.values())
+        for child in children:
             child.close()
 
 

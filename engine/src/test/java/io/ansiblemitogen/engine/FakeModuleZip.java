@@ -52,6 +52,8 @@ final class FakeModuleZip {
                 "basic.exit_json(args=p, counter=basic.COUNTER[0], pid=os.getpid(), env=os.environ.get('AM_TEST'),",
                 "                cwd=os.getcwd(), name=__name__)",
                 ""));
+        // A module that Mitogen's experience says must not run in a reused interpreter (core.py ALWAYS_FORK).
+        files.put("ansible/modules/dnf.py", files.get("ansible/modules/echo.py"));
         return of(files);
     }
 
@@ -68,7 +70,11 @@ final class FakeModuleZip {
     }
 
     ModuleRequest request(String interpreter, String argsJson, String isolation) throws IOException {
-        return new ModuleRequest(interpreter, "ansible.modules.echo", Base64.getEncoder().encodeToString(bytes),
+        return request(interpreter, "ansible.modules.echo", argsJson, isolation);
+    }
+
+    ModuleRequest request(String interpreter, String fqn, String argsJson, String isolation) throws IOException {
+        return new ModuleRequest(interpreter, fqn, Base64.getEncoder().encodeToString(bytes),
                 sha1, "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", isolation, Map.of("AM_TEST", "yes"), null);
     }
 }

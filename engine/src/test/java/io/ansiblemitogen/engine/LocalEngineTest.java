@@ -1,6 +1,7 @@
 package io.ansiblemitogen.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ansiblemitogen.become.TestAccounts;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.transport.LocalTransport;
 import io.ansiblemitogen.wire.Json;
@@ -20,6 +21,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
 
 /** The engine end to end through a local process: the real agent core, real framing, real Python. */
 public class LocalEngineTest {
@@ -76,6 +78,43 @@ public class LocalEngineTest {
         assertEquals(b + 1, forked.path("counter").asInt());
         assertEquals("the fork's change must not leak back", b + 1, run("{}", "fork").path("counter").asInt());
         assertNotEquals(run("{}", "reuse").path("pid").asInt(), forked.path("pid").asInt());
+    }
+
+    private JsonNode runAs(BecomeSpec become, String fqn, String isolation) throws Exception {
+        ExecResult r = engine.execModule(target, become, zip.request("python3", fqn, "{}", isolation));
+        assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
+        return Json.MAPPER.readTree(r.stdout());
+    }
+
+    @Test
+    public void becomeChildKeepsModuleStateUnderReuseAndNotUnderFork() throws Exception {
+        assumeTrue("needs root to sudo without a password", TestAccounts.isRoot());
+        TestAccounts.user("amtestplain", null);
+        BecomeSpec app = new BecomeSpec("sudo", "amtestplain", null, null, "-H -S -n");
+        String echo = "ansible.modules.echo";
+        JsonNode first = runAs(app, echo, "reuse");
+        int a = first.path("counter").asInt();
+        assertEquals("reuse: the module sees the previous task's globals", a + 1,
+                runAs(app, echo, "reuse").path("counter").asInt());
+        JsonNode forked = runAs(app, echo, "fork");
+        assertEquals(a + 2, forked.path("counter").asInt());
+        assertEquals("fork: nothing leaks back into the become interpreter", a + 2,
+                runAs(app, echo, "fork").path("counter").asInt());
+        assertNotEquals(first.path("pid").asInt(), forked.path("pid").asInt());
+        assertNotEquals("the become child is not the login interpreter", run("{}", "reuse").path("pid").asInt(),
+                first.path("pid").asInt());
+    }
+
+    @Test
+    public void modulesKnownToLeakAreForkedEvenUnderReuse() throws Exception {
+        JsonNode echo = run("{}", "reuse");
+        int c = echo.path("counter").asInt();
+        JsonNode dnf = runAs(null, "ansible.modules.dnf", "reuse");
+        assertEquals(c + 1, dnf.path("counter").asInt());
+        assertEquals("dnf ran in a fork, so its change did not stay", c + 1,
+                runAs(null, "ansible.modules.dnf", "reuse").path("counter").asInt());
+        assertNotEquals(echo.path("pid").asInt(), dnf.path("pid").asInt());
+        assertEquals(c + 1, run("{}", "reuse").path("counter").asInt());
     }
 
     @Test

@@ -1,0 +1,163 @@
+# Copyright the ansible-mitogen-for-Jenkins authors.
+"""Client of the engine protocol (docs/protocol.md section 1).
+
+Frames are a 4-byte big-endian length followed by UTF-8 JSON. One socket per
+process: Ansible forks a worker per task, and a socket inherited across fork
+would interleave two processes' frames, so a client notices the pid change
+and opens its own socket.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import socket
+import struct
+
+PROTOCOL_VERSION = 1
+CLIENT_NAME = 'ansible-mitogen-plugin/0.1'
+_LENGTH = struct.Struct('>I')
+# A reply larger than this is a corrupt stream, not a real answer.
+_MAX_FRAME = 1 << 31
+
+
+class EngineUnavailable(Exception):
+    """The engine socket cannot be reached or spoke something unexpected."""
+
+
+class EngineError(Exception):
+    """The engine answered a request with ok=false."""
+
+    def __init__(self, kind, msg, host=None, hop=None):
+        super(EngineError, self).__init__(msg)
+        self.kind = kind
+        self.msg = msg
+        self.host = host
+        self.hop = hop
+
+    @classmethod
+    def from_reply(cls, reply):
+        err = reply.get('error') or {}
+        return cls(err.get('kind', 'internal'), err.get('msg', 'the engine gave no message'),
+                   err.get('host'), err.get('hop'))
+
+
+def _json_default(value):
+    # Vaulted values (2.14 AnsibleVaultEncryptedUnicode, 2.19 EncryptedString) are not str
+    # subclasses; str() decrypts them, which is what the engine needs for a password.
+    return str(value)
+
+
+def encode_frame(obj):
+    body = json.dumps(obj, separators=(',', ':'), ensure_ascii=False, default=_json_default).encode('utf-8')
+    return _LENGTH.pack(len(body)) + body
+
+
+def _recv_exact(sock, n):
+    chunks = []
+    while n:
+        chunk = sock.recv(min(n, 1 << 20))
+        if not chunk:
+            raise EngineUnavailable('the engine closed the connection')
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b''.join(chunks)
+
+
+def read_frame(sock):
+    (length,) = _LENGTH.unpack(_recv_exact(sock, 4))
+    if length > _MAX_FRAME:
+        raise EngineUnavailable('the engine sent a frame of %d bytes' % length)
+    return json.loads(_recv_exact(sock, length).decode('utf-8'))
+
+
+class EngineClient(object):
+    """Request/reply over one Unix socket, hello first."""
+
+    def __init__(self, path, ansible_version, connect_timeout=10.0):
+        self.path = path
+        self.ansible_version = ansible_version
+        self.connect_timeout = connect_timeout
+        self.engine_info = {}
+        self._sock = None
+        self._pid = None
+        self._next_id = 0
+
+    def _ensure_socket(self):
+        if self._sock is not None and self._pid == os.getpid():
+            return
+        if self._sock is not None:
+            # Inherited from the parent across fork: drop our copy, keep theirs usable.
+            try:
+                self._sock.close()
+            except OSError:
+                pass
+            self._sock = None
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.connect_timeout)
+        try:
+            sock.connect(self.path)
+        except (OSError, socket.error) as e:
+            sock.close()
+            raise EngineUnavailable('cannot connect to the engine socket %s: %s' % (self.path, e))
+        # Module runs may take as long as they like.
+        sock.settimeout(None)
+        self._sock = sock
+        self._pid = os.getpid()
+        self._hello()
+
+    def _hello(self):
+        reply = self._roundtrip({'op': 'hello', 'protocol': PROTOCOL_VERSION, 'client': CLIENT_NAME,
+                                 'ansible_version': self.ansible_version})
+        if not reply.get('ok', True):
+            self.close()
+            raise EngineUnavailable('the engine refused hello: %s' % EngineError.from_reply(reply).msg)
+        if reply.get('protocol') != PROTOCOL_VERSION:
+            self.close()
+            raise EngineUnavailable('the engine at %s speaks protocol %r, this plugin speaks %d: '
+                                    'use the plugin shipped with that engine (bin/ansible-mitogen plugin-path)'
+                                    % (self.path, reply.get('protocol'), PROTOCOL_VERSION))
+        self.engine_info = reply
+
+    def has_feature(self, name):
+        return name in (self.engine_info.get('features') or ())
+
+    def _roundtrip(self, request):
+        self._next_id += 1
+        request = dict(request, id=self._next_id)
+        try:
+            self._sock.sendall(encode_frame(request))
+            reply = read_frame(self._sock)
+        except (OSError, socket.error, ValueError) as e:
+            self.close()
+            raise EngineUnavailable('lost the engine at %s: %s' % (self.path, e))
+        except EngineUnavailable:
+            self.close()
+            raise
+        if reply.get('id') != request['id']:
+            self.close()
+            raise EngineUnavailable('the engine answered request %r with id %r'
+                                    % (request['id'], reply.get('id')))
+        return reply
+
+    def call(self, op, **fields):
+        """Send one request; return the reply dict, or raise EngineError."""
+        self._ensure_socket()
+        fields['op'] = op
+        reply = self._roundtrip(fields)
+        if not reply.get('ok', False):
+            raise EngineError.from_reply(reply)
+        return reply
+
+    def connect(self):
+        """Open the socket and say hello now (fail early)."""
+        self._ensure_socket()
+        return self.engine_info
+
+    def close(self):
+        if self._sock is not None:
+            try:
+                self._sock.close()
+            except OSError:
+                pass
+        self._sock = None
+        self._pid = None

@@ -1,0 +1,71 @@
+# Copyright the ansible-mitogen-for-Jenkins authors.
+"""The ansible-core versions we know, and checks of each private detail we rely on.
+
+The version decides only what to tell the user; behaviour depends on the
+feature checks below (and on the per-payload checks in ansiballz/command).
+"""
+from __future__ import absolute_import, division, print_function
+
+import re
+
+from ansible.errors import AnsibleError
+
+OLDEST = (2, 14)
+NEWEST_TESTED = (2, 19)
+TESTED_TEXT = 'ansible-core 2.14 to 2.19'
+
+
+def ansible_version():
+    from ansible.release import __version__
+    return __version__
+
+
+def parse_version(text):
+    m = re.match(r'(\d+)\.(\d+)', text)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2))
+
+
+def check_version(version=None, warn=None):
+    """Raise for an ansible-core older than we support; warn for one newer than we tested."""
+    version = version or ansible_version()
+    parsed = parse_version(version)
+    if parsed is None:
+        raise AnsibleError('ansible-mitogen: cannot read the ansible-core version %r' % version)
+    if parsed < OLDEST:
+        raise AnsibleError('ansible-mitogen supports %s; this is ansible-core %s. Upgrade ansible-core, '
+                           'or remove strategy=mitogen_* to run without the engine.' % (TESTED_TEXT, version))
+    if parsed > NEWEST_TESTED and warn is not None:
+        warn('ansible-mitogen was tested with %s; this is ansible-core %s. It checks every ansible-core detail '
+             'it relies on and falls back to stock behaviour where one changed, but please report problems.'
+             % (TESTED_TEXT, version))
+    return parsed
+
+
+def check_features():
+    """Raise naming the first missing public hook; return notes about optional private ones."""
+    from ansible.plugins.loader import connection_loader
+    from ansible.plugins.connection import ConnectionBase
+    from ansible.plugins.strategy import StrategyBase
+
+    missing = []
+    if not callable(getattr(connection_loader, 'add_directory', None)):
+        missing.append('PluginLoader.add_directory')
+    for attr in ('exec_command', 'put_file', 'fetch_file', 'has_pipelining', 'become'):
+        if not hasattr(ConnectionBase, attr) and attr != 'become':
+            missing.append('ConnectionBase.%s' % attr)
+    if not hasattr(StrategyBase, 'run'):
+        missing.append('StrategyBase.run')
+    if missing:
+        raise AnsibleError('ansible-mitogen cannot work with ansible-core %s: it lacks %s'
+                           % (ansible_version(), ', '.join(missing)))
+
+
+def workers_are_forked():
+    """mitogen_via needs the controller's inventory in the worker: true when workers fork."""
+    try:
+        from ansible.utils.multiprocessing import context
+        return context.get_start_method() == 'fork'
+    except Exception:
+        return False

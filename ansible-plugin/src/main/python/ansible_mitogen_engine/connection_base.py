@@ -1,0 +1,264 @@
+# Copyright the ansible-mitogen-for-Jenkins authors.
+"""What every engine-backed connection plugin adds to its stock parent.
+
+The stock class keeps its options, their precedence and get_option; only the
+I/O methods change: each becomes one request to the engine.
+"""
+from __future__ import absolute_import, division, print_function
+
+import base64
+import os
+
+import yaml
+
+from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNotFound
+from ansible.module_utils.common.text.converters import to_text
+from ansible.utils.display import Display
+
+from ansible_mitogen_engine import ansiballz, command, locator, vias
+from ansible_mitogen_engine.client import EngineError, EngineUnavailable
+
+display = Display()
+
+ISOLATION_VALUES = ('reuse', 'fork')
+
+# Options every engine connection plugin adds to its parent's DOCUMENTATION, so that
+# TaskExecutor passes these variables to set_options with the usual precedence
+# (task vars > play vars > host vars ...) and get_option() reads them.
+EXTRA_OPTIONS = {
+    'mitogen_task_isolation': {
+        'description': [
+            'How a module runs in the persistent interpreter: C(reuse) runs it in the interpreter itself, '
+            'C(fork) in a forked child, so that no state leaks into later tasks.'],
+        'default': 'reuse',
+        'choices': list(ISOLATION_VALUES),
+        'env': [{'name': 'ANSIBLE_MITOGEN_TASK_ISOLATION'}],
+        'vars': [{'name': 'mitogen_task_isolation'}],
+    },
+    'mitogen_via': {
+        'description': ['Inventory name of a host to reach this one through (its own mitogen_via makes a chain).'],
+        'default': None,
+        'vars': [{'name': 'mitogen_via'}],
+    },
+}
+
+
+def extend_documentation(stock_documentation):
+    """The stock plugin's DOCUMENTATION plus EXTRA_OPTIONS, as YAML text."""
+    doc = yaml.safe_load(stock_documentation)
+    options = doc.setdefault('options', {})
+    for name, spec in EXTRA_OPTIONS.items():
+        options.setdefault(name, spec)
+    doc['short_description'] = '%s through the ansible-mitogen engine' % doc.get('short_description', doc.get('name'))
+    return yaml.safe_dump(doc, default_flow_style=False)
+
+
+def _text_or_none(value):
+    if value is None:
+        return None
+    return to_text(value, errors='surrogate_or_strict')
+
+
+class EngineConnectionMixin(object):
+    """Mix in before the stock Connection class."""
+
+    # The strategy checks this to know the loader resolved to us, not to the stock plugin.
+    mitogen_engine = True
+    has_pipelining = True
+    engine_transport = None
+
+    _engine_inventory_name = None
+
+    def set_options(self, task_keys=None, var_options=None, direct=None):
+        # TaskExecutor passes inventory_hostname among the variables of the stock `host` option;
+        # keep it so that engine messages name the host as the inventory does.
+        # Under delegate_to, the variables are the delegated host's but inventory_hostname stays the
+        # task's host; the task's own delegate_to names the host we really talk to.
+        if task_keys and task_keys.get('delegate_to'):
+            self._engine_inventory_name = _text_or_none(task_keys['delegate_to'])
+        elif var_options and var_options.get('inventory_hostname'):
+            self._engine_inventory_name = _text_or_none(var_options['inventory_hostname'])
+        return super(EngineConnectionMixin, self).set_options(task_keys=task_keys, var_options=var_options,
+                                                              direct=direct)
+
+    def get_option(self, option, hostvars=None):
+        # Pipelining is what makes a module run one request; the engine never needs it off.
+        if option == 'pipelining':
+            return True
+        return super(EngineConnectionMixin, self).get_option(option, hostvars=hostvars)
+
+    def is_pipelining_enabled(self, wrap_async=False):
+        # ansible-core 2.19+ asks the connection (2.14 asks only get_option('pipelining')). Stock refuses
+        # pipelining for become plugins without `pipelining` (su), because su cannot read the module from
+        # stdin; the engine does become itself, so a module always goes in one request. Async and
+        # KEEP_REMOTE_FILES keep the stock answer.
+        from ansible import constants as C
+        if wrap_async or C.DEFAULT_KEEP_REMOTE_FILES:
+            return super(EngineConnectionMixin, self).is_pipelining_enabled(wrap_async)
+        return True
+
+    def _opt(self, name, default=None):
+        try:
+            value = super(EngineConnectionMixin, self).get_option(name)
+        except (KeyError, AnsibleError):
+            return default
+        return default if value is None else value
+
+    @property
+    def _engine_host(self):
+        return _text_or_none(self._opt('host')) or _text_or_none(getattr(self._play_context, 'remote_addr', None)) \
+            or 'localhost'
+
+    # ---- request objects -------------------------------------------------------------------------------
+
+    def engine_target(self, python=None, seen=None):
+        """The protocol's `target` object for this connection (via hops included)."""
+        target = self._engine_target_fields()
+        target['transport'] = self.engine_transport
+        target['inventory_name'] = self._engine_inventory_name or self._engine_host
+        target['python'] = python
+        seen = tuple(seen or ())
+        if self._engine_inventory_name and self._engine_inventory_name not in seen:
+            seen += (self._engine_inventory_name,)
+        target['via'] = vias.resolve(self._opt('mitogen_via'), seen)
+        return target
+
+    def _engine_target_fields(self):
+        raise NotImplementedError
+
+    def _engine_become(self):
+        become = self.become
+        opt = lambda name: _text_or_none(self._become_opt(name))
+        return {
+            'method': become.name,
+            'user': opt('become_user'),
+            'password': opt('become_pass'),
+            'exe': opt('become_exe'),
+            'flags': opt('become_flags'),
+        }
+
+    def _become_opt(self, name):
+        try:
+            return self.become.get_option(name, playcontext=self._play_context)
+        except TypeError:
+            # Third-party become plugins may not take playcontext.
+            try:
+                return self.become.get_option(name)
+            except KeyError:
+                return None
+        except KeyError:
+            return None
+
+    def _isolation(self):
+        value = self._opt('mitogen_task_isolation', os.environ.get('ANSIBLE_MITOGEN_TASK_ISOLATION') or 'reuse')
+        if value not in ISOLATION_VALUES:
+            raise AnsibleError('%s: mitogen_task_isolation must be one of %s, not %r'
+                               % (self._engine_host, ', '.join(ISOLATION_VALUES), value))
+        return value
+
+    # ---- engine calls ----------------------------------------------------------------------------------
+
+    def _show_logs(self, logs):
+        for line in logs or ():
+            display.vvv(to_text(line), host=self._engine_host)
+
+    def _engine_call(self, op, **fields):
+        host = self._engine_inventory_name or self._engine_host
+        module = fields.get('module')
+        display.vvvv('ENGINE REQUEST %s%s' % (op, ' %s (%s)' % (module['fqn'], module['isolation']) if module else ''),
+                     host=host)
+        try:
+            reply = locator.get_client().call(op, **fields)
+        except EngineError as e:
+            msg = e.msg if host in (e.msg or '') else '%s: %s' % (host, e.msg)
+            if e.hop and e.hop != host and e.hop not in msg:
+                msg = '%s (via %s)' % (msg, e.hop)
+            if e.kind == 'unreachable':
+                raise AnsibleConnectionFailure(msg)
+            raise AnsibleError(msg)
+        except EngineUnavailable as e:
+            raise AnsibleError('%s: the ansible-mitogen engine is not available: %s' % (host, e))
+        self._show_logs(reply.get('logs'))
+        return reply
+
+    @staticmethod
+    def _result(reply):
+        return (reply.get('rc', 0),
+                base64.b64decode(reply.get('stdout_b64') or ''),
+                base64.b64decode(reply.get('stderr_b64') or ''))
+
+    # ---- ConnectionBase API ----------------------------------------------------------------------------
+
+    def _connect(self):
+        # The engine connects lazily and pools connections; nothing to do per task.
+        self._connected = True
+        return self
+
+    def _unwrap(self, cmd, sudoable):
+        """(inner command, become object or None) for cmd as ActionBase built it."""
+        executable, inner = command.strip_executable(cmd)
+        become = None
+        if sudoable and self.become is not None:
+            shell = self._shell
+            try:
+                unwrapped = command.strip_become(inner, getattr(self.become, 'success', None),
+                                                 getattr(shell, 'ECHO', 'echo'), getattr(shell, 'COMMAND_SEP', ';'))
+            except command.BecomeUnwrapError as e:
+                raise AnsibleError('%s: the %s become plugin built a command the engine cannot take apart (%s); '
+                                   'command: %s' % (self._engine_host, self.become.name, e, cmd))
+            if unwrapped is not None:
+                inner = unwrapped
+                become = self._engine_become()
+        return inner, become
+
+    def _engine_cwd(self):
+        return None
+
+    def exec_command(self, cmd, in_data=None, sudoable=True):
+        display.vvv('ENGINE EXEC %s' % cmd, host=self._engine_host)
+        inner, become = self._unwrap(cmd, sudoable)
+        if in_data is not None:
+            payload = ansiballz.parse(in_data)
+            interp = command.parse_interpreter_command(inner) if payload else None
+            if payload is not None and interp is not None and self._engine_runs(payload):
+                module = payload.to_request(interp.interpreter, self._isolation(), interp.env, self._engine_cwd())
+                reply = self._engine_call('exec_module', target=self.engine_target(python=interp.interpreter),
+                                          become=become, module=module)
+                return self._result(reply)
+        fields = {'target': self.engine_target(), 'become': become, 'cmd': inner}
+        if in_data is not None:
+            fields['stdin_b64'] = base64.b64encode(in_data).decode('ascii')
+        cwd = self._engine_cwd()
+        if cwd:
+            fields['chdir'] = cwd
+        return self._result(self._engine_call('exec_command', **fields))
+
+    @staticmethod
+    def _engine_runs(payload):
+        # 2.14-2.18 payloads are the protocol's baseline; the 2.19 loader needs an engine that says so.
+        if payload.style == 'runpy':
+            return True
+        return locator.get_client().connect() is not None and \
+            locator.get_client().has_feature('module_runner_' + payload.style)
+
+    def put_file(self, in_path, out_path):
+        display.vvv('ENGINE PUT %s TO %s' % (in_path, out_path), host=self._engine_host)
+        in_path = os.path.abspath(to_text(in_path, errors='surrogate_or_strict'))
+        if not os.path.exists(in_path):
+            raise AnsibleFileNotFound('file or module does not exist: %s' % in_path)
+        self._engine_call('put_file', target=self.engine_target(), become=None, src=in_path,
+                          dst=to_text(out_path, errors='surrogate_or_strict'))
+
+    def fetch_file(self, in_path, out_path):
+        display.vvv('ENGINE FETCH %s TO %s' % (in_path, out_path), host=self._engine_host)
+        self._engine_call('fetch_file', target=self.engine_target(), become=None,
+                          src=to_text(in_path, errors='surrogate_or_strict'),
+                          dst=os.path.abspath(to_text(out_path, errors='surrogate_or_strict')))
+
+    def reset(self):
+        display.vvv('ENGINE RESET', host=self._engine_host)
+        self._engine_call('reset', target=self.engine_target())
+
+    def close(self):
+        # The engine keeps (pools) the target connection; this worker only lets go of it.
+        self._connected = False

@@ -1,0 +1,163 @@
+# Copyright the ansible-mitogen-for-Jenkins authors.
+"""Finds the engine socket, starting a daemon when none is running (issue 7).
+
+Order: ANSIBLE_MITOGEN_SOCKET if set (never auto-start then: the user chose
+that engine); else the default socket of a running daemon; else start
+`java -jar JAR daemon` detached, so that it outlives this run and the next run
+reuses its connections. Never fall back to stock Ansible silently.
+"""
+from __future__ import absolute_import, division, print_function
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+from ansible_mitogen_engine.client import EngineClient, EngineUnavailable
+
+SOCKET_ENV = 'ANSIBLE_MITOGEN_SOCKET'
+JAR_ENV = 'ANSIBLE_MITOGEN_JAR'
+JAR_NAME = 'ansible-mitogen-cli.jar'
+START_TIMEOUT_ENV = 'ANSIBLE_MITOGEN_START_TIMEOUT'
+
+# <root>/ansible_mitogen_engine/locator.py -> <root>
+PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+_HOW_TO_FIX = ('Set ANSIBLE_MITOGEN_SOCKET to the socket of a running engine '
+               '(`bin/ansible-mitogen daemon` prints it), or install Java 17+ and set '
+               'ANSIBLE_MITOGEN_JAR to ansible-mitogen-cli.jar so the plugin can start one, '
+               'or run through `bin/ansible-mitogen playbook ...`. '
+               'To run without the engine, remove strategy=mitogen_* from ansible.cfg/ANSIBLE_STRATEGY.')
+
+
+def default_socket_paths(env=None):
+    """Where `ansible-mitogen daemon` listens by default (SocketDirs.defaultDir in the engine), first first."""
+    env = os.environ if env is None else env
+    paths = []
+    runtime = env.get('XDG_RUNTIME_DIR')
+    if runtime and os.path.isdir(runtime):
+        paths.append(os.path.join(runtime, 'ansible-mitogen', 'engine.sock'))
+    try:
+        import pwd
+        paths.append('/tmp/ansible-mitogen-%s/engine.sock' % pwd.getpwuid(os.getuid()).pw_name)
+    except (ImportError, KeyError):
+        pass
+    paths.append('/tmp/ansible-mitogen-%d/engine.sock' % os.getuid())
+    return paths
+
+
+def _connectable(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(2.0)
+    try:
+        s.connect(path)
+        return True
+    except (OSError, socket.error):
+        return False
+    finally:
+        s.close()
+
+
+def find_jar(env=None):
+    env = os.environ if env is None else env
+    candidates = []
+    if env.get(JAR_ENV):
+        candidates.append(env[JAR_ENV])
+    candidates.append(os.path.join(PLUGIN_ROOT, JAR_NAME))
+    candidates.append(os.path.join(os.path.dirname(PLUGIN_ROOT), JAR_NAME))
+    for c in candidates:
+        if os.path.isfile(c):
+            return c
+    return None
+
+
+def find_java(env=None):
+    env = os.environ if env is None else env
+    home = env.get('JAVA_HOME')
+    if home and os.access(os.path.join(home, 'bin', 'java'), os.X_OK):
+        return os.path.join(home, 'bin', 'java')
+    return shutil.which('java', path=env.get('PATH', os.defpath))
+
+
+_started = []
+
+
+def start_daemon(sock_path, env=None):
+    """Start a detached daemon that listens on sock_path; wait until it does."""
+    env = dict(os.environ if env is None else env)
+    jar = find_jar(env)
+    java = find_java(env)
+    if not jar or not java:
+        missing = []
+        if not java:
+            missing.append('no `java` on PATH and no JAVA_HOME')
+        if not jar:
+            missing.append('no engine jar (%s unset, none at %s)' % (JAR_ENV, os.path.join(PLUGIN_ROOT, JAR_NAME)))
+        raise EngineUnavailable('no ansible-mitogen engine is running and none can be started: %s. %s'
+                                % ('; '.join(missing), _HOW_TO_FIX))
+    sock_dir = os.path.dirname(sock_path)
+    if not os.path.isdir(sock_dir):
+        os.makedirs(sock_dir, 0o700)
+    log_path = os.path.join(sock_dir, 'daemon.log')
+    env.pop(SOCKET_ENV, None)
+    argv = [java, '-jar', jar, 'daemon', '--socket-dir', sock_dir]
+    with open(log_path, 'ab') as log:
+        # A new session so that neither Ctrl-C on ansible-playbook nor the end of this run stops it.
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                close_fds=True, start_new_session=True, env=env, cwd='/')
+    _started.append(proc)  # detached on purpose: only keep the handle so it is never reaped as garbage
+    deadline = time.time() + float(env.get(START_TIMEOUT_ENV) or 60)
+    while time.time() < deadline:
+        if _connectable(sock_path):
+            return sock_path
+        if proc.poll() is not None and not _connectable(sock_path):
+            # It exited without serving (a daemon that found a live one exits 0 after it answered above).
+            break
+        time.sleep(0.1)
+    tail = ''
+    try:
+        with open(log_path, 'rb') as f:
+            tail = f.read()[-2000:].decode('utf-8', 'replace')
+    except OSError:
+        pass
+    if proc.poll() is None:
+        proc.kill()
+    raise EngineUnavailable('started `%s` but it did not listen on %s. Its log (%s) ends with:\n%s\n%s'
+                            % (' '.join(argv), sock_path, log_path, tail, _HOW_TO_FIX))
+
+
+def locate_socket(env=None, autostart=True):
+    env = os.environ if env is None else env
+    explicit = env.get(SOCKET_ENV)
+    if explicit:
+        return explicit
+    paths = default_socket_paths(env)
+    for p in paths:
+        if os.path.exists(p) and _connectable(p):
+            return p
+    if not autostart:
+        raise EngineUnavailable('%s is not set and no engine listens on %s. %s'
+                                % (SOCKET_ENV, ' or '.join(paths), _HOW_TO_FIX))
+    return start_daemon(paths[0], env)
+
+
+_client = None
+
+
+def get_client():
+    """The process-wide client (it reopens its socket itself after fork)."""
+    global _client
+    if _client is None:
+        from ansible.release import __version__ as ansible_version
+        _client = EngineClient(locate_socket(), ansible_version)
+    return _client
+
+
+def check_engine():
+    """Connect and say hello now, so a missing engine fails the run at once."""
+    client = get_client()
+    try:
+        return client.connect()
+    except EngineUnavailable as e:
+        raise EngineUnavailable('%s. %s' % (e, _HOW_TO_FIX))

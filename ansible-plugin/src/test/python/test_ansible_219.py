@@ -1,0 +1,93 @@
+"""The plugin inside ansible-core 2.19 (a Debian 13 root, entered with chroot), against the fake engine.
+
+Skipped unless a root with ansible-core 2.19 exists (ANSIBLE_MITOGEN_TRIXIE_ROOT, default /work/cache/trixie;
+`.ci/lib/trixie-root.sh` makes it) and we are root. Paths are bind-mounted at the same place inside the root in a
+private mount namespace, so nothing stays mounted.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import testlib
+
+TRIXIE_ROOT = os.environ.get('ANSIBLE_MITOGEN_TRIXIE_ROOT', '/work/cache/trixie')
+HAVE_219 = os.path.isfile(os.path.join(TRIXIE_ROOT, 'usr/lib/python3/dist-packages/ansible/_internal/__init__.py'))
+
+ENTER = r'''
+ROOT=$1; shift; BINDS=$1; shift; CWD=$1; shift
+for p in $BINDS; do mkdir -p "$ROOT$p"; mount --bind "$p" "$ROOT$p"; done
+exec chroot "$ROOT" /usr/bin/env -C "$CWD" "$@"
+'''
+
+PLAY = '''
+- hosts: local
+  gather_facts: false
+  tasks:
+    - command: echo hello-219
+      register: cmd
+    - command: echo forked
+      vars:
+        mitogen_task_isolation: fork
+    - command: id -un
+      become: true
+      become_user: nobody
+      become_method: su
+    - copy:
+        content: "{{ cmd.stdout }}\\n"
+        dest: "{{ work }}/out.txt"
+'''
+
+
+@unittest.skipUnless(HAVE_219 and os.geteuid() == 0 and shutil.which('unshare'),
+                     'needs root and a Debian 13 root with ansible-core 2.19')
+class AnsibleCore219(unittest.TestCase):
+
+    def run_219(self, *engine_args):
+        work = tempfile.mkdtemp(prefix='plugin-test-219-', dir='/tmp')
+        self.addCleanup(shutil.rmtree, work, True)
+        plugin = os.path.join(work, 'plugin')
+        shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
+        engine = testlib.FakeEngineProcess(*engine_args)
+        self.addCleanup(engine.close)
+        with open(os.path.join(work, 'play.yml'), 'w') as f:
+            f.write(PLAY)
+        with open(os.path.join(work, 'hosts.ini'), 'w') as f:
+            f.write('local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n')
+        env = ['ANSIBLE_STRATEGY_PLUGINS=%s/strategy' % plugin, 'ANSIBLE_STRATEGY=mitogen_linear',
+               'ANSIBLE_MITOGEN_SOCKET=' + engine.socket, 'ANSIBLE_LOCAL_TEMP=%s/tmp' % work,
+               'ANSIBLE_NOCOLOR=1', 'ANSIBLE_DEPRECATION_WARNINGS=False', 'PYTHONDONTWRITEBYTECODE=1',
+               'HOME=/root', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin']
+        argv = ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-eu', '-c', ENTER, 'enter',
+                TRIXIE_ROOT, '%s %s' % (work, engine.dir), work, '-i'] + env + [
+                'ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work]
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
+        return p.returncode, p.stdout.decode('utf-8', 'replace'), engine, work
+
+    def test_modules_go_through_the_engine(self):
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader')
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(work, 'out.txt')) as f:
+            self.assertEqual(f.read(), 'hello-219\n')
+        modules = engine.requests('exec_module')
+        by_args = {json.loads(m['module']['params'])['ANSIBLE_MODULE_ARGS'].get('_raw_params'): m for m in modules}
+        self.assertEqual(by_args['echo hello-219']['module']['runner'], 'loader')
+        self.assertTrue(by_args['echo hello-219']['module']['profile'])
+        self.assertEqual(by_args['echo forked']['module']['isolation'], 'fork')
+        # su is pipelined too: 2.19 asks the connection (is_pipelining_enabled), and the engine does become.
+        self.assertEqual(by_args['id -un']['become']['method'], 'su')
+        self.assertFalse([c for c in engine.requests('exec_command') if c.get('stdin_b64')])
+
+    def test_engine_without_loader_runner_gets_a_plain_exec(self):
+        rc, out, engine, work = self.run_219()
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(engine.requests('exec_module'), [])
+        piped = [c for c in engine.requests('exec_command') if c.get('stdin_b64')]
+        self.assertTrue(piped)
+        self.assertTrue(all(c['cmd'] == '/usr/bin/python3' for c in piped), piped)
+
+
+if __name__ == '__main__':
+    unittest.main()

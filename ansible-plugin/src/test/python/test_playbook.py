@@ -1,0 +1,199 @@
+"""Real ansible-playbook / ansible runs through the strategy plugin, against the fake engine.
+
+They check what the plugin sends (one request per module run, become, isolation, hops, routing of
+connection names) and that results and failures reach Ansible the way stock ones do.
+"""
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import testlib
+
+PLAYBOOK = '''
+- hosts: local
+  gather_facts: false
+  tasks:
+    - command: echo hello
+      register: cmd
+    - shell: cat; echo err >&2
+      args:
+        stdin: from stdin
+      register: sh
+    - raw: echo raw
+      register: rw
+    - command: echo forked
+      vars:
+        mitogen_task_isolation: fork
+    - command: id -un
+      become: true
+      become_user: nobody
+    - command: echo fqcn
+      connection: ansible.builtin.local
+    - copy:
+        content: "copied\\n"
+        dest: "{{ work }}/copied.txt"
+    - fetch:
+        src: "{{ work }}/copied.txt"
+        dest: "{{ work }}/fetched/"
+        flat: true
+    - copy:
+        content: "{{ {'cmd': cmd.stdout, 'sh': sh.stdout, 'sh_err': sh.stderr, 'raw': rw.stdout | trim} | to_json }}"
+        dest: "{{ work }}/results.json"
+'''
+
+
+class PlaybookThroughPlugin(unittest.TestCase):
+
+    def setUp(self):
+        self.work = tempfile.mkdtemp(prefix='plugin-test-work-')
+        self.engines = []
+
+    def tearDown(self):
+        for e in self.engines:
+            e.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def engine(self, *args):
+        e = testlib.FakeEngineProcess(*args)
+        self.engines.append(e)
+        return e
+
+    def write(self, name, text):
+        path = os.path.join(self.work, name)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def playbook(self, engine_socket, playbook, inventory, *extra, **env):
+        argv = [testlib.ansible_bin('ansible-playbook'), '-i', self.write('hosts.ini', inventory),
+                self.write('play.yml', playbook), '-e', 'work=' + self.work] + list(extra)
+        return testlib.run(argv, testlib.ansible_env(engine_socket, **env), self.work)
+
+    LOCAL_INVENTORY = 'local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n'
+
+    def test_modules_commands_and_files(self):
+        engine = self.engine()
+        rc, out, _ = self.playbook(engine.socket, PLAYBOOK, self.LOCAL_INVENTORY)
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(self.work, 'results.json')) as f:
+            results = json.load(f)
+        self.assertEqual(results, {'cmd': 'hello', 'sh': 'from stdin', 'sh_err': 'err', 'raw': 'raw'})
+        with open(os.path.join(self.work, 'fetched', 'copied.txt')) as f:
+            self.assertEqual(f.read(), 'copied\n')
+
+        modules = engine.requests('exec_module')
+        by_args = {json.loads(m['module']['params'])['ANSIBLE_MODULE_ARGS'].get('_raw_params'): m for m in modules}
+        # One request per module run, never the stock AnsiballZ exec.
+        self.assertIn('echo hello', by_args)
+        hello = by_args['echo hello']
+        self.assertEqual(hello['module']['fqn'], 'ansible.modules.command')
+        self.assertEqual(hello['module']['interpreter'], '/usr/bin/python3')
+        self.assertEqual(hello['module']['isolation'], 'reuse')
+        self.assertEqual(hello['target']['transport'], 'local')
+        self.assertIsNone(hello['become'])
+        self.assertEqual(hello['module']['cwd'], self.work)
+        self.assertEqual(by_args['echo forked']['module']['isolation'], 'fork')
+        self.assertEqual(by_args['echo fqcn']['target']['transport'], 'local')
+        become = by_args['id -un']['become']
+        self.assertEqual((become['method'], become['user']), ('sudo', 'nobody'))
+        for m in modules:
+            self.assertNotIn('python3', m.get('cmd', ''))
+        commands = engine.requests('exec_command')
+        self.assertIn('echo raw', [c['cmd'] for c in commands])
+        self.assertFalse([c for c in commands if c.get('stdin_b64')], 'a module went as a plain pipelined exec')
+        self.assertEqual(len(engine.requests('put_file')), 2)  # two copies of new content
+        self.assertEqual(len(engine.requests('fetch_file')), 1)
+
+    def test_isolation_from_environment(self):
+        engine = self.engine()
+        rc, out, _ = self.playbook(engine.socket, '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                   self.LOCAL_INVENTORY, ANSIBLE_MITOGEN_TASK_ISOLATION='fork')
+        self.assertEqual(rc, 0, out)
+        self.assertEqual([m['module']['isolation'] for m in engine.requests('exec_module')], ['fork'])
+
+    def test_bad_isolation_value_names_the_variable(self):
+        engine = self.engine()
+        rc, out, _ = self.playbook(engine.socket, '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                   self.LOCAL_INVENTORY + '[all:vars]\nmitogen_task_isolation=sometimes\n')
+        self.assertNotEqual(rc, 0)
+        self.assertIn('mitogen_task_isolation', out)
+        self.assertEqual(engine.requests('exec_module'), [])
+
+    def test_ssh_targets_and_via(self):
+        engine = self.engine()
+        inventory = (
+            'bastion ansible_host=192.0.2.10 ansible_user=jump ansible_port=2222 '
+            'ansible_ssh_private_key_file=~/.ssh/jump_key\n'
+            'web ansible_host=192.0.2.20 ansible_user=deploy mitogen_via=bastion '
+            "ansible_ssh_common_args='-o StrictHostKeyChecking=no' ansible_ssh_timeout=7\n"
+            'db ansible_host=192.0.2.30 ansible_connection=ansible.builtin.ssh ansible_password=pw\n'
+            '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
+        play = '- hosts: web:db\n  gather_facts: false\n  tasks:\n    - ping:\n'
+        rc, out, _ = self.playbook(engine.socket, play, inventory)
+        self.assertEqual(rc, 0, out)
+        reqs = {r['target']['inventory_name']: r for r in engine.requests('exec_module')}
+        web = reqs['web']['target']
+        self.assertEqual((web['transport'], web['host'], web['user'], web['timeout']), ('ssh', '192.0.2.20', 'deploy', 7))
+        self.assertEqual(web['ssh_common_args'], '-o StrictHostKeyChecking=no')
+        self.assertFalse(web['host_key_checking'])
+        self.assertEqual(len(web['via']), 1)
+        hop = web['via'][0]
+        self.assertEqual((hop['inventory_name'], hop['host'], hop['port'], hop['user'], hop['transport']),
+                         ('bastion', '192.0.2.10', 2222, 'jump', 'ssh'))
+        self.assertEqual(hop['private_key_file'], os.path.expanduser('~/.ssh/jump_key'))
+        db = reqs['db']['target']
+        self.assertEqual((db['transport'], db['host'], db['password'], db['via']), ('ssh', '192.0.2.30', 'pw', []))
+
+    def test_via_chain_delegate_to_and_loops(self):
+        engine = self.engine()
+        inventory = ('b1 ansible_host=192.0.2.1\n'
+                     'b2 ansible_host=192.0.2.2 mitogen_via=b1\n'
+                     'web ansible_host=192.0.2.3 mitogen_via=b2\n'
+                     'l1 ansible_host=192.0.2.4 mitogen_via=l2\n'
+                     'l2 ansible_host=192.0.2.5 mitogen_via=l1\n'
+                     '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
+        play = ('- hosts: web\n  gather_facts: false\n  tasks:\n    - ping:\n'
+                '    - ping:\n      delegate_to: b1\n'
+                '- hosts: l1\n  gather_facts: false\n  tasks:\n    - ping:\n')
+        rc, out, _ = self.playbook(engine.socket, play, inventory)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn('mitogen_via loops: l1 -> l2 -> l1', out)
+        reqs = engine.requests('exec_module')
+        self.assertEqual(len(reqs), 2, reqs)
+        web, delegated = reqs
+        self.assertEqual([h['inventory_name'] for h in web['target']['via']], ['b1', 'b2'])
+        self.assertEqual([h['host'] for h in web['target']['via']], ['192.0.2.1', '192.0.2.2'])
+        self.assertEqual((delegated['target']['inventory_name'], delegated['target']['host'], delegated['target']['via']),
+                         ('b1', '192.0.2.1', []))
+
+    def test_unreachable_and_failed_replies(self):
+        for kind, marker in (('unreachable', 'UNREACHABLE!'), ('failed', 'FAILED!')):
+            engine = self.engine('--fail-kind', kind)
+            rc, out, _ = self.playbook(engine.socket, '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                       self.LOCAL_INVENTORY)
+            self.assertNotEqual(rc, 0, out)
+            self.assertIn(marker, out)
+            self.assertIn('fake engine refuses exec_module', out)
+
+    def test_missing_engine_fails_at_once(self):
+        rc, out, elapsed = self.playbook(os.path.join(self.work, 'no-such.sock'),
+                                         '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                         self.LOCAL_INVENTORY)
+        self.assertNotEqual(rc, 0)
+        self.assertIn('ANSIBLE_MITOGEN_SOCKET', out)
+        self.assertNotIn('ok: [local]', out)
+
+    def test_adhoc_ping(self):
+        engine = self.engine()
+        argv = [testlib.ansible_bin('ansible'), '-i', self.write('hosts.ini', self.LOCAL_INVENTORY), 'local',
+                '-m', 'ping']
+        rc, out, _ = testlib.run(argv, testlib.ansible_env(engine.socket), self.work)
+        self.assertEqual(rc, 0, out)
+        self.assertIn('"ping": "pong"', out)
+        self.assertEqual([m['module']['fqn'] for m in engine.requests('exec_module')], ['ansible.modules.ping'])
+
+
+if __name__ == '__main__':
+    unittest.main()

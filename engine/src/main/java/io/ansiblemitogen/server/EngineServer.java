@@ -1,0 +1,142 @@
+package io.ansiblemitogen.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ansiblemitogen.engine.Engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves the engine protocol on a Unix socket: one thread per client (an Ansible worker process), requests
+ * answered in order. {@link #awaitStop()} returns once stopped by a client, by {@link #stop()}, or (for a
+ * daemon) after the idle time with no client connected.
+ */
+public final class EngineServer implements AutoCloseable {
+    private final Engine engine;
+    private final Path socket;
+    private final long idleMillis;
+    private final RequestHandler handler;
+    private final ServerSocketChannel server;
+    private final ExecutorService clients = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "engine-client");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicInteger connected = new AtomicInteger();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile long lastActivity = System.currentTimeMillis();
+
+    /** @param idleMillis stop after this long with no client and no request; 0 never */
+    public EngineServer(Engine engine, Path socket, long idleMillis) throws IOException {
+        this.engine = engine;
+        this.socket = socket;
+        this.idleMillis = idleMillis;
+        this.handler = new RequestHandler(engine, this::stop);
+        SocketDirs.ensurePrivate(socket.getParent());
+        Files.deleteIfExists(socket);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socket));
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public EngineServer start() {
+        Thread accept = new Thread(this::acceptLoop, "engine-accept");
+        accept.setDaemon(true);
+        accept.start();
+        if (idleMillis > 0) {
+            Thread idle = new Thread(this::idleWatch, "engine-idle");
+            idle.setDaemon(true);
+            idle.start();
+        }
+        return this;
+    }
+
+    private void acceptLoop() {
+        while (!stopped.get()) {
+            try {
+                SocketChannel ch = server.accept();
+                clients.execute(() -> serve(ch));
+            } catch (IOException e) {
+                if (!stopped.get()) {
+                    System.err.println("ansible-mitogen engine: accept failed: " + e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    private void serve(SocketChannel ch) {
+        connected.incrementAndGet();
+        try (ch; InputStream in = Channels.newInputStream(ch); OutputStream out = Channels.newOutputStream(ch)) {
+            JsonNode req;
+            while ((req = MessageIO.read(in)) != null) {
+                lastActivity = System.currentTimeMillis();
+                MessageIO.write(out, handler.handle(req));
+                lastActivity = System.currentTimeMillis();
+            }
+        } catch (IOException e) {
+            // The client (an Ansible worker) went away; its requests are over.
+        } finally {
+            connected.decrementAndGet();
+            lastActivity = System.currentTimeMillis();
+        }
+    }
+
+    private void idleWatch() {
+        while (!stopped.get()) {
+            try {
+                Thread.sleep(Math.min(idleMillis, 5_000));
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (connected.get() == 0 && System.currentTimeMillis() - lastActivity > idleMillis) {
+                stop();
+            }
+        }
+    }
+
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing is best effort.
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException ignored) {
+            // Nothing else can be done.
+        }
+        clients.shutdownNow();
+        engine.close();
+        done.countDown();
+    }
+
+    public void awaitStop() throws InterruptedException {
+        done.await();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,143 @@
+package io.ansiblemitogen.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.engine.BecomeSpec;
+import io.ansiblemitogen.engine.Engine;
+import io.ansiblemitogen.engine.EngineException;
+import io.ansiblemitogen.engine.ExecResult;
+import io.ansiblemitogen.engine.ModuleRequest;
+import io.ansiblemitogen.engine.TargetSpec;
+import io.ansiblemitogen.pool.TargetConnection;
+import io.ansiblemitogen.wire.Json;
+
+import java.nio.file.Path;
+import java.util.Base64;
+
+/** Turns one engine-protocol request into engine calls and builds its reply (docs/protocol.md, section 1). */
+public final class RequestHandler {
+    public static final int PROTOCOL = 1;
+    public static final String VERSION = "0.1.0";
+
+    private final Engine engine;
+    private final Runnable onShutdown;
+
+    public RequestHandler(Engine engine, Runnable onShutdown) {
+        this.engine = engine;
+        this.onShutdown = onShutdown;
+    }
+
+    public ObjectNode handle(JsonNode req) {
+        ObjectNode reply = Json.object();
+        reply.set("id", req.path("id"));
+        String op = req.path("op").asText("");
+        TargetSpec target = null;
+        try {
+            target = req.has("target") ? parse(req.get("target"), TargetSpec.class, "target") : null;
+            BecomeSpec become = req.hasNonNull("become") ? parse(req.get("become"), BecomeSpec.class, "become") : null;
+            switch (op) {
+                case "hello" -> hello(req, reply);
+                case "exec_module" -> result(reply, engine.execModule(need(target),
+                        become, parse(req.get("module"), ModuleRequest.class, "module")));
+                case "exec_command" -> result(reply, engine.execCommand(need(target), become,
+                        text(req, "cmd"), req.hasNonNull("stdin_b64")
+                                ? Base64.getDecoder().decode(req.get("stdin_b64").asText()) : null,
+                        req.hasNonNull("chdir") ? req.get("chdir").asText() : null));
+                case "put_file" -> engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
+                        req.hasNonNull("mode") ? req.get("mode").asText() : null);
+                case "fetch_file" -> engine.fetchFile(need(target), become, text(req, "src"),
+                        Path.of(text(req, "dst")));
+                case "reset" -> engine.reset(need(target));
+                case "pool_status" -> status(reply);
+                case "shutdown" -> onShutdown.run();
+                default -> throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                        "unknown operation '" + op + "'");
+            }
+            reply.put("ok", true);
+        } catch (EngineException e) {
+            reply.put("ok", false);
+            ObjectNode err = reply.putObject("error");
+            err.put("kind", e.kindName()).put("msg", e.getMessage());
+            if (e.host() != null) {
+                err.put("host", e.host());
+            }
+            if (e.hop() != null) {
+                err.put("hop", e.hop());
+            }
+        } catch (RuntimeException e) {
+            reply.put("ok", false);
+            reply.putObject("error").put("kind", "internal").put("msg", "engine error in '" + op + "': " + e);
+        }
+        if (target != null) {
+            ArrayNode logs = reply.putArray("logs");
+            engine.drainLogs(target).forEach(logs::add);
+        }
+        return reply;
+    }
+
+    private static void hello(JsonNode req, ObjectNode reply) throws EngineException {
+        int protocol = req.path("protocol").asInt(-1);
+        if (protocol != PROTOCOL) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "engine protocol " + protocol + " is not supported; this engine speaks " + PROTOCOL
+                            + " (use the Ansible plugin shipped with this engine)");
+        }
+        reply.put("protocol", PROTOCOL).put("engine_version", VERSION);
+    }
+
+    private void status(ObjectNode reply) {
+        ArrayNode targets = reply.putArray("targets");
+        long now = System.currentTimeMillis();
+        for (TargetConnection c : engine.pool().snapshot()) {
+            targets.addObject()
+                    .put("identity", c.identity().digest().substring(0, 16))
+                    .put("label", c.identity().label())
+                    .put("host", c.spec().displayName())
+                    .put("alive", c.isAlive())
+                    .put("contexts", c.interpreterCount())
+                    .put("age_s", (now - c.createdAt()) / 1000)
+                    .put("idle_s", (now - c.lastUsed()) / 1000)
+                    .put("requests", c.requests())
+                    .put("bytes_in", c.bytesIn())
+                    .put("bytes_out", c.bytesOut());
+        }
+        reply.put("connections_opened", engine.pool().openedCount());
+        reply.put("connections_reused", engine.pool().reusedCount());
+    }
+
+    private static void result(ObjectNode reply, ExecResult r) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        reply.put("rc", r.rc()).put("stdout_b64", b64.encodeToString(r.stdout()))
+                .put("stderr_b64", b64.encodeToString(r.stderr()));
+    }
+
+    private static TargetSpec need(TargetSpec t) throws EngineException {
+        if (t == null) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null, "request has no target");
+        }
+        return t;
+    }
+
+    private static String text(JsonNode req, String field) throws EngineException {
+        JsonNode v = req.get(field);
+        if (v == null || v.isNull()) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "request field '" + field + "' is missing");
+        }
+        return v.asText();
+    }
+
+    private static <T> T parse(JsonNode node, Class<T> type, String what) throws EngineException {
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            // Jackson's message may quote the value, which can be a secret: name the field only.
+            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
+                    ? m.getPath().get(m.getPath().size() - 1).getFieldName() : "?";
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "malformed '" + what + "' in request: field '" + field + "' has the wrong type");
+        }
+    }
+}

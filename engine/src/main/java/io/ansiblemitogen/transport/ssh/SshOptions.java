@@ -1,0 +1,527 @@
+package io.ansiblemitogen.transport.ssh;
+
+import io.ansiblemitogen.engine.TargetSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The OpenSSH options of one target, read from Ansible's ssh arguments with ssh(1) semantics: options are
+ * case-insensitive, the first value obtained for an option wins (later ones are ignored), {@code -i} and
+ * {@code IdentityFile} accumulate.
+ *
+ * <p>{@link #forTarget} builds the same argument list stock Ansible's ssh connection plugin passes to ssh, in
+ * the same order (ssh_args, then Ansible's own {@code -o Port/IdentityFile/User/ConnectTimeout...}, then
+ * ssh_common_args and ssh_extra_args), so precedence between inventory variables and options is stock's.
+ */
+public final class SshOptions {
+    public enum HostKeyChecking { YES, NO, ACCEPT_NEW, ASK }
+
+    /** One word of an ssh command line and the variable it came from (for error messages). */
+    public record Arg(String word, String source) {
+    }
+
+    /** One ProxyJump hop, as {@code [user@]host[:port]}. */
+    public record Jump(String user, String host, Integer port) {
+        @Override
+        public String toString() {
+            return (user == null ? "" : user + "@") + host + (port == null ? "" : ":" + port);
+        }
+    }
+
+    /** Options the engine honours (lower case -> the spelling used in messages). */
+    private static final Map<String, String> HONOURED = names(
+            "StrictHostKeyChecking", "UserKnownHostsFile", "GlobalKnownHostsFile", "ConnectTimeout",
+            "ServerAliveInterval", "ServerAliveCountMax", "IdentityFile", "IdentitiesOnly", "Port", "User",
+            "ProxyJump", "Compression", "HostKeyAlias", "PasswordAuthentication", "PubkeyAuthentication",
+            "KbdInteractiveAuthentication", "PreferredAuthentications", "LogLevel", "BatchMode", "AddressFamily",
+            "ConnectionAttempts", "HostName");
+
+    /**
+     * Options accepted and ignored because they only concern the OpenSSH process, its multiplexing or its
+     * terminal, or ask for a feature the engine never uses anyway: the engine keeps one connection per target
+     * itself (Control*), never forwards agents, X11 or ports, never allocates a terminal, and uses neither an
+     * ssh-agent nor GSSAPI. Ignoring them cannot change what a playbook does.
+     */
+    private static final Map<String, String> IGNORED = names(
+            "ControlMaster", "ControlPersist", "ControlPath", "GSSAPIAuthentication", "GSSAPIDelegateCredentials",
+            "GSSAPIKeyExchange", "GSSAPITrustDns", "AddKeysToAgent", "HashKnownHosts", "CheckHostIP",
+            "VisualHostKey", "UpdateHostKeys", "TCPKeepAlive", "EscapeChar", "NumberOfPasswordPrompts",
+            "ForwardX11Trusted", "IdentityAgent", "VerifyHostKeyDNS", "CanonicalizeHostname", "ClearAllForwardings",
+            "UseRoaming", "ExitOnForwardFailure", "HostbasedAuthentication", "StreamLocalBindUnlink",
+            "ChallengeResponseAuthentication", "ObscureKeystrokeTiming", "EnableEscapeCommandline");
+
+    /** Accepted only with these values: any other value asks for something the engine would silently skip. */
+    private static final Map<String, Set<String>> IGNORED_IF = Map.of(
+            "forwardagent", Set.of("no"),
+            "forwardx11", Set.of("no"),
+            "requesttty", Set.of("no", "auto"),
+            "permitlocalcommand", Set.of("no"),
+            "proxycommand", Set.of("none"),
+            "sendenv", Set.of(),
+            "tunnel", Set.of("no"));
+
+    private static final Map<String, String> ALIASES = Map.of(
+            "challengeresponseauthentication", "kbdinteractiveauthentication");
+
+    private final Map<String, List<String>> values = new LinkedHashMap<>();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+    private final List<String> identityFiles = new ArrayList<>();
+
+    private SshOptions() {
+    }
+
+    // ---------------------------------------------------------------------------------------------------- parse
+
+    /** The options stock Ansible would give ssh for {@code t}, parsed. */
+    public static SshOptions forTarget(TargetSpec t) throws SshOptionException {
+        List<Arg> args = new ArrayList<>();
+        words(args, t.sshArgs(), "ansible_ssh_args");
+        if (Boolean.FALSE.equals(t.hostKeyChecking())) {
+            add(args, "host_key_checking", "-o", "StrictHostKeyChecking=no");
+        }
+        if (t.port() != null) {
+            add(args, "ansible_port", "-o", "Port=" + t.port());
+        }
+        if (t.privateKeyFile() != null && !t.privateKeyFile().isBlank()) {
+            add(args, "ansible_ssh_private_key_file", "-o",
+                    "IdentityFile=\"" + expandHome(t.privateKeyFile()) + "\"");
+        }
+        if (t.password() == null) {
+            add(args, "ansible_password (not set)", "-o", "KbdInteractiveAuthentication=no",
+                    "-o", "PreferredAuthentications=gssapi-with-mic,gssapi-keyex,hostbased,publickey",
+                    "-o", "PasswordAuthentication=no");
+        }
+        if (t.user() != null && !t.user().isBlank()) {
+            add(args, "ansible_user", "-o", "User=\"" + t.user() + "\"");
+        }
+        if (t.timeout() != null) {
+            add(args, "ansible_ssh_timeout", "-o", "ConnectTimeout=" + t.timeout());
+        }
+        words(args, t.sshCommonArgs(), "ansible_ssh_common_args");
+        words(args, t.sshExtraArgs(), "ansible_ssh_extra_args");
+        return parse(args);
+    }
+
+    private static void words(List<Arg> args, String s, String source) throws SshOptionException {
+        try {
+            for (String w : ShellWords.split(s)) {
+                args.add(new Arg(w, source));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SshOptionException(source + ": " + e.getMessage());
+        }
+    }
+
+    private static void add(List<Arg> args, String source, String... words) {
+        for (String w : words) {
+            args.add(new Arg(w, source));
+        }
+    }
+
+    /** Parses words of an ssh command line (options only: no host, no command). */
+    public static SshOptions parse(List<Arg> args) throws SshOptionException {
+        SshOptions o = new SshOptions();
+        for (int i = 0; i < args.size(); i++) {
+            Arg a = args.get(i);
+            String w = a.word();
+            if (!w.startsWith("-") || w.length() < 2) {
+                throw new SshOptionException(a.source() + ": unexpected ssh argument '" + w
+                        + "' (only options are allowed here)");
+            }
+            for (int j = 1; j < w.length(); j++) {
+                char f = w.charAt(j);
+                if ("bcDeEFiIJlLmoOpPQRSwWB".indexOf(f) >= 0) {
+                    String value;
+                    if (j + 1 < w.length()) {
+                        value = w.substring(j + 1);
+                    } else if (i + 1 < args.size()) {
+                        value = args.get(++i).word();
+                    } else {
+                        throw new SshOptionException(a.source() + ": ssh option -" + f + " needs a value");
+                    }
+                    o.flagWithValue(f, value, a.source());
+                    break;
+                }
+                o.flag(f, a.source());
+            }
+        }
+        return o;
+    }
+
+    private void flag(char f, String source) throws SshOptionException {
+        switch (f) {
+            case '4' -> set("addressfamily", List.of("inet"), source);
+            case '6' -> set("addressfamily", List.of("inet6"), source);
+            case 'C' -> set("compression", List.of("yes"), source);
+            case 'q' -> set("loglevel", List.of("QUIET"), source);
+            case 'v' -> set("loglevel", List.of("DEBUG"), source);
+            // -a/-x/-k/-T/-n turn off agent/X11 forwarding, GSSAPI delegation, the tty, stdin: all off anyway
+            case 'a', 'x', 'k', 'T', 'n' -> {
+            }
+            default -> throw new SshOptionException(source + ": unsupported ssh flag '-" + f + "'");
+        }
+    }
+
+    private void flagWithValue(char f, String value, String source) throws SshOptionException {
+        switch (f) {
+            case 'o' -> option(value, source);
+            case 'i' -> identityFiles.add(value);
+            case 'p' -> set("port", List.of(checkPort(value, "-p", source)), source);
+            case 'l' -> set("user", List.of(value), source);
+            case 'J' -> set("proxyjump", List.of(value), source);
+            case 'E', 'S' -> {
+                // -E (log file) and -S (control socket) only concern the ssh process.
+            }
+            case 'F' -> {
+                // The engine reads no ssh_config; an empty one is what it does anyway.
+                if (!value.equals("/dev/null") && !value.equalsIgnoreCase("none")) {
+                    throw new SshOptionException(source + ": unsupported ssh flag '-F " + value
+                            + "' (the engine does not read ssh_config files)");
+                }
+            }
+            default -> throw new SshOptionException(source + ": unsupported ssh flag '-" + f + "'");
+        }
+    }
+
+    /** One {@code Key=Value} / {@code Key Value} option, as ssh_config parses it. */
+    void option(String text, String source) throws SshOptionException {
+        String t = text.strip();
+        int k = 0;
+        while (k < t.length() && !Character.isWhitespace(t.charAt(k)) && t.charAt(k) != '=') {
+            k++;
+        }
+        String name = t.substring(0, k);
+        String rest = t.substring(k).strip();
+        if (rest.startsWith("=")) {
+            rest = rest.substring(1).strip();
+        }
+        String key = name.toLowerCase(Locale.ROOT);
+        key = ALIASES.getOrDefault(key, key);
+        List<String> vals;
+        try {
+            vals = ShellWords.split(rest);
+        } catch (IllegalArgumentException e) {
+            throw new SshOptionException(source + ": ssh option '" + name + "': " + e.getMessage());
+        }
+        if (name.isEmpty() || vals.isEmpty()) {
+            throw new SshOptionException(source + ": malformed ssh option '" + text + "'");
+        }
+        if (IGNORED.containsKey(key)) {
+            return;
+        }
+        if (IGNORED_IF.containsKey(key)) {
+            if (!IGNORED_IF.get(key).contains(vals.get(0).toLowerCase(Locale.ROOT))) {
+                throw new SshOptionException(source + ": unsupported ssh option '" + name + "=" + rest + "'");
+            }
+            return;
+        }
+        if (!HONOURED.containsKey(key)) {
+            throw new SshOptionException(source + ": unsupported ssh option '" + name + "'");
+        }
+        String display = HONOURED.get(key);
+        boolean multi = key.equals("userknownhostsfile") || key.equals("globalknownhostsfile");
+        if (!multi && vals.size() > 1) {
+            throw new SshOptionException(source + ": ssh option '" + display + "' takes one value, got '"
+                    + rest + "'");
+        }
+        String v = vals.get(0);
+        switch (key) {
+            case "identityfile" -> {
+                identityFiles.add(v);
+                return;
+            }
+            case "stricthostkeychecking" -> checkOne(display, v, source, "yes", "no", "ask", "accept-new", "off");
+            case "compression", "identitiesonly", "passwordauthentication", "pubkeyauthentication",
+                    "kbdinteractiveauthentication", "batchmode" -> checkOne(display, v, source, "yes", "no");
+            case "addressfamily" -> checkOne(display, v, source, "any", "inet", "inet6");
+            case "port" -> v = checkPort(v, display, source);
+            case "connecttimeout", "serveraliveinterval", "serveralivecountmax", "connectionattempts" ->
+                    checkInt(display, v, source);
+            case "loglevel" -> checkOne(display, v, source, "quiet", "fatal", "error", "info", "verbose", "debug",
+                    "debug1", "debug2", "debug3");
+            default -> {
+            }
+        }
+        set(key, vals, source);
+    }
+
+    private void set(String key, List<String> vals, String source) {
+        if (!values.containsKey(key)) {
+            values.put(key, List.copyOf(vals));
+            sources.put(key, source);
+        }
+    }
+
+    private static void checkOne(String name, String v, String source, String... allowed)
+            throws SshOptionException {
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(v)) {
+                return;
+            }
+        }
+        throw new SshOptionException(source + ": bad value '" + v + "' for ssh option '" + name + "' (expected "
+                + String.join("/", allowed) + ")");
+    }
+
+    private static void checkInt(String name, String v, String source) throws SshOptionException {
+        try {
+            if (Integer.parseInt(v) < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new SshOptionException(source + ": bad value '" + v + "' for ssh option '" + name
+                    + "' (expected a number)");
+        }
+    }
+
+    private static String checkPort(String v, String name, String source) throws SshOptionException {
+        try {
+            int p = Integer.parseInt(v.strip());
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return String.valueOf(p);
+        } catch (NumberFormatException e) {
+            throw new SshOptionException(source + ": bad port '" + v + "' for ssh option '" + name + "'");
+        }
+    }
+
+    private static Map<String, String> names(String... names) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String n : names) {
+            m.put(n.toLowerCase(Locale.ROOT), n);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    // -------------------------------------------------------------------------------------------------- values
+
+    private String get(String key) {
+        List<String> v = values.get(key);
+        return v == null ? null : v.get(0);
+    }
+
+    private boolean yes(String key, boolean dflt) {
+        String v = get(key);
+        return v == null ? dflt : v.equalsIgnoreCase("yes");
+    }
+
+    /** Where an option's value came from, e.g. {@code ansible_ssh_extra_args}; null when not set. */
+    public String sourceOf(String option) {
+        return sources.get(option.toLowerCase(Locale.ROOT));
+    }
+
+    public String user(String dflt) {
+        String u = get("user");
+        return u == null ? dflt : u;
+    }
+
+    /** {@code HostName}: the address to connect to instead of the one Ansible gave (rare, but honoured). */
+    public String hostName(String dflt) {
+        String h = get("hostname");
+        return h == null ? dflt : h;
+    }
+
+    public int port() {
+        String p = get("port");
+        return p == null ? 22 : Integer.parseInt(p);
+    }
+
+    public List<String> identityFiles() {
+        return List.copyOf(identityFiles);
+    }
+
+    public boolean identitiesOnly() {
+        return yes("identitiesonly", false);
+    }
+
+    public HostKeyChecking hostKeyChecking() {
+        String v = get("stricthostkeychecking");
+        if (v == null) {
+            return HostKeyChecking.ASK;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "yes" -> HostKeyChecking.YES;
+            case "no", "off" -> HostKeyChecking.NO;
+            case "accept-new" -> HostKeyChecking.ACCEPT_NEW;
+            default -> HostKeyChecking.ASK;
+        };
+    }
+
+    /** UserKnownHostsFile as written (ssh's default when unset); {@code none} means no file. */
+    public List<String> userKnownHostsFiles() {
+        List<String> v = values.get("userknownhostsfile");
+        return v == null ? List.of("~/.ssh/known_hosts", "~/.ssh/known_hosts2") : v;
+    }
+
+    public List<String> globalKnownHostsFiles() {
+        List<String> v = values.get("globalknownhostsfile");
+        return v == null ? List.of("/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2") : v;
+    }
+
+    /** ConnectTimeout in seconds, or null (the system's TCP timeout). */
+    public Integer connectTimeout() {
+        String v = get("connecttimeout");
+        return v == null || v.equals("0") ? null : Integer.valueOf(v);
+    }
+
+    /** ServerAliveInterval in seconds, or null when not set (the transport picks its own default). */
+    public Integer serverAliveInterval() {
+        String v = get("serveraliveinterval");
+        return v == null ? null : Integer.valueOf(v);
+    }
+
+    public int serverAliveCountMax() {
+        String v = get("serveralivecountmax");
+        return v == null ? 3 : Integer.parseInt(v);
+    }
+
+    public int connectionAttempts() {
+        String v = get("connectionattempts");
+        return v == null ? 1 : Math.max(1, Integer.parseInt(v));
+    }
+
+    public boolean compression() {
+        return yes("compression", false);
+    }
+
+    public String hostKeyAlias() {
+        return get("hostkeyalias");
+    }
+
+    public boolean passwordAuthentication() {
+        return yes("passwordauthentication", true);
+    }
+
+    public boolean pubkeyAuthentication() {
+        return yes("pubkeyauthentication", true);
+    }
+
+    public boolean kbdInteractiveAuthentication() {
+        return yes("kbdinteractiveauthentication", true);
+    }
+
+    public boolean batchMode() {
+        return yes("batchmode", false);
+    }
+
+    /** {@code any}, {@code inet} or {@code inet6}. */
+    public String addressFamily() {
+        String v = get("addressfamily");
+        return v == null ? "any" : v.toLowerCase(Locale.ROOT);
+    }
+
+    public String logLevel() {
+        String v = get("loglevel");
+        return v == null ? "INFO" : v.toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The authentication methods to try, in order, among those the engine implements; ssh's default order when
+     * PreferredAuthentications is not set. Methods turned off by their own option are left out.
+     */
+    public List<String> authMethods() {
+        String v = get("preferredauthentications");
+        List<String> order = v == null ? List.of("publickey", "keyboard-interactive", "password")
+                : List.of(v.toLowerCase(Locale.ROOT).split(","));
+        List<String> out = new ArrayList<>();
+        for (String m : order) {
+            String s = m.strip();
+            boolean on = switch (s) {
+                case "publickey" -> pubkeyAuthentication();
+                case "password" -> passwordAuthentication() && !batchMode();
+                case "keyboard-interactive" -> kbdInteractiveAuthentication() && !batchMode();
+                default -> false; // gssapi-*, hostbased: not implemented, skipped as ssh skips unusable ones
+            };
+            if (on && !out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** ProxyJump hops, first to last; empty when unset or {@code none}. */
+    public List<Jump> proxyJumps() throws SshOptionException {
+        String v = get("proxyjump");
+        if (v == null || v.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<Jump> out = new ArrayList<>();
+        for (String hop : v.split(",")) {
+            out.add(parseJump(hop.strip(), sources.get("proxyjump")));
+        }
+        return out;
+    }
+
+    static Jump parseJump(String s, String source) throws SshOptionException {
+        String t = s.startsWith("ssh://") ? s.substring(6) : s;
+        String user = null;
+        int at = t.lastIndexOf('@');
+        if (at >= 0) {
+            user = t.substring(0, at);
+            t = t.substring(at + 1);
+        }
+        Integer port = null;
+        String host = t;
+        if (t.startsWith("[")) {
+            int close = t.indexOf(']');
+            if (close < 0) {
+                throw new SshOptionException(source + ": bad ProxyJump host '" + s + "'");
+            }
+            host = t.substring(1, close);
+            if (t.length() > close + 1 && t.charAt(close + 1) == ':') {
+                port = Integer.valueOf(checkPort(t.substring(close + 2), "ProxyJump", source));
+            }
+        } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+            host = t.substring(0, t.indexOf(':'));
+            port = Integer.valueOf(checkPort(t.substring(t.indexOf(':') + 1), "ProxyJump", source));
+        }
+        if (host.isEmpty() || (user != null && user.isEmpty())) {
+            throw new SshOptionException(source + ": bad ProxyJump host '" + s + "'");
+        }
+        return new Jump(user, host, port);
+    }
+
+    /**
+     * Expands {@code ~} and the ssh tokens {@code %d %h %p %r %u %%} in a file name option (IdentityFile,
+     * UserKnownHostsFile).
+     */
+    public static Path expandPath(String value, String host, int port, String remoteUser) {
+        String home = System.getProperty("user.home");
+        String v = expandHome(value);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '%' && i + 1 < v.length()) {
+                char t = v.charAt(++i);
+                switch (t) {
+                    case 'd' -> b.append(home);
+                    case 'h' -> b.append(host);
+                    case 'p' -> b.append(port);
+                    case 'r' -> b.append(remoteUser);
+                    case 'u' -> b.append(System.getProperty("user.name"));
+                    case '%' -> b.append('%');
+                    default -> b.append('%').append(t);
+                }
+            } else {
+                b.append(c);
+            }
+        }
+        return Path.of(b.toString());
+    }
+
+    static String expandHome(String path) {
+        String home = System.getProperty("user.home");
+        if (path.equals("~")) {
+            return home;
+        }
+        return path.startsWith("~/") ? home + path.substring(1) : path;
+    }
+}

@@ -1,0 +1,161 @@
+package io.ansiblemitogen.transport.ssh;
+
+import io.ansiblemitogen.engine.TargetSpec;
+import org.junit.Test;
+
+import java.util.List;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+public class SshOptionsTest {
+    private static final String ANSIBLE_DEFAULT_SSH_ARGS = "-C -o ControlMaster=auto -o ControlPersist=60s";
+
+    static TargetSpec spec(Integer port, String user, String password, String key, String sshArgs, String common,
+                           String extra, Boolean hostKeyChecking) {
+        return new TargetSpec("ssh", "web1", "10.0.0.5", port, user, password, key, null, sshArgs, common, extra,
+                10, hostKeyChecking, null, null);
+    }
+
+    private static SshOptions opts(String common, String extra) throws SshOptionException {
+        return SshOptions.forTarget(spec(null, null, null, null, ANSIBLE_DEFAULT_SSH_ARGS, common, extra, null));
+    }
+
+    private static void assertRejected(String extra, String... expectedParts) {
+        try {
+            opts(null, extra);
+            fail("accepted: " + extra);
+        } catch (SshOptionException e) {
+            for (String p : expectedParts) {
+                assertTrue(e.getMessage(), e.getMessage().contains(p));
+            }
+            assertTrue(e.isConfigurationError());
+        }
+    }
+
+    @Test
+    public void shellWordsFollowShlex() {
+        assertEquals(List.of("-o", "A=b c", "-o", "x\"y", "p q", "r\\s"),
+                ShellWords.split("  -o 'A=b c' -o \"x\\\"y\" p\\ q \"r\\s\" "));
+        assertEquals(List.of(), ShellWords.split("   "));
+        try {
+            ShellWords.split("-o 'open");
+            fail();
+        } catch (IllegalArgumentException expected) {
+            // unterminated quote
+        }
+    }
+
+    @Test
+    public void ansibleDefaultSshArgsAreAccepted() throws Exception {
+        SshOptions o = opts(null, null);
+        assertEquals(22, o.port());
+        assertEquals(SshOptions.HostKeyChecking.ASK, o.hostKeyChecking());
+        assertEquals(Integer.valueOf(10), o.connectTimeout());
+        assertTrue("-C asks for compression, as it does for ssh", o.compression());
+    }
+
+    @Test
+    public void firstObtainedValueWinsAndOptionsAreCaseInsensitive() throws Exception {
+        SshOptions o = opts("-o port=2200 -o Port=2300 -ostricthostkeychecking=accept-new", "-p 2400");
+        assertEquals(2200, o.port());
+        assertEquals(SshOptions.HostKeyChecking.ACCEPT_NEW, o.hostKeyChecking());
+        assertEquals("ansible_ssh_common_args", o.sourceOf("PORT"));
+    }
+
+    @Test
+    public void ansibleOwnPortAndUserBeatCommonAndExtraArgsButNotSshArgs() throws Exception {
+        SshOptions o = SshOptions.forTarget(spec(2222, "deploy", null, null, ANSIBLE_DEFAULT_SSH_ARGS,
+                "-o Port=1 -l other", "-o User=x", null));
+        assertEquals(2222, o.port());
+        assertEquals("deploy", o.user("root"));
+        o = SshOptions.forTarget(spec(2222, "deploy", null, null, "-o Port=2200 -o User=admin", null, null, null));
+        assertEquals(2200, o.port());
+        assertEquals("admin", o.user("root"));
+        // no ansible_user: ssh's -l from the args, else the local user
+        assertEquals("other", opts("-l other", null).user("root"));
+        assertEquals("root", opts(null, null).user("root"));
+    }
+
+    @Test
+    public void hostKeyCheckingFalseMeansStrictNoUnlessSshArgsSaidOtherwise() throws Exception {
+        assertEquals(SshOptions.HostKeyChecking.NO, SshOptions.forTarget(spec(null, null, null, null,
+                ANSIBLE_DEFAULT_SSH_ARGS, null, "-o StrictHostKeyChecking=yes", false)).hostKeyChecking());
+        assertEquals(SshOptions.HostKeyChecking.YES, SshOptions.forTarget(spec(null, null, null, null,
+                "-o StrictHostKeyChecking=yes", null, null, false)).hostKeyChecking());
+    }
+
+    @Test
+    public void identitiesAccumulateAndQuotesAreStripped() throws Exception {
+        SshOptions o = SshOptions.forTarget(spec(null, null, null, "/keys/a key", ANSIBLE_DEFAULT_SSH_ARGS,
+                "-i /keys/b", "-o 'IdentityFile=\"/keys/c\"' -oIdentityFile=/keys/d", null));
+        assertEquals(List.of("/keys/a key", "/keys/b", "/keys/c", "/keys/d"), o.identityFiles());
+    }
+
+    @Test
+    public void severalKnownHostsFilesInOneOption() throws Exception {
+        SshOptions o = opts("-o \"UserKnownHostsFile=/a/known /b/known\" -o UserKnownHostsFile=/c", null);
+        assertEquals(List.of("/a/known", "/b/known"), o.userKnownHostsFiles());
+        assertEquals(List.of("~/.ssh/known_hosts", "~/.ssh/known_hosts2"), opts(null, null).userKnownHostsFiles());
+    }
+
+    @Test
+    public void authMethodsFollowAnsiblesPasswordlessDefaults() throws Exception {
+        assertEquals(List.of("publickey"), opts(null, null).authMethods());
+        SshOptions withPassword = SshOptions.forTarget(spec(null, "u", "secret", null, ANSIBLE_DEFAULT_SSH_ARGS,
+                null, null, null));
+        assertEquals(List.of("publickey", "keyboard-interactive", "password"), withPassword.authMethods());
+        SshOptions pref = SshOptions.forTarget(spec(null, "u", "secret", null, "", null,
+                "-o PreferredAuthentications=password,publickey -o PubkeyAuthentication=no", null));
+        assertEquals(List.of("password"), pref.authMethods());
+    }
+
+    @Test
+    public void proxyJumpHops() throws Exception {
+        List<SshOptions.Jump> j = opts("-J admin@bastion:2200,[::1]:2201,plain", null).proxyJumps();
+        assertEquals(3, j.size());
+        assertEquals(new SshOptions.Jump("admin", "bastion", 2200), j.get(0));
+        assertEquals(new SshOptions.Jump(null, "::1", 2201), j.get(1));
+        assertEquals(new SshOptions.Jump(null, "plain", null), j.get(2));
+        assertTrue(opts("-o ProxyJump=none", "-J x").proxyJumps().isEmpty());
+    }
+
+    @Test
+    public void harmlessOptionsAreIgnoredFlagsParsed() throws Exception {
+        SshOptions o = opts("-o ForwardAgent=no -o GSSAPIAuthentication=no -o AddKeysToAgent=yes -4Cq -F /dev/null"
+                + " -o ServerAliveInterval=15 -o ServerAliveCountMax=2 -o HostKeyAlias=web -o LogLevel=ERROR", null);
+        assertEquals("inet", o.addressFamily());
+        assertEquals(Integer.valueOf(15), o.serverAliveInterval());
+        assertEquals(2, o.serverAliveCountMax());
+        assertEquals("web", o.hostKeyAlias());
+        assertEquals("QUIET", o.logLevel()); // -q came first
+        assertNull(opts(null, null).hostKeyAlias());
+        assertTrue(opts("-o Compression=no", null).compression()); // ssh_args' -C came first
+        assertFalse(SshOptions.forTarget(spec(null, null, null, null, "", "-o Compression=no", "-C", null)).compression());
+    }
+
+    @Test
+    public void unsupportedOptionsNameTheOptionAndTheVariable() {
+        assertRejected("-o LocalForward=8080 x:80", "ansible_ssh_extra_args", "unsupported ssh option 'LocalForward'");
+        assertRejected("-o Tunnel=yes", "ansible_ssh_extra_args", "Tunnel=yes");
+        assertRejected("-o ForwardAgent=yes", "ForwardAgent");
+        assertRejected("-o ProxyCommand='ssh -W %h:%p bastion'", "ProxyCommand");
+        assertRejected("-A", "'-A'");
+        assertRejected("-F /home/me/.ssh/config", "-F");
+        assertRejected("-o StrictHostKeyChecking=maybe", "bad value 'maybe'", "StrictHostKeyChecking");
+        assertRejected("-o Port=http", "bad port");
+        assertRejected("somehost", "unexpected ssh argument 'somehost'");
+        assertRejected("-o 'Port=1", "no closing quotation");
+        assertRejected("-o", "needs a value");
+    }
+
+    @Test
+    public void pathTokensExpand() {
+        String home = System.getProperty("user.home");
+        assertEquals(home + "/.ssh/kh_web_2222_deploy%",
+                SshOptions.expandPath("~/.ssh/kh_%h_%p_%r%%", "web", 2222, "deploy").toString());
+    }
+}

@@ -1,0 +1,265 @@
+package io.ansiblemitogen.transport.ssh;
+
+import io.ansiblemitogen.engine.TargetSpec;
+import io.ansiblemitogen.testkit.SshdFixture;
+import io.ansiblemitogen.transport.RemoteProcess;
+import io.ansiblemitogen.transport.Transport;
+import io.ansiblemitogen.transport.TransportException;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+/** The SSH transport alone against a real OpenSSH sshd on loopback: exec, host keys, authentication. */
+public class SshTransportTest {
+    @ClassRule
+    public static final SshdFixture SSHD = new SshdFixture();
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static SshTransportFactory factory;
+
+    @BeforeClass
+    public static void startClient() {
+        factory = new SshTransportFactory();
+    }
+
+    @AfterClass
+    public static void stopClient() {
+        factory.close();
+    }
+
+    private static String run(Transport t, String cmd, String stdin, int expectRc) throws Exception {
+        try (RemoteProcess p = t.exec(cmd)) {
+            try (OutputStream in = p.stdin()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            String out;
+            try (InputStream o = p.stdout()) {
+                out = new String(o.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertEquals("stderr: " + p.stderrTail(), expectRc, p.waitFor(10_000));
+            return out;
+        }
+    }
+
+    private static TransportException openFails(TargetSpec spec) {
+        try (Transport t = factory.open(spec, null)) {
+            fail("connected to " + spec + " via " + t.describe());
+            return null;
+        } catch (TransportException e) {
+            return e;
+        }
+    }
+
+    private static void assertContains(String haystack, String... needles) {
+        for (String n : needles) {
+            assertTrue("expected '" + n + "' in: " + haystack, haystack.contains(n));
+        }
+    }
+
+    @Test
+    public void execChannelsShareOneSession() throws Exception {
+        int before = SSHD.acceptedConnections();
+        try (Transport t = factory.open(SshTargets.to(SSHD).build(), null)) {
+            assertTrue(t.isConnected());
+            assertEquals("HELLO\n", run(t, "tr a-z A-Z", "hello\n", 0));
+            try (RemoteProcess p = t.exec("echo out; echo err >&2; exit 3")) {
+                p.stdin().close();
+                assertEquals("out\n", new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8));
+                assertEquals(3, p.waitFor(10_000));
+                assertEquals("err\n", new String(p.stderrBytes(), StandardCharsets.UTF_8));
+            }
+            // several channels at once on the same connection
+            RemoteProcess a = t.exec("cat");
+            RemoteProcess b = t.exec("cat");
+            a.stdin().write("a".getBytes(StandardCharsets.UTF_8));
+            b.stdin().write("b".getBytes(StandardCharsets.UTF_8));
+            a.stdin().close();
+            b.stdin().close();
+            assertEquals("a", new String(a.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals("b", new String(b.stdout().readAllBytes(), StandardCharsets.UTF_8));
+            a.close();
+            b.close();
+            assertTrue(t.describe(), t.describe().contains("@127.0.0.1:" + SSHD.port()));
+        }
+        assertEquals(1, SSHD.acceptedConnections() - before);
+    }
+
+    @Test
+    public void sessionCloseIsDetected() throws Exception {
+        Transport t = factory.open(SshTargets.to(SSHD).build(), null);
+        assertTrue(t.isConnected());
+        t.close();
+        assertFalse(t.isConnected());
+        try {
+            t.exec("true");
+            fail("exec on a closed transport");
+        } catch (TransportException expected) {
+            assertContains(expected.getMessage(), "lost");
+        }
+    }
+
+    @Test
+    public void unknownHostKeyIsRejectedByDefault() throws Exception {
+        Path empty = tmp.newFile("empty_known_hosts").toPath();
+        TransportException e = openFails(SshTargets.to(SSHD)
+                .common("-o UserKnownHostsFile=" + empty).build());
+        assertContains(e.getMessage(), "host key for [127.0.0.1]:" + SSHD.port() + " is not in known_hosts",
+                empty.toString(), "ssh-ed25519 SHA256:");
+        assertEquals(0L, Files.size(empty));
+    }
+
+    @Test
+    public void hostKeyCheckingFalseConnectsAndRecordsTheKeyLikeSsh() throws Exception {
+        Path kh = tmp.getRoot().toPath().resolve("sub/known_hosts");
+        try (Transport t = factory.open(SshTargets.to(SSHD).common("-o UserKnownHostsFile=" + kh)
+                .hostKeyChecking(false).build(), null)) {
+            assertEquals("ok\n", run(t, "echo ok", null, 0));
+        }
+        assertContains(Files.readString(kh), "[127.0.0.1]:" + SSHD.port() + " ssh-ed25519 ");
+    }
+
+    @Test
+    public void acceptNewAddsTheKeyThenStrictCheckingAcceptsIt() throws Exception {
+        Path kh = tmp.newFile("kh").toPath();
+        Files.writeString(kh, "# a comment without newline at the end");
+        try (Transport t = factory.open(SshTargets.to(SSHD)
+                .common("-o UserKnownHostsFile=" + kh + " -o StrictHostKeyChecking=accept-new").build(), null)) {
+            assertTrue(t.isConnected());
+        }
+        List<String> lines = Files.readAllLines(kh);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(1), lines.get(1).startsWith("[127.0.0.1]:" + SSHD.port() + " ssh-ed25519 "));
+        try (Transport t = factory.open(SshTargets.to(SSHD)
+                .common("-o UserKnownHostsFile=" + kh + " -o StrictHostKeyChecking=yes").build(), null)) {
+            assertTrue(t.isConnected());
+        }
+    }
+
+    @Test
+    public void changedHostKeyIsAMismatchEvenForAcceptNew() throws Exception {
+        Path other = tmp.getRoot().toPath().resolve("other_host_key");
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other.toString()).start().waitFor();
+        Path kh = tmp.newFile("kh_changed").toPath();
+        Files.writeString(kh, "[127.0.0.1]:" + SSHD.port() + " " + Files.readString(Path.of(other + ".pub")));
+        for (String mode : new String[] {"yes", "accept-new"}) {
+            TransportException e = openFails(SshTargets.to(SSHD)
+                    .common("-o UserKnownHostsFile=" + kh + " -o StrictHostKeyChecking=" + mode).build());
+            assertContains(e.getMessage(), "host key mismatch for [127.0.0.1]:" + SSHD.port(), kh.toString());
+        }
+        // StrictHostKeyChecking=no lets a changed key through, as ssh does
+        try (Transport t = factory.open(SshTargets.to(SSHD)
+                .common("-o UserKnownHostsFile=" + kh + " -o StrictHostKeyChecking=no").build(), null)) {
+            assertTrue(t.isConnected());
+        }
+    }
+
+    @Test
+    public void hashedEntriesSeveralFilesAndHostKeyAlias() throws Exception {
+        Path hashed = tmp.newFile("kh_hashed").toPath();
+        Files.copy(SSHD.knownHosts(), hashed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, new ProcessBuilder("ssh-keygen", "-H", "-f", hashed.toString()).start().waitFor());
+        assertTrue(Files.readString(hashed).startsWith("|1|"));
+        Path empty = tmp.newFile("kh_empty").toPath();
+        try (Transport t = factory.open(SshTargets.to(SSHD)
+                .common("-o 'UserKnownHostsFile=" + empty + " " + hashed + "' -o StrictHostKeyChecking=yes")
+                .build(), null)) {
+            assertTrue(t.isConnected());
+        }
+        Path aliased = tmp.newFile("kh_alias").toPath();
+        String key = Files.readString(SSHD.knownHosts()).split(" ", 2)[1];
+        Files.writeString(aliased, "web-alias " + key);
+        try (Transport t = factory.open(SshTargets.to(SSHD).common("-o UserKnownHostsFile=" + aliased
+                + " -o StrictHostKeyChecking=yes -o HostKeyAlias=web-alias").build(), null)) {
+            assertTrue(t.isConnected());
+        }
+    }
+
+    @Test
+    public void passphraseProtectedKey() throws Exception {
+        try (Transport t = factory.open(SshTargets.to(SSHD).key(SSHD.passphraseKey().toString())
+                .passphrase(SSHD.passphrase()).build(), null)) {
+            assertEquals("ok\n", run(t, "echo ok", null, 0));
+        }
+        TransportException wrong = openFails(SshTargets.to(SSHD).key(SSHD.passphraseKey().toString())
+                .passphrase("not the passphrase").build());
+        assertContains(wrong.getMessage(), SSHD.passphraseKey().toString(), "wrong passphrase");
+        TransportException missing = openFails(SshTargets.to(SSHD).key(SSHD.passphraseKey().toString()).build());
+        assertContains(missing.getMessage(), SSHD.passphraseKey().toString(), "passphrase");
+    }
+
+    @Test
+    public void wrongKeyIsPermissionDeniedNamingUserHostAndPort() throws Exception {
+        Path stranger = tmp.getRoot().toPath().resolve("stranger");
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", stranger.toString())
+                .start().waitFor();
+        TransportException e = openFails(SshTargets.to(SSHD).key(stranger.toString()).build());
+        assertContains(e.getMessage(), "Permission denied (publickey) for " + SSHD.userName() + "@127.0.0.1:"
+                + SSHD.port());
+        TransportException none = openFails(SshTargets.to(SSHD).key(tmp.getRoot() + "/absent").build());
+        assertContains(none.getMessage(), "identity file " + tmp.getRoot() + "/absent not found");
+    }
+
+    @Test
+    public void refusedPortAndUnknownHostSayWhy() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        TransportException refused = openFails(SshTargets.to(SSHD).port(closed).build());
+        assertContains(refused.getMessage(), "connection refused by 127.0.0.1:" + closed);
+        TargetSpec nohost = new TargetSpec("ssh", "ghost", "no-such-host.invalid", 22, "root", null, null, null,
+                null, null, null, 5, true, null, null);
+        assertContains(openFails(nohost).getMessage(), "no such host 'no-such-host.invalid'");
+    }
+
+    @Test
+    public void silentServerTimesOutAfterConnectTimeout() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            long t0 = System.nanoTime();
+            // accepts TCP (backlog) but never speaks SSH
+            TransportException e = openFails(SshTargets.to(SSHD).port(s.getLocalPort()).timeout(2).build());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertContains(e.getMessage(), "timed out after 2 s");
+            assertTrue("took " + ms + " ms", ms < 10_000);
+        }
+    }
+
+    @Test
+    public void unsupportedOptionIsAConfigurationError() {
+        TransportException e = openFails(SshTargets.to(SSHD).extra("-o Tunnel=point-to-point").build());
+        assertTrue(e.isConfigurationError());
+        assertContains(e.getMessage(), "ansible_ssh_extra_args", "Tunnel");
+    }
+
+    @Test
+    public void compressionFollowsTheOptions() throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
+            assertEquals("zlib@openssh.com", t.session().getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
+        }
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD)
+                .sshArgs("").build(), null)) {
+            assertEquals("none", t.session().getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
+        }
+    }
+}
