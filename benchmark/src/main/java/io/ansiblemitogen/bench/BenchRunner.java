@@ -90,7 +90,7 @@ final class BenchRunner {
             Files.createDirectories(runDir.resolve("cp"));
             Map<String, String> env = new HashMap<>(commonEnv(w, runDir));
             if (s != null) {
-                env.putAll(s.env());
+                env.putAll(s.env(w.warm(), state));
             }
             env.put(MarkedProcesses.VARIABLE, marker);
             targets.proxy().setDelayMillis(w.delayMillis());

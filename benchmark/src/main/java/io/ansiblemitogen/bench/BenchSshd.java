@@ -17,10 +17,9 @@ import io.ansiblemitogen.testkit.Procs;
 /**
  * A loopback OpenSSH sshd for the benchmark's targets, with throwaway keys in its own directory.
  *
- * <p>Not testkit's SshdFixture, for two reasons: sshd_config takes the first value of a keyword, so the
- * fixture's MaxStartups/MaxSessions cannot be raised for 100 hosts connecting at once; and the fixture waits for
- * sshd's "Server listening" log line with a pattern that does not match the CRLF sshd -e writes here (it gives up
- * after 15 s). This one waits until the port accepts a connection.
+ * <p>Not testkit's SshdFixture: sshd_config takes the first value of a keyword, so the fixture's MaxStartups and
+ * MaxSessions cannot be raised by extra lines for 100 hosts connecting at once, and its VERBOSE log (which it
+ * reads back whole to count connections) would grow with every run; the proxy counts connections here.
  */
 final class BenchSshd implements AutoCloseable {
     private static final String HOST = "127.0.0.1";

@@ -19,8 +19,8 @@ interface BenchSystem {
     /** The command before the ansible-playbook arguments (the engine CLI takes the same arguments). */
     List<String> command(boolean warm, Path stateDir);
 
-    /** Environment the system needs on top of the benchmark's common one. */
-    Map<String, String> env();
+    /** Environment the system needs on top of the benchmark's common one, cold or warm. */
+    Map<String, String> env(boolean warm, Path stateDir);
 
     /**
      * Prepares a warm measurement: whatever must outlive one ansible-playbook (the engine daemon) starts here,

@@ -18,11 +18,14 @@ import io.ansiblemitogen.testkit.Procs;
  * CLI's internals. Templates are split on spaces; {@code {repo}} is the repository root and {@code {state}} a
  * private directory of the measurement (for a daemon socket, say).
  *
+ * <p>Defaults follow the CLI: {@code ansible-mitogen playbook} uses the daemon at {@code ANSIBLE_MITOGEN_SOCKET}
+ * and embeds an engine when {@code ANSIBLE_MITOGEN_EMBEDDED=1}.
  * <ul>
- *   <li>cold: {@code {repo}/bin/ansible-mitogen playbook} (embedded engine, no daemon)</li>
- *   <li>warm: the warm template (default: the cold one) while the daemon template runs</li>
- *   <li>daemon: {@code {repo}/bin/ansible-mitogen daemon}; an optional ready template is polled until it
- *   exits 0 before the priming run</li>
+ *   <li>cold: {@code {repo}/bin/ansible-mitogen playbook} with {@code ANSIBLE_MITOGEN_EMBEDDED=1}, so no daemon
+ *   anyone left at the default socket can serve it</li>
+ *   <li>warm: the warm template (default: the cold one) with {@code ANSIBLE_MITOGEN_SOCKET={state}/sock/engine.sock},
+ *   served by {@code {repo}/bin/ansible-mitogen daemon --socket-dir {state}/sock}, started before the priming
+ *   run; the ready template ({@code test -S {state}/sock/engine.sock}) is polled until it exits 0</li>
  * </ul>
  */
 final class EngineSystem implements BenchSystem {
@@ -38,8 +41,9 @@ final class EngineSystem implements BenchSystem {
         this.repo = repo;
         this.coldTemplate = coldTemplate != null ? coldTemplate : "{repo}/bin/ansible-mitogen playbook";
         this.warmTemplate = warmTemplate != null ? warmTemplate : this.coldTemplate;
-        this.daemonTemplate = daemonTemplate != null ? daemonTemplate : "{repo}/bin/ansible-mitogen daemon";
-        this.readyTemplate = readyTemplate;
+        this.daemonTemplate = daemonTemplate != null ? daemonTemplate
+                : "{repo}/bin/ansible-mitogen daemon --socket-dir {state}/sock --idle-timeout 10";
+        this.readyTemplate = readyTemplate != null ? readyTemplate : "test -S {state}/sock/engine.sock";
         this.extraEnv = Map.copyOf(extraEnv);
     }
 
@@ -50,7 +54,8 @@ final class EngineSystem implements BenchSystem {
 
     @Override
     public String label() {
-        return "this engine: cold `" + coldTemplate + "`, warm `" + warmTemplate + "` with `" + daemonTemplate + "`";
+        return "this engine: cold `" + coldTemplate + "` (ANSIBLE_MITOGEN_EMBEDDED=1), warm `" + warmTemplate
+                + "` (ANSIBLE_MITOGEN_SOCKET) with `" + daemonTemplate + "` running";
     }
 
     @Override
@@ -69,8 +74,16 @@ final class EngineSystem implements BenchSystem {
     }
 
     @Override
-    public Map<String, String> env() {
-        return extraEnv;
+    public Map<String, String> env(boolean warm, Path stateDir) {
+        Map<String, String> env = new java.util.HashMap<>();
+        if (warm) {
+            env.put("ANSIBLE_MITOGEN_SOCKET", stateDir.resolve("sock").resolve("engine.sock").toString());
+        } else {
+            env.put("ANSIBLE_MITOGEN_EMBEDDED", "1");
+        }
+        extraEnv.forEach((k, v) -> env.put(k, v.replace("{repo}", repo.toString()).replace("{state}",
+                stateDir.toString())));
+        return env;
     }
 
     @Override
@@ -96,10 +109,6 @@ final class EngineSystem implements BenchSystem {
             if (!daemon.isAlive()) {
                 throw new IllegalStateException("the engine daemon exited with " + daemon.exitValue()
                         + "; see " + stateDir.resolve("daemon.log"));
-            }
-            if (readyTemplate == null) {
-                sleep(2000); // no readiness probe given: a fixed grace period
-                return;
             }
             ProcessBuilder pb = new ProcessBuilder(expand(readyTemplate, stateDir))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

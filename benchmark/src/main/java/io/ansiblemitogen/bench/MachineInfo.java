@@ -23,8 +23,11 @@ final class MachineInfo {
         return m;
     }
 
-    static Map<String, String> versions() {
+    static Map<String, String> versions(Path repo) {
         Map<String, String> v = new LinkedHashMap<>();
+        String head = cmd(List.of("git", "-C", repo.toString(), "log", "-1", "--format=%h %cd", "--date=iso")).strip();
+        String dirty = cmd(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--untracked-files=no")).strip();
+        v.put("this repository", head + (dirty.isEmpty() ? "" : " (with local changes)"));
         v.put("ansible-core", firstLine(cmd(List.of("ansible-playbook", "--version"))));
         v.put("Mitogen", dpkgVersion("python3-mitogen"));
         v.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));

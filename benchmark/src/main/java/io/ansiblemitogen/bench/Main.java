@@ -34,11 +34,15 @@ public final class Main {
             "  --timeout SECONDS       bound of each ansible-playbook run (default: 900, quick: 180)",
             "  --note TEXT             a note printed at the top of the report (e.g. 'partial run')",
             "  --no-host-key-checking  do not check host keys (for every system alike)",
-            "  --engine-cmd T          cold engine command template (default: {repo}/bin/ansible-mitogen playbook)",
-            "  --engine-warm-cmd T     warm engine command template (default: the cold one)",
-            "  --engine-daemon-cmd T   daemon command template (default: {repo}/bin/ansible-mitogen daemon)",
-            "  --engine-ready-cmd T    polled until it exits 0 after the daemon starts (default: wait 2 s)",
-            "  --engine-env K=V        environment for engine runs and its daemon (repeatable)",
+            "  --engine-cmd T          cold engine command (default: {repo}/bin/ansible-mitogen playbook,",
+            "                          run with ANSIBLE_MITOGEN_EMBEDDED=1)",
+            "  --engine-warm-cmd T     warm engine command (default: the cold one, run with",
+            "                          ANSIBLE_MITOGEN_SOCKET={state}/sock/engine.sock)",
+            "  --engine-daemon-cmd T   daemon for warm runs (default: {repo}/bin/ansible-mitogen daemon",
+            "                          --socket-dir {state}/sock --idle-timeout 10)",
+            "  --engine-ready-cmd T    polled until it exits 0 after the daemon starts",
+            "                          (default: test -S {state}/sock/engine.sock)",
+            "  --engine-env K=V        more environment for engine runs and its daemon (repeatable)",
             "  --keep-work             keep the work directory (logs of every run)",
             "  --list                  list the workloads and exit",
             "templates are split on spaces; {repo} is the repository root, {state} a private directory per measurement");
@@ -81,11 +85,12 @@ public final class Main {
         Path workDir = Files.createTempDirectory("amb-");
         int maxHosts = workloads.stream().mapToInt(Workload::hosts).max().orElse(1);
         Map<String, String> sysLabels = new LinkedHashMap<>();
+        Map<String, String> machine = new LinkedHashMap<>(MachineInfo.machine());
         systems.forEach(s -> sysLabels.put(s.id(), s.label()));
         BenchResults.Meta meta = new BenchResults.Meta(
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
-                o.quick, o.note, "bench.sh " + String.join(" ", argv), o.hostKeyChecking, MachineInfo.machine(),
-                MachineInfo.versions(), sysLabels);
+                o.quick, o.note, shownCommand(argv), o.hostKeyChecking, machine,
+                MachineInfo.versions(o.repo), sysLabels);
         List<BenchResults.WorkloadInfo> infos = new ArrayList<>();
         List<RunResult> results = new ArrayList<>();
         out.println("work directory: " + workDir + "; " + maxHosts + " target host(s)");
@@ -101,6 +106,7 @@ public final class Main {
                 out.println(w.name() + ": " + w.description());
                 infos.add(BenchResults.WorkloadInfo.of(w));
                 results.addAll(runner.run(w, systems));
+                machine.put("load average at end", MachineInfo.loadAverage());
                 // written after every workload: an interrupted run still leaves its figures
                 write(new BenchResults(meta, infos, results), docs);
             }
@@ -114,6 +120,19 @@ public final class Main {
         }
         out.println("report: " + docs.resolve("benchmarks.md"));
         return 0;
+    }
+
+    /** The command line as a user types it: bench.sh adds --repo itself. */
+    static String shownCommand(String[] argv) {
+        List<String> shown = new ArrayList<>(List.of("benchmark/bench.sh"));
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--repo")) {
+                i++;
+            } else {
+                shown.add(argv[i].contains(" ") ? "'" + argv[i] + "'" : argv[i]);
+            }
+        }
+        return String.join(" ", shown);
     }
 
     static void write(BenchResults b, Path docs) throws IOException {

@@ -32,7 +32,7 @@ final class MitogenSystem implements BenchSystem {
     }
 
     @Override
-    public Map<String, String> env() {
+    public Map<String, String> env(boolean warm, Path stateDir) {
         // the same ssh_args and pipelining setting as stock: Mitogen reads both, and the comparison stays fair
         return Map.of("ANSIBLE_STRATEGY_PLUGINS", STRATEGY_DIR.toString(), "ANSIBLE_STRATEGY", "mitogen_linear",
                 "ANSIBLE_PIPELINING", "True", "ANSIBLE_SSH_ARGS", StockSystem.SSH_ARGS);

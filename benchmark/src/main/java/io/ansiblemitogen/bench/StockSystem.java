@@ -31,7 +31,7 @@ final class StockSystem implements BenchSystem {
     }
 
     @Override
-    public Map<String, String> env() {
+    public Map<String, String> env(boolean warm, Path stateDir) {
         return Map.of("ANSIBLE_PIPELINING", "True", "ANSIBLE_SSH_ARGS", SSH_ARGS);
     }
 }

@@ -96,5 +96,7 @@ public class WorkloadTest {
                 Map.of());
         assertTrue(t.unavailable().isEmpty());
         assertEquals(List.of("/bin/true", "--socket", "/st/sock"), t.command(true, Path.of("/st")));
+        assertEquals("1", e.env(false, Path.of("/st")).get("ANSIBLE_MITOGEN_EMBEDDED"));
+        assertEquals("/st/sock/engine.sock", e.env(true, Path.of("/st")).get("ANSIBLE_MITOGEN_SOCKET"));
     }
 }
