@@ -45,6 +45,7 @@ public final class Main {
             "  --engine-env K=V        more environment for engine runs and its daemon (repeatable)",
             "  --keep-work             keep the work directory (logs of every run)",
             "  --list                  list the workloads and exit",
+            "  --render RESULTS.json   only rewrite the report and charts (into --out) from a results file",
             "templates are split on spaces; {repo} is the repository root, {state} a private directory per measurement");
 
     private Main() {
@@ -65,6 +66,13 @@ public final class Main {
         }
         if (o.help) {
             out.println(USAGE);
+            return 0;
+        }
+        if (o.render != null) {
+            BenchResults b = new ObjectMapper().readValue(o.render.toFile(), BenchResults.class);
+            Path docs = o.out != null ? o.out : o.repo.resolve("docs");
+            write(b, docs);
+            out.println("report: " + docs.resolve("benchmarks.md"));
             return 0;
         }
         Map<String, Workload> catalogue = Workload.catalogue(o.quick);
@@ -172,6 +180,7 @@ public final class Main {
         List<String> workloads;
         List<String> systems;
         Path out;
+        Path render;
         Path repo = Path.of("").toAbsolutePath();
         Duration timeout;
         String note;
@@ -193,6 +202,7 @@ public final class Main {
                     case "--no-host-key-checking" -> o.hostKeyChecking = false;
                     case "--workloads" -> o.workloads = csv(value(argv, ++i, a));
                     case "--systems" -> o.systems = csv(value(argv, ++i, a));
+                    case "--render" -> o.render = Path.of(value(argv, ++i, a)).toAbsolutePath();
                     case "--out" -> o.out = Path.of(value(argv, ++i, a)).toAbsolutePath();
                     case "--repo" -> o.repo = Path.of(value(argv, ++i, a)).toAbsolutePath();
                     case "--timeout" -> o.timeout = Duration.ofSeconds(Long.parseLong(value(argv, ++i, a)));

@@ -47,7 +47,7 @@ public class ReportTest {
                 new RunResult("copy200m", "scp", "ok", "reference", 3.0, 2, size + 900, 4000, 1, 1, 0, 0, 0, size),
                 RunResult.skipped("copy200m", "mitogen", "not installed | here"));
         BenchResults.Meta meta = new BenchResults.Meta("2026-11-27 09:00 UTC", false, "Partial run: stock and Mitogen only.",
-                "bench.sh --workloads cmd100", true, Map.of("CPU", "test CPU"), Map.of("ansible-core", "2.14.18"),
+                "bench.sh --workloads cmd100 --note 'Partial run: stock and Mitogen only.'", true, Map.of("CPU", "test CPU"), Map.of("ansible-core", "2.14.18"),
                 Map.of("stock", "stock label", "mitogen", "mitogen label", "engine", "engine label"));
         return new BenchResults(meta, infos, r);
     }
@@ -59,6 +59,7 @@ public class ReportTest {
         assertTrue(md, md.contains("| floor | 10.0 | 10.5 |  | - | - |"));
         assertTrue(md, md.contains("| hosts300 |  |  | 120.0 (failed) | - | - |"));
         assertTrue(md, md.contains("> Partial run: stock and Mitogen only."));
+        assertTrue("the note is quoted once, not repeated in the command", md.contains("`bench.sh --workloads cmd100 --note ...`"));
         assertTrue(md, md.contains("![wall.png](benchmarks/wall.png)"));
         assertTrue(md, md.contains("| ansible-core | 2.14.18 |"));
         assertFalse("not a quick run", md.contains("Quick mode"));
@@ -129,6 +130,25 @@ public class ReportTest {
                 BenchResults.class);
         assertEquals(sample().results(), back.results());
         assertEquals(sample().meta(), back.meta());
+    }
+
+    @Test
+    public void renderRewritesTheReportFromAResultsFile() throws Exception {
+        Path first = tmp.newFolder("first").toPath();
+        Main.write(sample(), first);
+        Path second = tmp.newFolder("second").toPath();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"--render", first.resolve("benchmarks/results.json").toString(), "--out",
+                second.toString()}, new java.io.PrintStream(buf, true));
+        assertEquals(buf.toString(), 0, rc);
+        assertEquals(Files.readString(first.resolve("benchmarks.md")), Files.readString(second.resolve("benchmarks.md")));
+        assertTrue(Files.exists(second.resolve("benchmarks/wall.png")));
+    }
+
+    @Test
+    public void shownCommandLeavesOutTheRepoThatBenchShAdds() {
+        assertEquals("benchmark/bench.sh --workloads cmd100 --note 'a b'",
+                Main.shownCommand(new String[] {"--repo", "/x", "--workloads", "cmd100", "--note", "a b"}));
     }
 
     private static Goals.Goal find(String part) {
