@@ -110,7 +110,7 @@ final class BenchRunner {
             return result(w, system, o, null);
         } catch (IOException | RuntimeException e) {
             return new RunResult(w.name(), system, "error", String.valueOf(e.getMessage()), 0, 0, 0, 0, 0, 0, 0, 0,
-                    -1, w.fileBytes());
+                    -1, w.fileBytes(), 0);
         } finally {
             if (warmHandle != null) {
                 try {
@@ -144,7 +144,8 @@ final class BenchRunner {
         }
         return new RunResult(w.name(), system, status, note, o.wallSeconds(), o.cpuSeconds(), p.bytesToUpstream(),
                 p.bytesFromUpstream(), p.connectionsAccepted(), recap.hostsOk(), recap.hostsFailed(),
-                recap.hostsUnreachable(), o.exitCode(), w.fileBytes());
+                recap.hostsUnreachable(), o.exitCode(), w.fileBytes(),
+                w.fileBytes() > 0 ? ProfileTasks.seconds(o.output(), PlaybookWriter.BIG_COPY_TASK) : 0);
     }
 
     /** scp of the same file through the same proxy port: the throughput a copy should approach. */
@@ -155,28 +156,42 @@ final class BenchRunner {
             Files.createDirectories(runDir);
             Files.createDirectories(dest);
             targets.proxy().setDelayMillis(w.delayMillis());
+            // an empty file first: what scp spends on connecting and authenticating, to take out of its copy time
+            Path empty = Files.writeString(runDir.resolve("empty"), "");
+            ProcessMeter.Outcome setup = ProcessMeter.run(scp(empty, dest.resolve("empty")), Map.of(), wdir,
+                    runDir.resolve("setup.log"), timeout, mark);
+            targets.proxy().closeConnections();
             targets.proxy().resetCounters();
-            List<String> argv = new ArrayList<>(List.of("scp", "-q", "-P", Integer.toString(targets.route(0).port()),
-                    "-i", targets.clientKey().toString()));
-            for (String a : targets.sshCommonArgs().split(" ")) {
-                argv.add(a);
-            }
-            argv.add(PlaybookWriter.bigFile(wdir).toString());
-            argv.add(targets.user() + "@" + Targets.HOST + ":" + dest.resolve("scp.bin"));
-            ProcessMeter.Outcome o = ProcessMeter.run(argv, Map.of(), wdir, runDir.resolve("run.log"), timeout, mark);
+            ProcessMeter.Outcome o = ProcessMeter.run(scp(PlaybookWriter.bigFile(wdir), dest.resolve("scp.bin")),
+                    Map.of(), wdir, runDir.resolve("run.log"), timeout, mark);
             DelayProxy p = targets.proxy();
             String status = o.timedOut() ? "timeout" : o.exitCode() == 0 ? "ok" : "failed";
-            return new RunResult(w.name(), "scp", status, o.exitCode() == 0 ? "reference" : tail(o.output()),
+            double copy = setup.exitCode() == 0 && o.wallSeconds() > setup.wallSeconds()
+                    ? o.wallSeconds() - setup.wallSeconds() : o.wallSeconds();
+            return new RunResult(w.name(), "scp", status, o.exitCode() == 0
+                    ? String.format(java.util.Locale.ROOT, "reference; connection set-up %.2f s (scp of an empty "
+                            + "file) left out of its copy time", setup.wallSeconds()) : tail(o.output()),
                     o.wallSeconds(), o.cpuSeconds(), p.bytesToUpstream(), p.bytesFromUpstream(),
-                    p.connectionsAccepted(), o.exitCode() == 0 ? 1 : 0, 0, 0, o.exitCode(), w.fileBytes());
+                    p.connectionsAccepted(), o.exitCode() == 0 ? 1 : 0, 0, 0, o.exitCode(), w.fileBytes(), copy);
         } catch (IOException | RuntimeException e) {
             return new RunResult(w.name(), "scp", "error", String.valueOf(e.getMessage()), 0, 0, 0, 0, 0, 0, 0, 0,
-                    -1, w.fileBytes());
+                    -1, w.fileBytes(), 0);
         } finally {
             MarkedProcesses.killAll(mark);
             targets.proxy().closeConnections();
             Procs.deleteTree(dest);
         }
+    }
+
+    private List<String> scp(Path from, Path to) {
+        List<String> argv = new ArrayList<>(List.of("scp", "-q", "-P", Integer.toString(targets.route(0).port()),
+                "-i", targets.clientKey().toString()));
+        for (String a : targets.sshCommonArgs().split(" ")) {
+            argv.add(a);
+        }
+        argv.add(from.toString());
+        argv.add(targets.user() + "@" + Targets.HOST + ":" + to);
+        return argv;
     }
 
     /** Everything this session started: marked processes and ssh masters under the work directory. */
@@ -195,6 +210,10 @@ final class BenchRunner {
         env.put("ANSIBLE_LOCAL_TEMP", runDir.resolve("tmp").toString());
         // a private ControlPath directory per measurement: no ControlMaster of an earlier run can be reused
         env.put("ANSIBLE_SSH_CONTROL_PATH_DIR", runDir.resolve("cp").toString());
+        if (w.fileBytes() > 0) {
+            // the copy task's own duration, without the play's start-up, gives its throughput
+            env.put("ANSIBLE_CALLBACKS_ENABLED", "ansible.posix.profile_tasks");
+        }
         return env;
     }
 

@@ -12,6 +12,9 @@ import java.util.Random;
  * under {@code destRoot}/HOST, which the runner empties between runs so every run does the same work.
  */
 final class PlaybookWriter {
+    /** The name of a file-copy workload's copy task, as profile_tasks reports it. */
+    static final String BIG_COPY_TASK = "bench big copy";
+
     private PlaybookWriter() {
     }
 
@@ -43,7 +46,8 @@ final class PlaybookWriter {
                 case BIG_COPY -> {
                     writeBigFile(bigFile(dir), w.fileBytes());
                     y.append("    - file:\n        path: \"{{ bench_dest }}\"\n        state: directory\n");
-                    y.append("    - copy:\n        src: big.bin\n        dest: \"{{ bench_dest }}/big.bin\"\n");
+                    y.append("    - name: ").append(BIG_COPY_TASK).append('\n');
+                    y.append("      copy:\n        src: big.bin\n        dest: \"{{ bench_dest }}/big.bin\"\n");
                 }
             }
             Path playbook = dir.resolve("playbook.yml");

@@ -59,7 +59,7 @@ final class Report {
             md.append("| system | status | wall (s) | controller CPU (s) | bytes to target | bytes from target "
                     + "| SSH connections | hosts ok |");
             if (w.fileBytes() > 0) {
-                md.append(" throughput (MB/s) |");
+                md.append(" copy throughput (MB/s) |");
             }
             md.append("\n|---|---|---:|---:|---:|---:|---:|---:|").append(w.fileBytes() > 0 ? "---:|" : "")
                     .append('\n');
@@ -144,8 +144,9 @@ final class Report {
                 + "closed afterwards). Warm (`-warm`): the same play is run once to prime, then measured with the "
                 + "state kept: stock keeps its ControlPersist masters, the engine its daemon; Mitogen keeps "
                 + "nothing between runs.\n");
-        md.append("- Copy throughput is the file size over the whole command's wall time, start-up included, "
-                + "for every system and for scp alike.\n");
+        md.append("- Copy throughput: the file size over the copy task's own duration (Ansible's profile_tasks "
+                + "callback, enabled on that workload for every system), or over the whole command when that is not "
+                + "known; for scp, over its command's time less that of an scp of an empty file (connection set-up).\n");
         md.append("- One run per figure; the machine is shared with other jobs, so timings are indicative.\n");
         return md.toString();
     }

@@ -25,6 +25,19 @@ public class RecapTest {
     }
 
     @Test
+    public void readsATaskDurationFromProfileTasks() {
+        String out = String.join("\n",
+                "Thursday 27 November 2026  09:20:20 +0000 (0:00:12.345)       0:00:15.000 ********",
+                "===============================================================================",
+                "bench big copy -------------------------------------------------------- 12.34s",
+                "file ------------------------------------------------------------------- 0.50s",
+                "");
+        assertEquals(12.34, ProfileTasks.seconds(out, "bench big copy"), 1e-9);
+        assertEquals(0.5, ProfileTasks.seconds(out, "file"), 1e-9);
+        assertEquals(0, ProfileTasks.seconds(out, "copy"), 0);
+    }
+
+    @Test
     public void noRecapMeansNoHostOk() {
         assertEquals(new Recap(0, 0, 0, 0), Recap.parse("ERROR! the playbook could not be found"));
     }

@@ -21,7 +21,7 @@ public class ReportTest {
     public TemporaryFolder tmp = new TemporaryFolder();
 
     private static RunResult ok(String w, String s, double wall, double cpu, long out, long in, long conns, int hosts) {
-        return new RunResult(w, s, "ok", null, wall, cpu, out, in, conns, hosts, 0, 0, 0, 0);
+        return new RunResult(w, s, "ok", null, wall, cpu, out, in, conns, hosts, 0, 0, 0, 0, 0);
     }
 
     private static BenchResults sample() {
@@ -40,11 +40,11 @@ public class ReportTest {
                 ok("hosts100", "mitogen", 50.0, 30.0, 1_000_000, 100_000, 100, 100),
                 ok("hosts100", "engine", 60.0, 20.0, 900_000, 90_000, 100, 100),
                 new RunResult("hosts300", "engine", "failed", "exit 2, 298/300 hosts ok", 120, 50, 1, 1, 300, 298, 2,
-                        0, 2, 0),
+                        0, 2, 0, 0),
                 ok("stage30", "mitogen", 20.0, 10.0, 16_000_000, 100_000, 30, 30),
                 ok("stage30-warm", "engine", 5.0, 2.0, 30_000, 20_000, 0, 30),
-                new RunResult("copy200m", "engine", "ok", null, 4.0, 3, size + 1000, 5000, 1, 1, 0, 0, 0, size),
-                new RunResult("copy200m", "scp", "ok", "reference", 3.0, 2, size + 900, 4000, 1, 1, 0, 0, 0, size),
+                new RunResult("copy200m", "engine", "ok", null, 6.0, 3, size + 1000, 5000, 1, 1, 0, 0, 0, size, 4.0),
+                new RunResult("copy200m", "scp", "ok", "reference", 3.0, 2, size + 900, 4000, 1, 1, 0, 0, 0, size, 3.0),
                 RunResult.skipped("copy200m", "mitogen", "not installed | here"));
         BenchResults.Meta meta = new BenchResults.Meta("2026-11-27 09:00 UTC", false, "Partial run: stock and Mitogen only.",
                 "bench.sh --workloads cmd100 --note 'Partial run: stock and Mitogen only.'", true, Map.of("CPU", "test CPU"), Map.of("ansible-core", "2.14.18"),
@@ -72,6 +72,8 @@ public class ReportTest {
         assertTrue(md, md.contains("engine / stock Ansible: wall 0.12x, CPU 0.23x, bytes 0.01x."));
         // throughput column only on the copy workload; scp is listed as the reference
         assertTrue(md, md.contains("| scp (reference) | ok | 3.0 | 2.0 | 209.72 MB | 4.0 KB | 1 | 1/1 | 69.9 |"));
+        // the engine's throughput is over its copy task (4 s), not its whole play (6 s)
+        assertTrue(md, md.contains("| engine | ok | 6.0 | 3.0 | 209.72 MB | 5.0 KB | 1 | 1/1 | 52.4 |"));
         assertTrue(md, md.contains("| Mitogen 0.3.3 | skipped | - | - | - | - | - | - | - |"));
         assertTrue("a | in a note must not break the table", md.contains("- Mitogen 0.3.3: not installed \\| here"));
         assertTrue(md, md.contains("- engine: exit 2, 298/300 hosts ok"));
