@@ -40,6 +40,17 @@ final class BenchRunner {
         }
     }
 
+    private volatile boolean stopped;
+
+    /** Called on interruption (Ctrl-C): no further measurement starts. */
+    void stop() {
+        stopped = true;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
     String sessionMarker() {
         return sessionMarker;
     }
@@ -51,6 +62,9 @@ final class BenchRunner {
         Path playbook = PlaybookWriter.write(w, wdir, dest);
         Path inventory = targets.writeInventory(w.hosts(), wdir.resolve("inventory.yml"));
         for (BenchSystem s : systems) {
+            if (stopped) {
+                return results;
+            }
             var why = s.unavailable();
             if (why.isPresent()) {
                 log.println("  " + s.id() + ": skipped: " + why.get());
@@ -67,7 +81,7 @@ final class BenchRunner {
             log.printf("  %-8s %s%n", s.id(), summary(r));
             results.add(r);
         }
-        if (w.fileBytes() > 0) {
+        if (w.fileBytes() > 0 && !stopped) {
             RunResult r = measureScp(w, wdir, dest);
             log.printf("  %-8s %s%n", "scp", summary(r));
             results.add(r);

@@ -105,6 +105,7 @@ public final class Main {
         Targets targets = new Targets(maxHosts, workDir, o.hostKeyChecking);
         BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out);
         Thread cleanup = new Thread(() -> {
+            runner.stop();
             MarkedProcesses.killAll(runner.sessionMark());
             targets.close();
         });
@@ -113,7 +114,12 @@ public final class Main {
             for (Workload w : workloads) {
                 out.println(w.name() + ": " + w.description());
                 infos.add(BenchResults.WorkloadInfo.of(w));
-                results.addAll(runner.run(w, systems));
+                List<RunResult> done = runner.run(w, systems);
+                if (runner.stopped()) {
+                    out.println("interrupted: the figures of " + w.name() + " are not written");
+                    return 130;
+                }
+                results.addAll(done);
                 machine.put("load average at end", MachineInfo.loadAverage());
                 // written after every workload: an interrupted run still leaves its figures
                 write(new BenchResults(meta, infos, results), docs);
@@ -121,7 +127,11 @@ public final class Main {
         } finally {
             MarkedProcesses.killAll(runner.sessionMark());
             targets.close();
-            Runtime.getRuntime().removeShutdownHook(cleanup);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // interrupted (Ctrl-C, TERM): the hook runs too, harmlessly
+            }
             if (!o.keepWork) {
                 Procs.deleteTree(workDir);
             }

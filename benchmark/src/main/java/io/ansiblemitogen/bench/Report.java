@@ -129,7 +129,8 @@ final class Report {
         md.append("- Targets: loopback OpenSSH sshd (one daemon per ").append(Targets.HOSTS_PER_SSHD)
                 .append(" hosts), each inventory host behind its own port of a user-space TCP proxy "
                         + "(`DelayProxy`) that adds the one-way delay per chunk and counts bytes each way and "
-                        + "accepted connections. Bytes are TCP payload through the proxy (SSH-encrypted), summed over "
+                        + "accepted connections; one NIO selector thread serves every connection, without reordering. "
+                        + "Bytes are TCP payload through the proxy (SSH-encrypted), summed over "
                         + "hosts; connections are TCP connections the proxy accepted (one per SSH connection).\n");
         md.append("- Host keys: ").append(m.hostKeyChecking()
                 ? "checked (StrictHostKeyChecking=yes) against a generated known_hosts file, for every system alike"
