@@ -1,0 +1,32 @@
+package io.ansiblemitogen.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything one benchmark run produced: what the JSON file holds and the report is made from. */
+public record BenchResults(Meta meta, List<WorkloadInfo> workloads, List<RunResult> results) {
+
+    /** When, where and how the run was made. */
+    public record Meta(String date, boolean quick, String note, String command, boolean hostKeyChecking,
+            Map<String, String> machine, Map<String, String> versions, Map<String, String> systems) {
+    }
+
+    /** A workload as the report describes it. */
+    public record WorkloadInfo(String name, String description, int hosts, int forks, int tasksPerHost,
+            long delayMillis, long fileBytes, boolean warm) {
+        static WorkloadInfo of(Workload w) {
+            return new WorkloadInfo(w.name(), w.description(), w.hosts(), w.forks(), w.tasksPerHost(),
+                    w.delayMillis(), w.fileBytes(), w.warm());
+        }
+    }
+
+    public Optional<RunResult> find(String workload, String system) {
+        return results.stream().filter(r -> r.workload().equals(workload) && r.system().equals(system)).findFirst();
+    }
+
+    /** A result that was actually measured (ok or failed), else empty. */
+    public Optional<RunResult> measured(String workload, String system) {
+        return find(workload, system).filter(RunResult::measured);
+    }
+}

@@ -1,0 +1,252 @@
+package io.ansiblemitogen.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.ansiblemitogen.testkit.Procs;
+
+/**
+ * The benchmark command: runs the selected workloads under stock Ansible, Mitogen and this engine against
+ * loopback sshd targets behind a delaying, counting proxy, and writes docs/benchmarks.md, charts and JSON.
+ */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: bench.sh [options]",
+            "  --quick                 small counts: a smoke run of every workload in a few minutes",
+            "  --workloads a,b,...     run only these (see --list); default: all",
+            "  --systems a,b,...       stock, mitogen, engine; default: all three",
+            "  --out DIR               docs directory to write benchmarks.md and benchmarks/ into (default: REPO/docs)",
+            "  --repo DIR              repository root (default: current directory)",
+            "  --timeout SECONDS       bound of each ansible-playbook run (default: 900, quick: 180)",
+            "  --note TEXT             a note printed at the top of the report (e.g. 'partial run')",
+            "  --no-host-key-checking  do not check host keys (for every system alike)",
+            "  --engine-cmd T          cold engine command (default: {repo}/bin/ansible-mitogen playbook,",
+            "                          run with ANSIBLE_MITOGEN_EMBEDDED=1)",
+            "  --engine-warm-cmd T     warm engine command (default: the cold one, run with",
+            "                          ANSIBLE_MITOGEN_SOCKET={state}/sock/engine.sock)",
+            "  --engine-daemon-cmd T   daemon for warm runs (default: {repo}/bin/ansible-mitogen daemon",
+            "                          --socket-dir {state}/sock --idle-timeout 10)",
+            "  --engine-ready-cmd T    polled until it exits 0 after the daemon starts",
+            "                          (default: test -S {state}/sock/engine.sock)",
+            "  --engine-env K=V        more environment for engine runs and its daemon (repeatable)",
+            "  --keep-work             keep the work directory (logs of every run)",
+            "  --list                  list the workloads and exit",
+            "  --render RESULTS.json   only rewrite the report and charts (into --out) from a results file",
+            "templates are split on spaces; {repo} is the repository root, {state} a private directory per measurement");
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        System.exit(run(argv, System.out));
+    }
+
+    static int run(String[] argv, PrintStream out) throws IOException {
+        Options o;
+        try {
+            o = Options.parse(argv);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            out.println(USAGE);
+            return 2;
+        }
+        if (o.help) {
+            out.println(USAGE);
+            return 0;
+        }
+        if (o.render != null) {
+            BenchResults b = new ObjectMapper().readValue(o.render.toFile(), BenchResults.class);
+            Path docs = o.out != null ? o.out : o.repo.resolve("docs");
+            write(b, docs);
+            out.println("report: " + docs.resolve("benchmarks.md"));
+            return 0;
+        }
+        Map<String, Workload> catalogue = Workload.catalogue(o.quick);
+        if (o.list) {
+            catalogue.values().forEach(w -> out.printf("%-14s %s%n", w.name(), w.description()));
+            return 0;
+        }
+        List<Workload> workloads;
+        List<BenchSystem> systems;
+        try {
+            workloads = Workload.select(catalogue, o.workloads);
+            systems = systems(o);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            return 2;
+        }
+        Path docs = o.out != null ? o.out : o.repo.resolve("docs");
+        Path workDir = Files.createTempDirectory("amb-");
+        int maxHosts = workloads.stream().mapToInt(Workload::hosts).max().orElse(1);
+        Map<String, String> sysLabels = new LinkedHashMap<>();
+        Map<String, String> machine = new LinkedHashMap<>(MachineInfo.machine());
+        systems.forEach(s -> sysLabels.put(s.id(), s.label()));
+        BenchResults.Meta meta = new BenchResults.Meta(
+                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                o.quick, o.note, shownCommand(argv), o.hostKeyChecking, machine,
+                MachineInfo.versions(o.repo), sysLabels);
+        List<BenchResults.WorkloadInfo> infos = new ArrayList<>();
+        List<RunResult> results = new ArrayList<>();
+        out.println("work directory: " + workDir + "; " + maxHosts + " target host(s)");
+        Targets targets = new Targets(maxHosts, workDir, o.hostKeyChecking);
+        BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out);
+        Thread cleanup = new Thread(() -> {
+            runner.stop();
+            MarkedProcesses.killAll(runner.sessionMark());
+            targets.close();
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            for (Workload w : workloads) {
+                out.println(w.name() + ": " + w.description());
+                infos.add(BenchResults.WorkloadInfo.of(w));
+                List<RunResult> done = runner.run(w, systems);
+                if (runner.stopped()) {
+                    out.println("interrupted: the figures of " + w.name() + " are not written");
+                    return 130;
+                }
+                results.addAll(done);
+                machine.put("load average at end", MachineInfo.loadAverage());
+                // written after every workload: an interrupted run still leaves its figures
+                write(new BenchResults(meta, infos, results), docs);
+            }
+        } finally {
+            MarkedProcesses.killAll(runner.sessionMark());
+            targets.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // interrupted (Ctrl-C, TERM): the hook runs too, harmlessly
+            }
+            if (!o.keepWork) {
+                Procs.deleteTree(workDir);
+            }
+        }
+        out.println("report: " + docs.resolve("benchmarks.md"));
+        return 0;
+    }
+
+    /** The command line as a user types it: bench.sh adds --repo itself. */
+    static String shownCommand(String[] argv) {
+        List<String> shown = new ArrayList<>(List.of("benchmark/bench.sh"));
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--repo")) {
+                i++;
+            } else {
+                shown.add(argv[i].contains(" ") ? "'" + argv[i] + "'" : argv[i]);
+            }
+        }
+        return String.join(" ", shown);
+    }
+
+    static void write(BenchResults b, Path docs) throws IOException {
+        Path dir = docs.resolve("benchmarks");
+        Files.createDirectories(dir);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), b);
+        List<String> charts = Charts.write(b, dir);
+        Files.writeString(docs.resolve("benchmarks.md"), Report.render(b, charts));
+    }
+
+    private static List<BenchSystem> systems(Options o) {
+        Map<String, BenchSystem> all = new LinkedHashMap<>();
+        all.put("stock", new StockSystem());
+        all.put("mitogen", new MitogenSystem());
+        all.put("engine", new EngineSystem(o.repo, o.engineCmd, o.engineWarmCmd, o.engineDaemonCmd, o.engineReadyCmd,
+                o.engineEnv));
+        if (o.systems == null) {
+            return new ArrayList<>(all.values());
+        }
+        List<BenchSystem> out = new ArrayList<>();
+        for (String s : o.systems) {
+            if (!all.containsKey(s)) {
+                throw new IllegalArgumentException("unknown system '" + s + "'; known: " + all.keySet());
+            }
+            out.add(all.get(s));
+        }
+        return out;
+    }
+
+    /** Parsed command line. */
+    static final class Options {
+        boolean quick;
+        boolean list;
+        boolean help;
+        boolean keepWork;
+        boolean hostKeyChecking = true;
+        List<String> workloads;
+        List<String> systems;
+        Path out;
+        Path render;
+        Path repo = Path.of("").toAbsolutePath();
+        Duration timeout;
+        String note;
+        String engineCmd;
+        String engineWarmCmd;
+        String engineDaemonCmd;
+        String engineReadyCmd;
+        Map<String, String> engineEnv = new LinkedHashMap<>();
+
+        static Options parse(String[] argv) {
+            Options o = new Options();
+            for (int i = 0; i < argv.length; i++) {
+                String a = argv[i];
+                switch (a) {
+                    case "--quick" -> o.quick = true;
+                    case "--list" -> o.list = true;
+                    case "-h", "--help" -> o.help = true;
+                    case "--keep-work" -> o.keepWork = true;
+                    case "--no-host-key-checking" -> o.hostKeyChecking = false;
+                    case "--workloads" -> o.workloads = csv(value(argv, ++i, a));
+                    case "--systems" -> o.systems = csv(value(argv, ++i, a));
+                    case "--render" -> o.render = Path.of(value(argv, ++i, a)).toAbsolutePath();
+                    case "--out" -> o.out = Path.of(value(argv, ++i, a)).toAbsolutePath();
+                    case "--repo" -> o.repo = Path.of(value(argv, ++i, a)).toAbsolutePath();
+                    case "--timeout" -> o.timeout = Duration.ofSeconds(Long.parseLong(value(argv, ++i, a)));
+                    case "--note" -> o.note = value(argv, ++i, a);
+                    case "--engine-cmd" -> o.engineCmd = value(argv, ++i, a);
+                    case "--engine-warm-cmd" -> o.engineWarmCmd = value(argv, ++i, a);
+                    case "--engine-daemon-cmd" -> o.engineDaemonCmd = value(argv, ++i, a);
+                    case "--engine-ready-cmd" -> o.engineReadyCmd = value(argv, ++i, a);
+                    case "--engine-env" -> {
+                        String kv = value(argv, ++i, a);
+                        int eq = kv.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--engine-env wants KEY=VALUE, got " + kv);
+                        }
+                        o.engineEnv.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            }
+            if (o.timeout == null) {
+                o.timeout = Duration.ofSeconds(o.quick ? 180 : 900);
+            }
+            return o;
+        }
+
+        private static String value(String[] argv, int i, String opt) {
+            if (i >= argv.length) {
+                throw new IllegalArgumentException(opt + " needs a value");
+            }
+            return argv[i];
+        }
+
+        private static List<String> csv(String s) {
+            return Arrays.stream(s.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        }
+    }
+}
