@@ -100,6 +100,9 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
             c.setCipherFactories(preferredCiphers(c.getCipherFactories()));
             // Requests and replies are small frames: no Nagle delay on the engine's side.
             CoreModuleProperties.TCP_NODELAY.set(c, true);
+            // MINA would close a session after 10 silent minutes, i.e. in the middle of a long quiet task; liveness
+            // is the keepalives' job (ServerAliveInterval), as with ssh.
+            CoreModuleProperties.IDLE_TIMEOUT.set(c, Duration.ZERO);
             c.start();
             client = c;
         }

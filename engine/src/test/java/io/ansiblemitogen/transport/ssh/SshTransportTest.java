@@ -104,6 +104,13 @@ public class SshTransportTest {
     }
 
     @Test
+    public void quietSessionsAreNotClosedByMinaIdleTimeout() throws Exception {
+        // A module may run for an hour without a byte on the wire; only keepalives decide a peer is gone.
+        assertEquals(java.time.Duration.ZERO,
+                org.apache.sshd.core.CoreModuleProperties.IDLE_TIMEOUT.getRequired(factory.client()));
+    }
+
+    @Test
     public void sessionCloseIsDetected() throws Exception {
         Transport t = factory.open(SshTargets.to(SSHD).build(), null);
         assertTrue(t.isConnected());
