@@ -29,7 +29,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,6 +50,7 @@ final class SshLogin {
     private final ClientSession via;
     private Path agentSocket;
     private List<java.security.PublicKey> agentKeysAllowed;
+    private Map<Algorithms, List<String>> algorithms = Map.of();
 
     SshLogin(SshClient client, TargetSpec target, ClientSession via) {
         this.client = client;
@@ -74,6 +77,7 @@ final class SshLogin {
                 : new SshIdentities.Loaded(List.of(), List.of(), List.of());
         this.agentSocket = agentSocket;
         this.agentKeysAllowed = o.identitiesOnly() ? ids.publicKeys() : null;
+        this.algorithms = algorithms(o);
         List<ClientSession> jumps = new ArrayList<>();
         ClientSession through = via;
         try {
@@ -120,7 +124,7 @@ final class SshLogin {
         Integer alive = o.serverAliveInterval();
         return new SshEndpoint(host, port, user, lookupHost, lookupPort, mode, files, toWrite, o.compression(),
                 alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive, Math.max(1, o.serverAliveCountMax()),
-                agentSocket, agentKeysAllowed, new AtomicReference<>());
+                agentSocket, agentKeysAllowed, algorithms, new AtomicReference<>());
     }
 
     private ClientSession login(SshEndpoint ep, SshOptions o, SshIdentities.Loaded ids, ClientSession through,
@@ -160,6 +164,23 @@ final class SshLogin {
                 }
             }
         }
+    }
+
+    private Map<Algorithms, List<String>> algorithms(SshOptions o) throws SshOptionException {
+        Map<Algorithms, List<String>> out = new EnumMap<>(Algorithms.class);
+        for (Algorithms kind : Algorithms.values()) {
+            List<String> defaults = switch (kind) {
+                case CIPHERS -> Algorithms.names(client.getCipherFactories());
+                case MACS -> Algorithms.names(client.getMacFactories());
+                case KEX -> Algorithms.names(client.getKeyExchangeFactories());
+                case HOST_KEYS, PUBKEYS -> Algorithms.names(client.getSignatureFactories());
+            };
+            List<String> chosen = kind.resolve(o.algorithms(kind), defaults, o.sourceOf(kind.option));
+            if (chosen != null) {
+                out.put(kind, chosen);
+            }
+        }
+        return out;
     }
 
     /**
@@ -256,7 +277,9 @@ final class SshLogin {
             switch (m) {
                 case "publickey" -> {
                     if (!ids.keys().isEmpty() || agentSocket != null) {
-                        out.add(UserAuthPublicKeyFactory.INSTANCE);
+                        List<String> sigs = algorithms.get(Algorithms.PUBKEYS);
+                        out.add(sigs == null ? UserAuthPublicKeyFactory.INSTANCE
+                                : new UserAuthPublicKeyFactory(Algorithms.PUBKEYS.factories(sigs)));
                     }
                 }
                 case "keyboard-interactive" -> {

@@ -41,7 +41,8 @@ public final class SshOptions {
             "ServerAliveInterval", "ServerAliveCountMax", "IdentityFile", "IdentitiesOnly", "Port", "User",
             "ProxyJump", "Compression", "HostKeyAlias", "PasswordAuthentication", "PubkeyAuthentication",
             "KbdInteractiveAuthentication", "PreferredAuthentications", "LogLevel", "BatchMode", "AddressFamily",
-            "ConnectionAttempts", "HostName", "IdentityAgent");
+            "ConnectionAttempts", "HostName", "IdentityAgent", "Ciphers", "MACs", "KexAlgorithms",
+            "HostKeyAlgorithms", "PubkeyAcceptedAlgorithms");
 
     /**
      * Options accepted and ignored because they only concern the OpenSSH process, its multiplexing or its
@@ -67,7 +68,8 @@ public final class SshOptions {
             "tunnel", Set.of("no"));
 
     private static final Map<String, String> ALIASES = Map.of(
-            "challengeresponseauthentication", "kbdinteractiveauthentication");
+            "challengeresponseauthentication", "kbdinteractiveauthentication",
+            "pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms");
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
@@ -179,6 +181,8 @@ public final class SshOptions {
             case 'p' -> set("port", List.of(checkPort(value, "-p", source)), source);
             case 'l' -> set("user", List.of(value), source);
             case 'J' -> set("proxyjump", List.of(value), source);
+            case 'c' -> set("ciphers", List.of(value), source);
+            case 'm' -> set("macs", List.of(value), source);
             case 'E', 'S' -> {
                 // -E (log file) and -S (control socket) only concern the ssh process.
             }
@@ -419,6 +423,11 @@ public final class SshOptions {
     /** IdentityAgent as written ({@code none}, {@code SSH_AUTH_SOCK}, {@code $VAR} or a path), or null. */
     public String identityAgent() {
         return get("identityagent");
+    }
+
+    /** An algorithm list option as written, or null. */
+    public String algorithms(Algorithms kind) {
+        return get(kind.option.toLowerCase(Locale.ROOT));
     }
 
     public boolean identitiesOnly() {

@@ -160,6 +160,22 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
             cs.setCompressionFactories(ep.compression()
                     ? List.of(BuiltinCompressions.delayedZlib, BuiltinCompressions.zlib, BuiltinCompressions.none)
                     : List.of(BuiltinCompressions.none));
+            List<String> v = ep.algorithms().get(Algorithms.CIPHERS);
+            if (v != null) {
+                cs.setCipherFactories(Algorithms.CIPHERS.factories(v));
+            }
+            v = ep.algorithms().get(Algorithms.MACS);
+            if (v != null) {
+                cs.setMacFactories(Algorithms.MACS.factories(v));
+            }
+            v = ep.algorithms().get(Algorithms.KEX);
+            if (v != null) {
+                cs.setKeyExchangeFactories(Algorithms.KEX.factories(v));
+            }
+            v = ep.algorithms().get(Algorithms.HOST_KEYS);
+            if (v != null) {
+                cs.setSignatureFactories(Algorithms.HOST_KEYS.factories(v));
+            }
             Set<String> known = HostKeyPolicy.knownKeyTypes(ep);
             if (!known.isEmpty()) {
                 List<NamedFactory<Signature>> first = new ArrayList<>();

@@ -164,6 +164,25 @@ public class SshOptionsTest {
     }
 
     @Test
+    public void algorithmListsFollowSshConfigForms() throws Exception {
+        List<String> d = List.of("aes128-gcm@openssh.com", "aes128-ctr", "aes256-ctr");
+        assertEquals(List.of("aes256-ctr", "aes128-gcm@openssh.com", "aes128-ctr"),
+                Algorithms.CIPHERS.resolve("^aes256-ctr", d, "x"));
+        assertEquals(List.of("aes128-gcm@openssh.com", "aes256-ctr"), Algorithms.CIPHERS.resolve("-aes128-ctr", d, "x"));
+        assertEquals(List.of("aes128-ctr"), Algorithms.CIPHERS.resolve("aes128-ctr", d, "x"));
+        assertEquals(d, Algorithms.CIPHERS.resolve("+aes128-ctr", d, "x"));
+        assertNull(Algorithms.CIPHERS.resolve(null, d, "x"));
+        try {
+            Algorithms.MACS.resolve("hmac-*", d, "ansible_ssh_args");
+            fail();
+        } catch (SshOptionException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("patterns"));
+        }
+        assertEquals("+ssh-rsa", opts("-o PubkeyAcceptedKeyTypes=+ssh-rsa", null).algorithms(Algorithms.PUBKEYS));
+        assertEquals("aes256-ctr", opts("-c aes256-ctr", null).algorithms(Algorithms.CIPHERS));
+    }
+
+    @Test
     public void pathTokensExpand() {
         String home = System.getProperty("user.home");
         assertEquals(home + "/.ssh/kh_web_2222_deploy%",

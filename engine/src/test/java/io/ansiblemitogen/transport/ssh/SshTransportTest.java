@@ -272,6 +272,27 @@ public class SshTransportTest {
     }
 
     @Test
+    public void algorithmOptionsAreHonoured() throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-c aes256-ctr"
+                + " -o MACs=hmac-sha2-512-etm@openssh.com -o KexAlgorithms=^ecdh-sha2-nistp256"
+                + " -o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa").build(), null)) {
+            org.apache.sshd.client.session.ClientSession s = t.session();
+            assertEquals("aes256-ctr", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SENC));
+            assertEquals("hmac-sha2-512-etm@openssh.com", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SMAC));
+            assertEquals("ecdh-sha2-nistp256", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.ALGORITHMS));
+            assertEquals("ok\n", run(t, "echo ok", null, 0));
+        }
+        TransportException e = openFails(SshTargets.to(SSHD).extra("-o Ciphers=rot13-cbc").build());
+        assertTrue(e.isConfigurationError());
+        assertContains(e.getMessage(), "ansible_ssh_extra_args", "Ciphers", "unsupported algorithm 'rot13-cbc'");
+        e = openFails(SshTargets.to(SSHD).extra("-o HostKeyAlgorithms=ssh-rsa").build());
+        assertContains(e.getMessage(), "closed the connection during the key exchange"); // server has ed25519 only
+    }
+
+    @Test
     public void aesGcmIsPreferredOverPureJavaChaCha() throws Exception {
         try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
             assertEquals("aes128-gcm@openssh.com", t.session().getNegotiatedKexParameter(
