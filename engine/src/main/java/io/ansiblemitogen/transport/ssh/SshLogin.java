@@ -124,7 +124,7 @@ final class SshLogin {
         Integer alive = o.serverAliveInterval();
         return new SshEndpoint(host, port, user, lookupHost, lookupPort, mode, files, toWrite, o.compression(),
                 alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive, Math.max(1, o.serverAliveCountMax()),
-                agentSocket, agentKeysAllowed, algorithms, new AtomicReference<>());
+                agentSocket, agentKeysAllowed, algorithms, new AtomicReference<>(), new AtomicReference<>());
     }
 
     private ClientSession login(SshEndpoint ep, SshOptions o, SshIdentities.Loaded ids, ClientSession through,
@@ -308,8 +308,9 @@ final class SshLogin {
             throw new TransportException(prefix + ep.rejection().get());
         }
         if (ev.contains(ClientSessionEvent.CLOSED)) {
-            throw new TransportException(prefix + "the SSH server " + ep.label()
-                    + " closed the connection during the key exchange");
+            String why = ep.failure().get();
+            throw new TransportException(prefix + "the SSH connection to " + ep.label()
+                    + " closed during the key exchange" + (why == null ? "" : ": " + why));
         }
         if (ev.contains(ClientSessionEvent.TIMEOUT)) {
             throw new TransportException(prefix + "timed out after " + timeoutS + " s waiting for the SSH handshake"

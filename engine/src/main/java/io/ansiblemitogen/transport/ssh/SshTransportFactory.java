@@ -149,6 +149,16 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
      */
     private static final class PerConnectionSettings implements SessionListener {
         @Override
+        public void sessionException(Session session, Throwable t) {
+            if (session instanceof ClientSession cs && cs.getConnectionContext() != null) {
+                SshEndpoint ep = cs.getConnectionContext().getAttribute(SshEndpoint.KEY);
+                if (ep != null && t != null) {
+                    ep.failure().compareAndSet(null, t.getMessage() == null ? t.toString() : t.getMessage());
+                }
+            }
+        }
+
+        @Override
         public void sessionCreated(Session session) {
             if (!(session instanceof ClientSession cs) || cs.getConnectionContext() == null) {
                 return;

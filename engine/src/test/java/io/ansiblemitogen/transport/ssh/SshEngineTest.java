@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -115,6 +116,29 @@ public class SshEngineTest {
         }
         assertEquals(1, engine.pool().openedCount());
         assertEquals("one SSH login for all requests", 1, SSHD.acceptedConnections() - before);
+    }
+
+    @Test
+    public void manyTargetsConnectInParallelThroughOneClient() throws Exception {
+        int n = 12;
+        int before = SSHD.acceptedConnections();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // distinct options make distinct target identities, hence distinct connections
+                TargetSpec t = SshTargets.to(SSHD).name("par" + i).extra("-o ServerAliveCountMax=" + (10 + i)).build();
+                int k = i;
+                results.add(pool.submit(() -> sh(engine, t, "echo " + k)));
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(i + "\n", results.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(n, engine.pool().openedCount());
+        assertEquals(n, SSHD.acceptedConnections() - before);
     }
 
     @Test

@@ -289,7 +289,8 @@ public class SshTransportTest {
         assertTrue(e.isConfigurationError());
         assertContains(e.getMessage(), "ansible_ssh_extra_args", "Ciphers", "unsupported algorithm 'rot13-cbc'");
         e = openFails(SshTargets.to(SSHD).extra("-o HostKeyAlgorithms=ssh-rsa").build());
-        assertContains(e.getMessage(), "closed the connection during the key exchange"); // server has ed25519 only
+        // the server has an ed25519 host key only: MINA's reason is part of the message
+        assertContains(e.getMessage(), "closed during the key exchange: ", "ssh-rsa");
     }
 
     @Test
