@@ -36,7 +36,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Logs in to one target, through its ProxyJump hosts and a via session if any: TCP, key exchange, auth. */
+/**
+ * Logs in to one target, through its ProxyJump hosts and a via session if any: TCP, key exchange, auth. One
+ * instance per {@link #open()}: the settings it derives there (agent, algorithms) serve every hop of that login.
+ */
 final class SshLogin {
     /** Used when neither ansible_ssh_timeout nor ConnectTimeout is set (ssh would wait for the system's TCP). */
     private static final int DEFAULT_CONNECT_TIMEOUT_S = 30;
@@ -149,7 +152,8 @@ final class SshLogin {
             if (s != null) {
                 s.close(true);
             }
-            throw new TransportException(prefix + "cannot open a tunnel to " + ep.label() + ": " + e.getMessage(), e);
+            throw new TransportException(prefix + (through != null && s == null ? "cannot open a tunnel to "
+                    : "cannot connect to ") + ep.label() + ": " + e.getMessage(), e);
         } catch (TransportException | RuntimeException e) {
             if (s != null) {
                 s.close(true);
