@@ -82,6 +82,11 @@ public final class SshOptions {
 
     /** The options stock Ansible would give ssh for {@code t}, parsed. */
     public static SshOptions forTarget(TargetSpec t) throws SshOptionException {
+        return parse(ansibleArgs(t));
+    }
+
+    /** The ssh arguments stock Ansible would build for {@code t}, without the host (tests compare with ssh -G). */
+    static List<Arg> ansibleArgs(TargetSpec t) throws SshOptionException {
         List<Arg> args = new ArrayList<>();
         words(args, t.sshArgs(), "ansible_ssh_args");
         if (Boolean.FALSE.equals(t.hostKeyChecking())) {
@@ -107,7 +112,7 @@ public final class SshOptions {
         }
         words(args, t.sshCommonArgs(), "ansible_ssh_common_args");
         words(args, t.sshExtraArgs(), "ansible_ssh_extra_args");
-        return parse(args);
+        return args;
     }
 
     private static void words(List<Arg> args, String s, String source) throws SshOptionException {
