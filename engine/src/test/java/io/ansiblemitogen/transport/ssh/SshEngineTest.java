@@ -142,6 +142,36 @@ public class SshEngineTest {
     }
 
     @Test
+    public void noPythonLooksLikeStockAndRawStillWorksOverSsh() throws Exception {
+        TargetSpec t = new TargetSpec("ssh", "nopy", SSHD.host(), SSHD.port(), SSHD.userName(), null,
+                SSHD.clientKey().toString(), null, SshTargets.DEFAULT_SSH_ARGS, SSHD.sshCommonArgs(), null, 10, true,
+                "/nonexistent/python3", null);
+        ModuleRequest m = echoModule("{}");
+        ExecResult r = engine.execModule(t, null, new ModuleRequest("/nonexistent/python3", m.fqn(), m.zipBase64(),
+                m.zipSha1(), m.params(), m.isolation(), m.env(), m.cwd()));
+        assertEquals(127, r.rc());
+        assertTrue(new String(r.stderr(), StandardCharsets.UTF_8).contains("/nonexistent/python3"));
+        ExecResult raw = engine.execCommand(t, null, "echo raw-ok; echo e >&2; exit 5", null, null);
+        assertEquals(5, raw.rc());
+        assertEquals("raw-ok\n", new String(raw.stdout(), StandardCharsets.UTF_8));
+        assertEquals("e\n", new String(raw.stderr(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void unknownHostKeyIsUnreachableNamingTheHost() throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createTempFile("kh", "");
+        try {
+            TargetSpec t = SshTargets.to(SSHD).name("web-newkey").common("-o UserKnownHostsFile=" + empty).build();
+            EngineException e = fails(() -> sh(engine, t, "true"));
+            assertEquals(EngineException.Kind.UNREACHABLE, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().contains("web-newkey")
+                    && e.getMessage().contains("is not in known_hosts"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(empty);
+        }
+    }
+
+    @Test
     public void refusedPortIsUnreachableNamingTheHost() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
