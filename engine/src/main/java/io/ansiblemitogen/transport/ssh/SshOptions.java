@@ -2,6 +2,7 @@ package io.ansiblemitogen.transport.ssh;
 
 import io.ansiblemitogen.engine.TargetSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,6 +75,9 @@ public final class SshOptions {
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> identityFiles = new ArrayList<>();
+    private final List<String> configNotes = new ArrayList<>();
+    private String configFile;
+    private String configFileSource;
 
     private SshOptions() {
     }
@@ -82,7 +86,37 @@ public final class SshOptions {
 
     /** The options stock Ansible would give ssh for {@code t}, parsed. */
     public static SshOptions forTarget(TargetSpec t) throws SshOptionException {
-        return parse(ansibleArgs(t));
+        SshOptions o = parse(ansibleArgs(t));
+        List<Path> files = o.configFile == null
+                ? List.of(Path.of(expandHome("~/.ssh/config")), Path.of("/etc/ssh/ssh_config"))
+                : List.of(Path.of(expandHome(o.configFile)));
+        if (o.configFile != null && !o.configFile.equals("/dev/null") && !Files.isReadable(files.get(0))) {
+            throw new SshOptionException(o.configFileSource + ": cannot read ssh config file '" + o.configFile + "'");
+        }
+        SshConfigFiles.apply(o, t.host(), files);
+        return o;
+    }
+
+    /**
+     * One line of an ssh_config file, applied where the command line left the option unset. Unlike arguments,
+     * files are read leniently: an option the engine cannot honour is skipped and noted (Debian's own
+     * /etc/ssh/ssh_config has {@code SendEnv}), so a user's config never stops a playbook that works with ssh.
+     */
+    void configLine(String line, String source) {
+        try {
+            option(line, source);
+        } catch (SshOptionException e) {
+            configNotes.add(e.getMessage());
+        }
+    }
+
+    void configNote(String note) {
+        configNotes.add(note);
+    }
+
+    /** What was skipped in ssh_config files, for diagnostics. */
+    public List<String> configNotes() {
+        return List.copyOf(configNotes);
     }
 
     /** The ssh arguments stock Ansible would build for {@code t}, without the host (tests compare with ssh -G). */
@@ -191,12 +225,10 @@ public final class SshOptions {
             case 'E', 'S' -> {
                 // -E (log file) and -S (control socket) only concern the ssh process.
             }
+            // ssh keeps the last -F (unlike options, where the first value wins)
             case 'F' -> {
-                // The engine reads no ssh_config; an empty one is what it does anyway.
-                if (!value.equals("/dev/null") && !value.equalsIgnoreCase("none")) {
-                    throw new SshOptionException(source + ": unsupported ssh flag '-F " + value
-                            + "' (the engine does not read ssh_config files)");
-                }
+                configFile = value.equalsIgnoreCase("none") ? "/dev/null" : value;
+                configFileSource = source;
             }
             default -> throw new SshOptionException(source + ": unsupported ssh flag '-" + f + "'");
         }

@@ -155,7 +155,7 @@ public class SshOptionsTest {
         assertRejected("-o ProxyCommand='nc -X connect -x proxy:3128 %h %p'", "ProxyCommand", "use ProxyJump");
         assertRejected("-o ProxyCommand='ssh -L 1:x:2 -W %h:%p bastion'", "ProxyCommand");
         assertRejected("-A", "'-A'");
-        assertRejected("-F /home/me/.ssh/config", "-F");
+        assertRejected("-F /nonexistent/ssh_config", "ansible_ssh_extra_args", "cannot read ssh config file");
         assertRejected("-o StrictHostKeyChecking=maybe", "bad value 'maybe'", "StrictHostKeyChecking");
         assertRejected("-o Port=http", "bad port");
         assertRejected("somehost", "unexpected ssh argument 'somehost'");

@@ -26,6 +26,7 @@ public class SshOptionsVersusOpenSshTest {
     }
 
     private static Map<String, String> sshG(TargetSpec t) throws Exception {
+        // -F /dev/null first: a -F among Ansible's arguments comes later and wins, as in ssh
         List<String> cmd = new ArrayList<>(List.of("ssh", "-G", "-F", "/dev/null"));
         for (SshOptions.Arg a : SshOptions.ansibleArgs(t)) {
             cmd.add(a.word());
@@ -81,5 +82,38 @@ public class SshOptionsVersusOpenSshTest {
         same(spec(null, null, "", "-J jumper@bastion:2200 -o ProxyJump=other -o IdentitiesOnly=yes",
                 "-o ConnectTimeout=3", null));
         same(spec(22, "u", DEFAULTS, "-o \"StrictHostKeyChecking no\" -l x", "-o ProxyJump=none", null));
+    }
+
+    @Test
+    public void sshConfigFileBlocksMatchOpenSsh() throws Exception {
+        java.nio.file.Path cfg = java.nio.file.Files.createTempFile("ssh_config", "");
+        try {
+            java.nio.file.Files.writeString(cfg, String.join("\n",
+                    "# comment",
+                    "Host 10.0.0.*",
+                    "  Port 2300",
+                    "  User cfguser",
+                    "  IdentitiesOnly=yes",
+                    "Host !10.0.0.5 *",
+                    "  HostKeyAlias notme",
+                    "Host other.example",
+                    "  ConnectTimeout 99",
+                    "Match exec \"false\"",
+                    "  ServerAliveInterval 3",
+                    "Host *",
+                    "  ServerAliveInterval 9",
+                    "  UserKnownHostsFile /cfg/kh /cfg/kh2",
+                    "  SendEnv LANG LC_*",
+                    "  StrictHostKeyChecking accept-new",
+                    ""));
+            String f = " -F " + cfg;
+            same(spec(null, null, DEFAULTS, f, null, null));
+            same(spec(2222, "deploy", DEFAULTS, f, null, false));
+            same(spec(null, null, "-o ServerAliveInterval=1 -F /dev/null", f, "-o UserKnownHostsFile=/x", null));
+            SshOptions o = SshOptions.forTarget(spec(null, null, DEFAULTS, f, null, null));
+            assertEquals(o.configNotes().toString(), 1, o.configNotes().size()); // SendEnv, skipped
+        } finally {
+            java.nio.file.Files.deleteIfExists(cfg);
+        }
     }
 }
