@@ -340,7 +340,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
 
     private int countLog(Pattern pattern) {
         int n = 0;
-        for (String line : readLog().split("\r?\n")) { // sshd -e ends its lines with \r\n
+        for (String line : readLog().split("\r?\n")) {
             if (pattern.matcher(line).matches()) {
                 n++;
             }
