@@ -61,8 +61,9 @@ public class EmbeddedEngineTest {
             ObjectNode ssh = Json.object().put("op", "exec_command").put("cmd", "true");
             ssh.set("target", Json.object().put("transport", "telnet").put("host", "h1"));
             r = c.request(ssh);
-            assertEquals("unreachable", r.path("error").path("kind").asText());
-            assertTrue(r.path("error").path("msg").asText().contains("h1"));
+            assertEquals("an unknown connection type is the request's fault", "bad_request",
+                    r.path("error").path("kind").asText());
+            assertTrue(r.toString(), r.path("error").path("msg").asText().contains("telnet"));
             ObjectNode ok = Json.object().put("op", "exec_command").put("cmd", "true");
             ok.set("target", localTarget());
             assertTrue(c.request(ok).path("ok").asBoolean());

@@ -74,4 +74,42 @@ public class SshdFixtureTest {
         }
         assertFalse(TestAccounts.exists(user));
     }
+
+    @Test
+    public void passwordLoginWhenEnabled() throws Exception {
+        String user = "tkpassword";
+        TestAccounts.ensureUser(user, "right horse");
+        Path askpass = Files.createTempFile("askpass", ".sh");
+        try (SshdFixture sshd = SshdFixture.builder().passwordAuthentication(true).start()) {
+            assertEquals(user + "\n", passwordSsh(sshd, user, askpass, "right horse").stdout());
+            assertNotEquals(0, passwordSsh(sshd, user, askpass, "wrong horse").exitCode());
+            assertEquals(1, sshd.acceptedConnections());
+        } finally {
+            Files.deleteIfExists(askpass);
+            TestAccounts.removeUser(user);
+        }
+    }
+
+    /** ssh reads the password from SSH_ASKPASS (forced: no terminal here). */
+    private static Procs.Output passwordSsh(SshdFixture sshd, String user, Path askpass, String password)
+            throws Exception {
+        Files.writeString(askpass, "#!/bin/sh\necho '" + password + "'\n");
+        askpass.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder("setsid", "-w", "ssh", "-o", "PubkeyAuthentication=no",
+                "-o", "PreferredAuthentications=password", "-o", "NumberOfPasswordPrompts=1",
+                "-o", "UserKnownHostsFile=" + sshd.knownHosts(), "-o", "StrictHostKeyChecking=yes",
+                "-p", String.valueOf(sshd.port()), user + "@" + sshd.host(), "id -un");
+        pb.environment().put("SSH_ASKPASS", askpass.toString());
+        pb.environment().put("SSH_ASKPASS_REQUIRE", "force");
+        pb.environment().put("DISPLAY", ":0");
+        Path out = Files.createTempFile("ssh", ".out");
+        try {
+            Process p = pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            assertTrue("ssh finished", p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            return new Procs.Output(p.exitValue(), Files.readString(out), "");
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
 }

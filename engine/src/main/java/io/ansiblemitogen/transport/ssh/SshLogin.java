@@ -29,12 +29,17 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Logs in to one target, through its ProxyJump hosts and a via session if any: TCP, key exchange, auth. */
+/**
+ * Logs in to one target, through its ProxyJump hosts and a via session if any: TCP, key exchange, auth. One
+ * instance per {@link #open()}: the settings it derives there (agent, algorithms) serve every hop of that login.
+ */
 final class SshLogin {
     /** Used when neither ansible_ssh_timeout nor ConnectTimeout is set (ssh would wait for the system's TCP). */
     private static final int DEFAULT_CONNECT_TIMEOUT_S = 30;
@@ -48,6 +53,7 @@ final class SshLogin {
     private final ClientSession via;
     private Path agentSocket;
     private List<java.security.PublicKey> agentKeysAllowed;
+    private Map<Algorithms, List<String>> algorithms = Map.of();
 
     SshLogin(SshClient client, TargetSpec target, ClientSession via) {
         this.client = client;
@@ -74,6 +80,7 @@ final class SshLogin {
                 : new SshIdentities.Loaded(List.of(), List.of(), List.of());
         this.agentSocket = agentSocket;
         this.agentKeysAllowed = o.identitiesOnly() ? ids.publicKeys() : null;
+        this.algorithms = algorithms(o);
         List<ClientSession> jumps = new ArrayList<>();
         ClientSession through = via;
         try {
@@ -120,7 +127,7 @@ final class SshLogin {
         Integer alive = o.serverAliveInterval();
         return new SshEndpoint(host, port, user, lookupHost, lookupPort, mode, files, toWrite, o.compression(),
                 alive == null ? DEFAULT_SERVER_ALIVE_INTERVAL_S : alive, Math.max(1, o.serverAliveCountMax()),
-                agentSocket, agentKeysAllowed, new AtomicReference<>());
+                agentSocket, agentKeysAllowed, algorithms, new AtomicReference<>(), new AtomicReference<>());
     }
 
     private ClientSession login(SshEndpoint ep, SshOptions o, SshIdentities.Loaded ids, ClientSession through,
@@ -145,7 +152,8 @@ final class SshLogin {
             if (s != null) {
                 s.close(true);
             }
-            throw new TransportException(prefix + "cannot open a tunnel to " + ep.label() + ": " + e.getMessage(), e);
+            throw new TransportException(prefix + (through != null && s == null ? "cannot open a tunnel to "
+                    : "cannot connect to ") + ep.label() + ": " + e.getMessage(), e);
         } catch (TransportException | RuntimeException e) {
             if (s != null) {
                 s.close(true);
@@ -160,6 +168,23 @@ final class SshLogin {
                 }
             }
         }
+    }
+
+    private Map<Algorithms, List<String>> algorithms(SshOptions o) throws SshOptionException {
+        Map<Algorithms, List<String>> out = new EnumMap<>(Algorithms.class);
+        for (Algorithms kind : Algorithms.values()) {
+            List<String> defaults = switch (kind) {
+                case CIPHERS -> Algorithms.names(client.getCipherFactories());
+                case MACS -> Algorithms.names(client.getMacFactories());
+                case KEX -> Algorithms.names(client.getKeyExchangeFactories());
+                case HOST_KEYS, PUBKEYS -> Algorithms.names(client.getSignatureFactories());
+            };
+            List<String> chosen = kind.resolve(o.algorithms(kind), defaults, o.sourceOf(kind.option));
+            if (chosen != null) {
+                out.put(kind, chosen);
+            }
+        }
+        return out;
     }
 
     /**
@@ -256,7 +281,9 @@ final class SshLogin {
             switch (m) {
                 case "publickey" -> {
                     if (!ids.keys().isEmpty() || agentSocket != null) {
-                        out.add(UserAuthPublicKeyFactory.INSTANCE);
+                        List<String> sigs = algorithms.get(Algorithms.PUBKEYS);
+                        out.add(sigs == null ? UserAuthPublicKeyFactory.INSTANCE
+                                : new UserAuthPublicKeyFactory(Algorithms.PUBKEYS.factories(sigs)));
                     }
                 }
                 case "keyboard-interactive" -> {
@@ -285,8 +312,9 @@ final class SshLogin {
             throw new TransportException(prefix + ep.rejection().get());
         }
         if (ev.contains(ClientSessionEvent.CLOSED)) {
-            throw new TransportException(prefix + "the SSH server " + ep.label()
-                    + " closed the connection during the key exchange");
+            String why = ep.failure().get();
+            throw new TransportException(prefix + "the SSH connection to " + ep.label()
+                    + " closed during the key exchange" + (why == null ? "" : ": " + why));
         }
         if (ev.contains(ClientSessionEvent.TIMEOUT)) {
             throw new TransportException(prefix + "timed out after " + timeoutS + " s waiting for the SSH handshake"

@@ -2,6 +2,7 @@ package io.ansiblemitogen.transport.ssh;
 
 import io.ansiblemitogen.engine.TargetSpec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +42,8 @@ public final class SshOptions {
             "ServerAliveInterval", "ServerAliveCountMax", "IdentityFile", "IdentitiesOnly", "Port", "User",
             "ProxyJump", "Compression", "HostKeyAlias", "PasswordAuthentication", "PubkeyAuthentication",
             "KbdInteractiveAuthentication", "PreferredAuthentications", "LogLevel", "BatchMode", "AddressFamily",
-            "ConnectionAttempts", "HostName", "IdentityAgent");
+            "ConnectionAttempts", "HostName", "IdentityAgent", "Ciphers", "MACs", "KexAlgorithms",
+            "HostKeyAlgorithms", "PubkeyAcceptedAlgorithms");
 
     /**
      * Options accepted and ignored because they only concern the OpenSSH process, its multiplexing or its
@@ -67,11 +69,15 @@ public final class SshOptions {
             "tunnel", Set.of("no"));
 
     private static final Map<String, String> ALIASES = Map.of(
-            "challengeresponseauthentication", "kbdinteractiveauthentication");
+            "challengeresponseauthentication", "kbdinteractiveauthentication",
+            "pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms");
 
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> identityFiles = new ArrayList<>();
+    private final List<String> configNotes = new ArrayList<>();
+    private String configFile;
+    private String configFileSource;
 
     private SshOptions() {
     }
@@ -80,6 +86,41 @@ public final class SshOptions {
 
     /** The options stock Ansible would give ssh for {@code t}, parsed. */
     public static SshOptions forTarget(TargetSpec t) throws SshOptionException {
+        SshOptions o = parse(ansibleArgs(t));
+        List<Path> files = o.configFile == null
+                ? List.of(Path.of(expandHome("~/.ssh/config")), Path.of("/etc/ssh/ssh_config"))
+                : List.of(Path.of(expandHome(o.configFile)));
+        if (o.configFile != null && !o.configFile.equals("/dev/null") && !Files.isReadable(files.get(0))) {
+            throw new SshOptionException(o.configFileSource + ": cannot read ssh config file '" + o.configFile + "'");
+        }
+        SshConfigFiles.apply(o, t.host(), files);
+        return o;
+    }
+
+    /**
+     * One line of an ssh_config file, applied where the command line left the option unset. Unlike arguments,
+     * files are read leniently: an option the engine cannot honour is skipped and noted (Debian's own
+     * /etc/ssh/ssh_config has {@code SendEnv}), so a user's config never stops a playbook that works with ssh.
+     */
+    void configLine(String line, String source) {
+        try {
+            option(line, source);
+        } catch (SshOptionException e) {
+            configNotes.add(e.getMessage());
+        }
+    }
+
+    void configNote(String note) {
+        configNotes.add(note);
+    }
+
+    /** What was skipped in ssh_config files, for diagnostics. */
+    public List<String> configNotes() {
+        return List.copyOf(configNotes);
+    }
+
+    /** The ssh arguments stock Ansible would build for {@code t}, without the host (tests compare with ssh -G). */
+    static List<Arg> ansibleArgs(TargetSpec t) throws SshOptionException {
         List<Arg> args = new ArrayList<>();
         words(args, t.sshArgs(), "ansible_ssh_args");
         if (Boolean.FALSE.equals(t.hostKeyChecking())) {
@@ -105,7 +146,7 @@ public final class SshOptions {
         }
         words(args, t.sshCommonArgs(), "ansible_ssh_common_args");
         words(args, t.sshExtraArgs(), "ansible_ssh_extra_args");
-        return parse(args);
+        return args;
     }
 
     private static void words(List<Arg> args, String s, String source) throws SshOptionException {
@@ -179,15 +220,15 @@ public final class SshOptions {
             case 'p' -> set("port", List.of(checkPort(value, "-p", source)), source);
             case 'l' -> set("user", List.of(value), source);
             case 'J' -> set("proxyjump", List.of(value), source);
+            case 'c' -> set("ciphers", List.of(value), source);
+            case 'm' -> set("macs", List.of(value), source);
             case 'E', 'S' -> {
                 // -E (log file) and -S (control socket) only concern the ssh process.
             }
+            // ssh keeps the last -F (unlike options, where the first value wins)
             case 'F' -> {
-                // The engine reads no ssh_config; an empty one is what it does anyway.
-                if (!value.equals("/dev/null") && !value.equalsIgnoreCase("none")) {
-                    throw new SshOptionException(source + ": unsupported ssh flag '-F " + value
-                            + "' (the engine does not read ssh_config files)");
-                }
+                configFile = value.equalsIgnoreCase("none") ? "/dev/null" : value;
+                configFileSource = source;
             }
             default -> throw new SshOptionException(source + ": unsupported ssh flag '-" + f + "'");
         }
@@ -422,6 +463,11 @@ public final class SshOptions {
     /** IdentityAgent as written ({@code none}, {@code SSH_AUTH_SOCK}, {@code $VAR} or a path), or null. */
     public String identityAgent() {
         return get("identityagent");
+    }
+
+    /** An algorithm list option as written, or null. */
+    public String algorithms(Algorithms kind) {
+        return get(kind.option.toLowerCase(Locale.ROOT));
     }
 
     public boolean identitiesOnly() {

@@ -100,6 +100,9 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
             c.setCipherFactories(preferredCiphers(c.getCipherFactories()));
             // Requests and replies are small frames: no Nagle delay on the engine's side.
             CoreModuleProperties.TCP_NODELAY.set(c, true);
+            // MINA would close a session after 10 silent minutes, i.e. in the middle of a long quiet task; liveness
+            // is the keepalives' job (ServerAliveInterval), as with ssh.
+            CoreModuleProperties.IDLE_TIMEOUT.set(c, Duration.ZERO);
             c.start();
             client = c;
         }
@@ -146,6 +149,16 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
      */
     private static final class PerConnectionSettings implements SessionListener {
         @Override
+        public void sessionException(Session session, Throwable t) {
+            if (session instanceof ClientSession cs && cs.getConnectionContext() != null) {
+                SshEndpoint ep = cs.getConnectionContext().getAttribute(SshEndpoint.KEY);
+                if (ep != null && t != null) {
+                    ep.failure().compareAndSet(null, t.getMessage() == null ? t.toString() : t.getMessage());
+                }
+            }
+        }
+
+        @Override
         public void sessionCreated(Session session) {
             if (!(session instanceof ClientSession cs) || cs.getConnectionContext() == null) {
                 return;
@@ -157,6 +170,22 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
             cs.setCompressionFactories(ep.compression()
                     ? List.of(BuiltinCompressions.delayedZlib, BuiltinCompressions.zlib, BuiltinCompressions.none)
                     : List.of(BuiltinCompressions.none));
+            List<String> v = ep.algorithms().get(Algorithms.CIPHERS);
+            if (v != null) {
+                cs.setCipherFactories(Algorithms.CIPHERS.factories(v));
+            }
+            v = ep.algorithms().get(Algorithms.MACS);
+            if (v != null) {
+                cs.setMacFactories(Algorithms.MACS.factories(v));
+            }
+            v = ep.algorithms().get(Algorithms.KEX);
+            if (v != null) {
+                cs.setKeyExchangeFactories(Algorithms.KEX.factories(v));
+            }
+            v = ep.algorithms().get(Algorithms.HOST_KEYS);
+            if (v != null) {
+                cs.setSignatureFactories(Algorithms.HOST_KEYS.factories(v));
+            }
             Set<String> known = HostKeyPolicy.knownKeyTypes(ep);
             if (!known.isEmpty()) {
                 List<NamedFactory<Signature>> first = new ArrayList<>();

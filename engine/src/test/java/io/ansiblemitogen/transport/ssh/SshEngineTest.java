@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -115,6 +116,59 @@ public class SshEngineTest {
         }
         assertEquals(1, engine.pool().openedCount());
         assertEquals("one SSH login for all requests", 1, SSHD.acceptedConnections() - before);
+    }
+
+    @Test
+    public void manyTargetsConnectInParallelThroughOneClient() throws Exception {
+        int n = 12;
+        int before = SSHD.acceptedConnections();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                // distinct options make distinct target identities, hence distinct connections
+                TargetSpec t = SshTargets.to(SSHD).name("par" + i).extra("-o ServerAliveCountMax=" + (10 + i)).build();
+                int k = i;
+                results.add(pool.submit(() -> sh(engine, t, "echo " + k)));
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(i + "\n", results.get(i).get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(n, engine.pool().openedCount());
+        assertEquals(n, SSHD.acceptedConnections() - before);
+    }
+
+    @Test
+    public void noPythonLooksLikeStockAndRawStillWorksOverSsh() throws Exception {
+        TargetSpec t = new TargetSpec("ssh", "nopy", SSHD.host(), SSHD.port(), SSHD.userName(), null,
+                SSHD.clientKey().toString(), null, SshTargets.DEFAULT_SSH_ARGS, SSHD.sshCommonArgs(), null, 10, true,
+                "/nonexistent/python3", null);
+        ModuleRequest m = echoModule("{}");
+        ExecResult r = engine.execModule(t, null, new ModuleRequest("/nonexistent/python3", m.fqn(), m.zipBase64(),
+                m.zipSha1(), m.params(), m.isolation(), m.env(), m.cwd()));
+        assertEquals(127, r.rc());
+        assertTrue(new String(r.stderr(), StandardCharsets.UTF_8).contains("/nonexistent/python3"));
+        ExecResult raw = engine.execCommand(t, null, "echo raw-ok; echo e >&2; exit 5", null, null);
+        assertEquals(5, raw.rc());
+        assertEquals("raw-ok\n", new String(raw.stdout(), StandardCharsets.UTF_8));
+        assertEquals("e\n", new String(raw.stderr(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void unknownHostKeyIsUnreachableNamingTheHost() throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createTempFile("kh", "");
+        try {
+            TargetSpec t = SshTargets.to(SSHD).name("web-newkey").common("-o UserKnownHostsFile=" + empty).build();
+            EngineException e = fails(() -> sh(engine, t, "true"));
+            assertEquals(EngineException.Kind.UNREACHABLE, e.kind());
+            assertTrue(e.getMessage(), e.getMessage().contains("web-newkey")
+                    && e.getMessage().contains("is not in known_hosts"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(empty);
+        }
     }
 
     @Test

@@ -155,12 +155,31 @@ public class SshOptionsTest {
         assertRejected("-o ProxyCommand='nc -X connect -x proxy:3128 %h %p'", "ProxyCommand", "use ProxyJump");
         assertRejected("-o ProxyCommand='ssh -L 1:x:2 -W %h:%p bastion'", "ProxyCommand");
         assertRejected("-A", "'-A'");
-        assertRejected("-F /home/me/.ssh/config", "-F");
+        assertRejected("-F /nonexistent/ssh_config", "ansible_ssh_extra_args", "cannot read ssh config file");
         assertRejected("-o StrictHostKeyChecking=maybe", "bad value 'maybe'", "StrictHostKeyChecking");
         assertRejected("-o Port=http", "bad port");
         assertRejected("somehost", "unexpected ssh argument 'somehost'");
         assertRejected("-o 'Port=1", "no closing quotation");
         assertRejected("-o", "needs a value");
+    }
+
+    @Test
+    public void algorithmListsFollowSshConfigForms() throws Exception {
+        List<String> d = List.of("aes128-gcm@openssh.com", "aes128-ctr", "aes256-ctr");
+        assertEquals(List.of("aes256-ctr", "aes128-gcm@openssh.com", "aes128-ctr"),
+                Algorithms.CIPHERS.resolve("^aes256-ctr", d, "x"));
+        assertEquals(List.of("aes128-gcm@openssh.com", "aes256-ctr"), Algorithms.CIPHERS.resolve("-aes128-ctr", d, "x"));
+        assertEquals(List.of("aes128-ctr"), Algorithms.CIPHERS.resolve("aes128-ctr", d, "x"));
+        assertEquals(d, Algorithms.CIPHERS.resolve("+aes128-ctr", d, "x"));
+        assertNull(Algorithms.CIPHERS.resolve(null, d, "x"));
+        try {
+            Algorithms.MACS.resolve("hmac-*", d, "ansible_ssh_args");
+            fail();
+        } catch (SshOptionException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("patterns"));
+        }
+        assertEquals("+ssh-rsa", opts("-o PubkeyAcceptedKeyTypes=+ssh-rsa", null).algorithms(Algorithms.PUBKEYS));
+        assertEquals("aes256-ctr", opts("-c aes256-ctr", null).algorithms(Algorithms.CIPHERS));
     }
 
     @Test

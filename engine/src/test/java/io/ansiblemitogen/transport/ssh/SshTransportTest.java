@@ -104,6 +104,13 @@ public class SshTransportTest {
     }
 
     @Test
+    public void quietSessionsAreNotClosedByMinaIdleTimeout() throws Exception {
+        // A module may run for an hour without a byte on the wire; only keepalives decide a peer is gone.
+        assertEquals(java.time.Duration.ZERO,
+                org.apache.sshd.core.CoreModuleProperties.IDLE_TIMEOUT.getRequired(factory.client()));
+    }
+
+    @Test
     public void sessionCloseIsDetected() throws Exception {
         Transport t = factory.open(SshTargets.to(SSHD).build(), null);
         assertTrue(t.isConnected());
@@ -262,6 +269,28 @@ public class SshTransportTest {
                     org.apache.sshd.common.kex.KexProposalOption.C2SCOMP));
             assertEquals("ok\n", run(t, "echo ok", null, 0));
         }
+    }
+
+    @Test
+    public void algorithmOptionsAreHonoured() throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-c aes256-ctr"
+                + " -o MACs=hmac-sha2-512-etm@openssh.com -o KexAlgorithms=^ecdh-sha2-nistp256"
+                + " -o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa").build(), null)) {
+            org.apache.sshd.client.session.ClientSession s = t.session();
+            assertEquals("aes256-ctr", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SENC));
+            assertEquals("hmac-sha2-512-etm@openssh.com", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SMAC));
+            assertEquals("ecdh-sha2-nistp256", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.ALGORITHMS));
+            assertEquals("ok\n", run(t, "echo ok", null, 0));
+        }
+        TransportException e = openFails(SshTargets.to(SSHD).extra("-o Ciphers=rot13-cbc").build());
+        assertTrue(e.isConfigurationError());
+        assertContains(e.getMessage(), "ansible_ssh_extra_args", "Ciphers", "unsupported algorithm 'rot13-cbc'");
+        e = openFails(SshTargets.to(SSHD).extra("-o HostKeyAlgorithms=ssh-rsa").build());
+        // the server has an ed25519 host key only: MINA's reason is part of the message
+        assertContains(e.getMessage(), "closed during the key exchange: ", "ssh-rsa");
     }
 
     @Test

@@ -65,6 +65,11 @@ class CallbackModule(DefaultCallbackModule):
 
     def _testkit_task(self, result, status, ignore_errors=False):
         task, host, res = _result_parts(result)
+        warnings = getattr(result, 'warnings', None)
+        if warnings and 'warnings' not in res:
+            # ansible-core 2.19+ keeps warnings beside the result dict, not in it
+            res = dict(res)
+            res['warnings'] = [getattr(w, 'msg', None) or str(w) for w in warnings]
         if status == 'ok' and res.get('changed'):
             status = 'changed'
         self._testkit_write({
