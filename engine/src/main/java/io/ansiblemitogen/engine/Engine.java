@@ -35,6 +35,7 @@ import java.util.Set;
 public final class Engine implements AutoCloseable {
     private final ConnectionPool pool;
     private final TransportFactory factory;
+    private final ModuleZips zips = new ModuleZips();
 
     /** The engine owns {@code factory} and closes it (if it is AutoCloseable) when closed. */
     public Engine(TransportFactory factory) {
@@ -56,11 +57,23 @@ public final class Engine implements AutoCloseable {
     }
 
     private ExecResult runModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
+        byte[] zip = null;
+        String digest = zips.known(m.zipSha1());
+        try {
+            if (digest == null) {
+                zip = Base64.getDecoder().decode(m.zipBase64());
+                digest = zips.contentDigest(m.zipSha1(), zip);
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), null,
+                    "the module ZIP of " + m.fqn() + " is unreadable: " + e.getMessage(), e);
+        }
+        String key = digest;
+        byte[] firstZip = zip;
         return withContext(target, become, m.interpreter(), (conn, ctx) -> {
             Set<String> known = conn.zipsOf(ctx);
-            byte[] zip = null;
-            boolean send = !known.contains(m.zipSha1());
-            ObjectNode h = Json.object().put("op", "run_module").put("fqn", m.fqn()).put("zip_sha1", m.zipSha1())
+            boolean send = !known.contains(key);
+            ObjectNode h = Json.object().put("op", "run_module").put("fqn", m.fqn()).put("zip_digest", key)
                     .put("params", m.params()).put("isolation", m.isolation()).put("runner", m.runner());
             if (m.profile() != null) {
                 h.put("profile", m.profile());
@@ -74,21 +87,21 @@ public final class Engine implements AutoCloseable {
             }
             Reply r;
             try {
-                if (send) {
-                    zip = Base64.getDecoder().decode(m.zipBase64());
-                }
-                r = ctx.call(h.put("has_zip", send), send ? zip : null, 0);
+                r = ctx.call(h.put("has_zip", send), send ? zipBytes(firstZip, m) : null, 0);
             } catch (RemoteException e) {
                 if (!"need_zip".equals(e.type())) {
                     throw e;
                 }
-                // The context lost the ZIP (a restarted interpreter under the same id): send it again.
-                zip = Base64.getDecoder().decode(m.zipBase64());
-                r = ctx.call(h.put("has_zip", true), zip, 0);
+                // The context lost the ZIP (an interpreter restarted under the same id): send it again.
+                r = ctx.call(h.put("has_zip", true), zipBytes(firstZip, m), 0);
             }
-            known.add(m.zipSha1());
+            known.add(key);
             return toResult(r);
         });
+    }
+
+    private static byte[] zipBytes(byte[] decoded, ModuleRequest m) {
+        return decoded != null ? decoded : Base64.getDecoder().decode(m.zipBase64());
     }
 
     public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir)

@@ -148,7 +148,7 @@ public final class TargetConnection implements AutoCloseable {
 
     private long startTimeoutMillis() {
         int t = spec.timeout() == null ? 10 : spec.timeout();
-        return Math.max(30_000L, t * 1000L);
+        return Math.max(60_000L, t * 1000L); // generous: 300 hosts starting at once on a loaded controller
     }
 
     /**

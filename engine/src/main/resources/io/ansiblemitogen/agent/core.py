@@ -107,8 +107,20 @@ def peek_dst(raw):
 # ---------------------------------------------------------------------------------------------------------
 # Module code served from RAM.
 
+def content_digest(zf):
+    """The engine's key for module code (ModuleZips.contentDigest): SHA-256 over the entries sorted by name."""
+    h = hashlib.sha256()
+    for name in sorted(zf.namelist()):
+        data = zf.read(name)
+        h.update(name.encode('utf-8'))
+        h.update(b'\0')
+        h.update(struct.pack('>Q', len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
 class ZipStore(object):
-    """AnsiballZ ZIPs kept by SHA-1 for the life of this interpreter; the newest one is searched first."""
+    """AnsiballZ ZIPs kept by content digest for the life of this interpreter; the newest is searched first."""
 
     def __init__(self):
         self.zips = {}
@@ -118,15 +130,15 @@ class ZipStore(object):
     def has(self, sha):
         return sha in self.zips
 
-    def add(self, sha, data):
-        actual = hashlib.sha1(data).hexdigest()
-        if actual != sha:
-            raise ValueError('ZIP digest mismatch: expected %s, got %s' % (sha, actual))
+    def add(self, digest, data):
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        actual = content_digest(zf)
+        if actual != digest:
+            raise ValueError('module ZIP digest mismatch: expected %s, got %s' % (digest, actual))
         with self.lock:
-            if sha not in self.zips:
-                zf = zipfile.ZipFile(io.BytesIO(data))
-                self.zips[sha] = (zf, set(zf.namelist()))
-                self.order.insert(0, sha)
+            if digest not in self.zips:
+                self.zips[digest] = (zf, set(zf.namelist()))
+                self.order.insert(0, digest)
 
     def find(self, fullname, prefer=None):
         base = fullname.replace('.', '/')
@@ -288,7 +300,7 @@ class ModuleRunner(object):
             self.inproc.release()
 
     def _prepare(self, header):
-        self.importer.prefer = header['zip_sha1']
+        self.importer.prefer = header['zip_digest']
         params = header['params']
         if not isinstance(params, bytes):
             params = params.encode('utf-8')
@@ -308,7 +320,7 @@ class ModuleRunner(object):
                 # arguments, profile and error reporting are exactly stock's.
                 loader = __import__('ansible.module_utils._internal._ansiballz._loader', fromlist=['_loader'])
                 loader.run_module(json_params=header['_params_bytes'], profile=header.get('profile'),
-                                  module_fqn=fqn, modlib_path='ram://%s' % header['zip_sha1'][:12],
+                                  module_fqn=fqn, modlib_path='ram://%s' % header['zip_digest'][:12],
                                   extensions=header.get('extensions') or {})
             else:
                 import runpy
@@ -990,9 +1002,9 @@ class Agent(object):
     def on_run_module(self, frame):
         h = frame.header
         if h.get('has_zip'):
-            self.store.add(h['zip_sha1'], frame.body)
-        elif not self.store.has(h['zip_sha1']):
-            raise RemoteError('need_zip', h['zip_sha1'])
+            self.store.add(h['zip_digest'], frame.body)
+        elif not self.store.has(h['zip_digest']):
+            raise RemoteError('need_zip', h['zip_digest'])
         o = self.modules.run(h)
         return {'rc': o.rc, 'stdout_len': len(o.stdout)}, o.stdout + o.stderr
 

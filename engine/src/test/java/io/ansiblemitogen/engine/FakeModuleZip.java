@@ -25,6 +25,11 @@ final class FakeModuleZip {
     }
 
     static FakeModuleZip standard() throws Exception {
+        return standard(System.currentTimeMillis());
+    }
+
+    /** The same modules stamped with another build time, as each ansible-playbook run packs them. */
+    static FakeModuleZip standard(long builtAt) throws Exception {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("ansible/__init__.py", "");
         files.put("ansible/module_utils/__init__.py", "");
@@ -54,14 +59,20 @@ final class FakeModuleZip {
                 ""));
         // A module that Mitogen's experience says must not run in a reused interpreter (core.py ALWAYS_FORK).
         files.put("ansible/modules/dnf.py", files.get("ansible/modules/echo.py"));
-        return of(files);
+        return of(files, builtAt);
     }
 
     static FakeModuleZip of(Map<String, String> files) throws Exception {
+        return of(files, System.currentTimeMillis());
+    }
+
+    static FakeModuleZip of(Map<String, String> files, long builtAt) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             for (Map.Entry<String, String> e : files.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
+                ZipEntry entry = new ZipEntry(e.getKey());
+                entry.setTime(builtAt);
+                z.putNextEntry(entry);
                 z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }

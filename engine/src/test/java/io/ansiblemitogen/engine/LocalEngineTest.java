@@ -70,6 +70,19 @@ public class LocalEngineTest {
     }
 
     @Test
+    public void theSameModulesPackedByAnotherRunAreNotSentAgain() throws Exception {
+        FakeModuleZip earlier = FakeModuleZip.standard(1_600_000_000_000L);
+        FakeModuleZip later = FakeModuleZip.standard(1_700_000_000_000L);
+        assertNotEquals("the bytes differ, as Ansible's build time differs", earlier.sha1, later.sha1);
+        assertEquals(0, engine.execModule(target, null, earlier.request("python3", "{}", "reuse")).rc());
+        TargetConnection conn = engine.pool().snapshot().get(0);
+        long before = conn.bytesOut();
+        assertEquals(0, engine.execModule(target, null, later.request("python3", "{}", "reuse")).rc());
+        long sent = conn.bytesOut() - before;
+        assertTrue("the later run sent " + sent + " bytes; the ZIP is " + later.bytes.length, sent < 600);
+    }
+
+    @Test
     public void reuseKeepsModuleStateForkDoesNot() throws Exception {
         int a = run("{}", "reuse").path("counter").asInt();
         int b = run("{}", "reuse").path("counter").asInt();
