@@ -24,8 +24,8 @@ START_TIMEOUT_ENV = 'ANSIBLE_MITOGEN_START_TIMEOUT'
 # <root>/ansible_mitogen_engine/locator.py -> <root>
 PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-_HOW_TO_FIX = ('Either start one (`ansible-mitogen daemon`) or set ANSIBLE_MITOGEN_SOCKET to the socket of '
-               'a running engine, or run through `ansible-mitogen playbook ...`. '
+_HOW_TO_FIX = ('Start an engine with `ansible-mitogen daemon`, or set ANSIBLE_MITOGEN_SOCKET to the socket of '
+               'a running one, or run through `ansible-mitogen playbook ...`. '
                'To run without the engine, remove strategy=mitogen_* from ansible.cfg/ANSIBLE_STRATEGY.')
 
 _NO_JAVA = ('no `java` found (JAVA_HOME unset or without bin/java, and none on PATH): '
