@@ -85,6 +85,47 @@ public class PlainSetupTest {
         assertNotNull("the plain run should have started a daemon at " + plain.socket() + "\n" + run, st);
         assertTrue("the daemon ran the task: " + st, st.path("targets").size() == 1
                 && st.path("targets").get(0).path("requests").asLong() > 0);
+
+        // `pool status` looks where the plugin started the daemon (both follow SocketDirs.defaultDir).
+        PlainAnsible.Result pool = plain.runInProject(List.of("java", "-jar", PlainAnsible.cliJar().toString(),
+                "pool", "status"), Map.of());
+        assertEquals(pool.toString(), 0, pool.exitCode());
+        assertTrue(pool.toString(), pool.stdout().contains("daemon " + plain.socket() + ": connections opened 1"));
+    }
+
+    @Test
+    public void aDaemonStartedByTheUserIsUsedAndNoOtherStarted() throws Exception {
+        // `ansible-mitogen daemon` with no options, in the same environment: the plugin must find it.
+        Path log = plain.base.resolve("user-daemon.log");
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", PlainAnsible.cliJar().toString(), "daemon")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(log.toFile()).redirectErrorStream(true);
+        PlainAnsible.SCRUBBED.forEach(pb.environment()::remove);
+        pb.environment().put("XDG_RUNTIME_DIR", plain.runtime.toString());
+        Process daemon = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (plain.poolStatus() == null) {
+                assertTrue("the daemon exited: " + Files.readString(log), daemon.isAlive());
+                assertTrue("the daemon did not listen at " + plain.socket() + ": " + Files.readString(log),
+                        System.nanoTime() < deadline);
+                Thread.sleep(100);
+            }
+            PlainAnsible.Result run = plain.runInProject(List.of("ansible-playbook", "-i", "hosts.ini", "play.yml"),
+                    Map.of());
+            assertEquals(run.toString(), 0, run.exitCode());
+            assertTrue(run.toString(), run.stdout().contains("changed: [box]"));
+            assertEquals("the plugin started no daemon of its own", 0, plain.daemonStarts());
+            assertTrue("no daemon with --socket-dir (what the plugin starts): " + plain.daemons(),
+                    plain.daemons().isEmpty());
+            assertTrue("the user's daemon still serves", daemon.isAlive());
+            assertTrue("the user's daemon ran the task", plain.requestsServed() > 0);
+        } finally {
+            plain.stopDaemon();
+            if (!daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
     }
 
     @Test
