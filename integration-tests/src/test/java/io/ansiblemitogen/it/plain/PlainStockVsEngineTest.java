@@ -92,6 +92,8 @@ public class PlainStockVsEngineTest {
         Corpus.assertSane(playbook, ours);
         assertTrue("the plain run did not go through the daemon at " + plain.socket() + "\n" + ours.describe(),
                 plain.requestsServed() > before);
+        System.out.printf("%s: stock %d ms, plain %d ms%n", playbook.getFileName(), stock.duration().toMillis(),
+                ours.duration().toMillis());
         String report = new ResultComparator(ResultNormaliser.standard(), "stock", "plain").report(stock, ours);
         assertEquals(playbook.getFileName() + ": stock and plain ansible-playbook differ\n" + report
                 + "\nplain run:\n" + ours.describe(), "", report);
