@@ -59,12 +59,13 @@ class Locator(unittest.TestCase):
     def test_explicit_socket_wins(self):
         self.assertEqual(locator.locate_socket({'ANSIBLE_MITOGEN_SOCKET': '/x/engine.sock'}), '/x/engine.sock')
 
-    def test_default_paths_follow_the_engine(self):
-        paths = locator.default_socket_paths({'XDG_RUNTIME_DIR': self.runtime})
-        self.assertEqual(paths[0], os.path.join(self.runtime, 'ansible-mitogen', 'engine.sock'))
-        self.assertIn('/tmp/ansible-mitogen-%d/engine.sock' % os.getuid(), paths)
-        self.assertNotIn(os.path.join('/nonexistent', 'ansible-mitogen', 'engine.sock'),
-                         locator.default_socket_paths({'XDG_RUNTIME_DIR': '/nonexistent'}))
+    def test_default_path_is_where_the_daemon_listens(self):
+        # SocketDirs.defaultDir: $XDG_RUNTIME_DIR/ansible-mitogen when that dir exists, else /tmp/ansible-mitogen-$UID
+        self.assertEqual(locator.default_socket_paths({'XDG_RUNTIME_DIR': self.runtime}),
+                         [os.path.join(self.runtime, 'ansible-mitogen', 'engine.sock')])
+        fallback = ['/tmp/ansible-mitogen-%d/engine.sock' % os.getuid()]
+        self.assertEqual(locator.default_socket_paths({'XDG_RUNTIME_DIR': '/nonexistent'}), fallback)
+        self.assertEqual(locator.default_socket_paths({}), fallback)
 
     def test_running_daemon_is_used(self):
         os.mkdir(self.sock_dir, 0o700)
@@ -90,8 +91,10 @@ class Locator(unittest.TestCase):
         env['PATH'] = self.bin
         with self.assertRaises(EngineUnavailable) as ctx:
             locator.locate_socket(env)
-        self.assertIn('java', str(ctx.exception))
+        self.assertIn('install Java 17', str(ctx.exception))
+        self.assertIn('JAVA_HOME', str(ctx.exception))
         self.assertIn('ANSIBLE_MITOGEN_SOCKET', str(ctx.exception))
+        self.assertNotIn('engine jar', str(ctx.exception))
 
     def test_no_jar_says_what_to_set(self):
         env = self.env(jar=False)
@@ -103,6 +106,8 @@ class Locator(unittest.TestCase):
         finally:
             locator.PLUGIN_ROOT = saved
         self.assertIn('ANSIBLE_MITOGEN_JAR', str(ctx.exception))
+        self.assertIn('ansible-mitogen plugin-path', str(ctx.exception))
+        self.assertNotIn('no `java`', str(ctx.exception))
 
     def test_daemon_that_never_listens_is_reported_with_its_log(self):
         env = self.env(ANSIBLE_MITOGEN_START_TIMEOUT='2')

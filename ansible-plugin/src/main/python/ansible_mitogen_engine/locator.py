@@ -24,27 +24,32 @@ START_TIMEOUT_ENV = 'ANSIBLE_MITOGEN_START_TIMEOUT'
 # <root>/ansible_mitogen_engine/locator.py -> <root>
 PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-_HOW_TO_FIX = ('Set ANSIBLE_MITOGEN_SOCKET to the socket of a running engine '
-               '(`bin/ansible-mitogen daemon` prints it), or install Java 17+ and set '
-               'ANSIBLE_MITOGEN_JAR to ansible-mitogen-cli.jar so the plugin can start one, '
-               'or run through `bin/ansible-mitogen playbook ...`. '
+_HOW_TO_FIX = ('Start an engine with `ansible-mitogen daemon`, or set ANSIBLE_MITOGEN_SOCKET to the socket of '
+               'a running one, or run through `ansible-mitogen playbook ...`. '
                'To run without the engine, remove strategy=mitogen_* from ansible.cfg/ANSIBLE_STRATEGY.')
+
+_NO_JAVA = ('no `java` found (JAVA_HOME unset or without bin/java, and none on PATH): '
+            'install Java 17 or newer (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME')
+
+
+def _no_jar(plugin_root):
+    return ('no engine jar (%s is unset and there is no %s beside the plugin in %s): run '
+            '`ansible-mitogen plugin-path` again (it puts the jar there) or set %s to ansible-mitogen-cli.jar'
+            % (JAR_ENV, JAR_NAME, plugin_root, JAR_ENV))
 
 
 def default_socket_paths(env=None):
-    """Where `ansible-mitogen daemon` listens by default (SocketDirs.defaultDir in the engine), first first."""
+    """Where `ansible-mitogen daemon` listens by default in this environment (SocketDirs.defaultDir).
+
+    Exactly one place, the same one `ansible-mitogen daemon` and `ansible-mitogen pool` use here: a daemon
+    found or started by the plugin is then the one those commands show and stop. A daemon listening elsewhere
+    is reached by setting ANSIBLE_MITOGEN_SOCKET.
+    """
     env = os.environ if env is None else env
-    paths = []
     runtime = env.get('XDG_RUNTIME_DIR')
-    if runtime and os.path.isdir(runtime):
-        paths.append(os.path.join(runtime, 'ansible-mitogen', 'engine.sock'))
-    try:
-        import pwd
-        paths.append('/tmp/ansible-mitogen-%s/engine.sock' % pwd.getpwuid(os.getuid()).pw_name)
-    except (ImportError, KeyError):
-        pass
-    paths.append('/tmp/ansible-mitogen-%d/engine.sock' % os.getuid())
-    return paths
+    if runtime and runtime.strip() and os.path.isdir(runtime):
+        return [os.path.join(runtime, 'ansible-mitogen', 'engine.sock')]
+    return ['/tmp/ansible-mitogen-%d/engine.sock' % os.getuid()]
 
 
 def _connectable(path):
@@ -91,11 +96,9 @@ def start_daemon(sock_path, env=None):
     if not jar or not java:
         missing = []
         if not java:
-            missing.append('no `java` on PATH and no JAVA_HOME')
+            missing.append(_NO_JAVA)
         if not jar:
-            missing.append('no engine jar (%s unset, none at %s or %s)'
-                           % (JAR_ENV, os.path.join(PLUGIN_ROOT, JAR_NAME),
-                              os.path.join(os.path.dirname(PLUGIN_ROOT), JAR_NAME)))
+            missing.append(_no_jar(PLUGIN_ROOT))
         raise EngineUnavailable('no ansible-mitogen engine is running and none can be started: %s. %s'
                                 % ('; '.join(missing), _HOW_TO_FIX))
     sock_dir = os.path.dirname(sock_path)
@@ -135,12 +138,11 @@ def locate_socket(env=None, autostart=True):
     if explicit:
         return explicit
     paths = default_socket_paths(env)
-    for p in paths:
-        if os.path.exists(p) and _connectable(p):
-            return p
+    if os.path.exists(paths[0]) and _connectable(paths[0]):
+        return paths[0]
     if not autostart:
         raise EngineUnavailable('%s is not set and no engine listens on %s. %s'
-                                % (SOCKET_ENV, ' or '.join(paths), _HOW_TO_FIX))
+                                % (SOCKET_ENV, paths[0], _HOW_TO_FIX))
     return start_daemon(paths[0], env)
 
 

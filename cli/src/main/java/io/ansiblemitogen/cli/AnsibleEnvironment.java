@@ -33,6 +33,22 @@ public final class AnsibleEnvironment {
         return env;
     }
 
+    /**
+     * {@code export NAME='value'} lines, quoted for any POSIX shell, so {@code eval "$(ansible-mitogen env)"}
+     * works whatever the paths hold (spaces, quotes).
+     */
+    public static String exportLines(Map<String, String> env) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            b.append("export ").append(e.getKey()).append('=').append(shellQuote(e.getValue())).append('\n');
+        }
+        return b.toString();
+    }
+
+    static String shellQuote(String s) {
+        return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
     /** The jar this CLI runs from (null when run from classes, as in tests). */
     public static Path ownJar() {
         try {

@@ -2,7 +2,6 @@ package io.ansiblemitogen.cli;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 
 /** {@code ansible-mitogen COMMAND ...}: playbook, daemon, pool, plugin-path, env. */
 public final class Main {
@@ -36,9 +35,8 @@ public final class Main {
                     yield 0;
                 }
                 case "env" -> {
-                    for (Map.Entry<String, String> e : AnsibleEnvironment.forEngine(null, System.getenv()).entrySet()) {
-                        System.out.println(e.getKey() + "=" + e.getValue());
-                    }
+                    System.out.print(AnsibleEnvironment.exportLines(
+                            AnsibleEnvironment.forEngine(null, System.getenv())));
                     yield 0;
                 }
                 case "-h", "--help", "help" -> {
