@@ -1,5 +1,6 @@
 package io.ansiblemitogen.become;
 
+import io.ansiblemitogen.transport.ShellWords;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.AgentBootstrap;

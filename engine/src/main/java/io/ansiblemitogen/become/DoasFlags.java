@@ -1,5 +1,6 @@
 package io.ansiblemitogen.become;
 
+import io.ansiblemitogen.transport.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -109,12 +109,12 @@ public final class ContainerTransport implements Transport {
      * Python, so the check reports it in words of its own, with the runtime's own failure status.
      */
     String shellCommand(String command) {
-        String exec = ShellQuote.join(argv(command));
+        String exec = ShellWords.join(argv(command));
         if (local) {
             return exec;
         }
-        String q = ShellQuote.quote(executable);
-        return "command -v " + q + " >/dev/null 2>&1 || { echo " + ShellQuote.quote(runtime
+        String q = ShellWords.quote(executable);
+        return "command -v " + q + " >/dev/null 2>&1 || { echo " + ShellWords.quote(runtime
                 + " is not installed on this host, cannot reach container " + container) + " >&2; exit "
                 + RUNTIME_FAILED + "; }; exec " + exec;
     }

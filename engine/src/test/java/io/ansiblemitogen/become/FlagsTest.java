@@ -1,5 +1,6 @@
 package io.ansiblemitogen.become;
 
+import io.ansiblemitogen.transport.ShellWords;
 import io.ansiblemitogen.engine.BecomeSpec;
 import org.junit.Test;
 
@@ -57,7 +58,7 @@ public class FlagsTest {
         assertTrue(conflict("-x").contains("no option -x"));
         assertTrue(conflict("--frobnicate").contains("--frobnicate"));
         assertTrue(conflict("-H id").contains("unexpected argument 'id'"));
-        assertTrue(conflict("-H 'unbalanced").contains("unterminated"));
+        assertTrue(conflict("-H 'unbalanced").contains("no closing quotation"));
         assertTrue(conflict("-g").contains("needs a value"));
     }
 

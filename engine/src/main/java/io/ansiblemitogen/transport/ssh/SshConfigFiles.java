@@ -1,5 +1,6 @@
 package io.ansiblemitogen.transport.ssh;
 
+import io.ansiblemitogen.transport.ShellWords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class SshConfigFiles {
     /** ssh's Host patterns: globs with * and ?, {@code !pattern} excludes; case-insensitive. */
     static boolean hostMatches(String patterns, String host) {
         boolean matched = false;
-        for (String p : ShellWords.split(patterns)) {
+        for (String p : ShellWords.splitLikeShlex(patterns)) {
             boolean negated = p.startsWith("!");
             String glob = negated ? p.substring(1) : p;
             if (glob(glob).matcher(host.toLowerCase(Locale.ROOT)).matches()) {

@@ -1,5 +1,6 @@
 package io.ansiblemitogen.transport.ssh;
 
+import io.ansiblemitogen.transport.ShellWords;
 import io.ansiblemitogen.engine.TargetSpec;
 
 import java.nio.file.Files;
@@ -151,7 +152,7 @@ public final class SshOptions {
 
     private static void words(List<Arg> args, String s, String source) throws SshOptionException {
         try {
-            for (String w : ShellWords.split(s)) {
+            for (String w : ShellWords.splitLikeShlex(s)) {
                 args.add(new Arg(w, source));
             }
         } catch (IllegalArgumentException e) {
@@ -250,7 +251,7 @@ public final class SshOptions {
         key = ALIASES.getOrDefault(key, key);
         List<String> vals;
         try {
-            vals = ShellWords.split(rest);
+            vals = ShellWords.splitLikeShlex(rest);
         } catch (IllegalArgumentException e) {
             throw new SshOptionException(source + ": ssh option '" + name + "': " + e.getMessage());
         }
@@ -311,7 +312,7 @@ public final class SshOptions {
     private void proxyCommand(String text, String source) throws SshOptionException {
         List<String> w;
         try {
-            w = ShellWords.split(text);
+            w = ShellWords.splitLikeShlex(text);
         } catch (IllegalArgumentException e) {
             throw new SshOptionException(source + ": ssh option 'ProxyCommand': " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.ansiblemitogen.transport.ssh;
 
+import io.ansiblemitogen.transport.ShellWords;
 import io.ansiblemitogen.engine.TargetSpec;
 import org.junit.Test;
 
@@ -39,10 +40,10 @@ public class SshOptionsTest {
     @Test
     public void shellWordsFollowShlex() {
         assertEquals(List.of("-o", "A=b c", "-o", "x\"y", "p q", "r\\s"),
-                ShellWords.split("  -o 'A=b c' -o \"x\\\"y\" p\\ q \"r\\s\" "));
-        assertEquals(List.of(), ShellWords.split("   "));
+                ShellWords.splitLikeShlex("  -o 'A=b c' -o \"x\\\"y\" p\\ q \"r\\s\" "));
+        assertEquals(List.of(), ShellWords.splitLikeShlex("   "));
         try {
-            ShellWords.split("-o 'open");
+            ShellWords.splitLikeShlex("-o 'open");
             fail();
         } catch (IllegalArgumentException expected) {
             // unterminated quote

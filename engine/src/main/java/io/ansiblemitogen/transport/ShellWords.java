@@ -1,18 +1,32 @@
-package io.ansiblemitogen.transport.ssh;
+package io.ansiblemitogen.transport;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a string into words the way Ansible does for ssh arguments ({@code shlex.split}, POSIX mode): blanks
- * separate words, single quotes are literal, double quotes allow {@code \"} and {@code \\}, a backslash outside
- * quotes escapes the next character. No comments, no variable expansion.
+ * Shell words, both ways. Two splitting dialects, because Ansible hands us two kinds of strings: ssh arguments,
+ * which it splits itself with Python's {@code shlex.split} (inside double quotes only {@code \"} and {@code \\}
+ * are escapes), and become flags, which end up in a command line read by a POSIX shell (where {@code \$} and
+ * {@code \`} are escapes too). Quoting is POSIX single quotes.
  */
 public final class ShellWords {
+    private static final String SHLEX_ESCAPES = "\"\\";
+    private static final String SHELL_ESCAPES = "\"\\$`";
+
     private ShellWords() {
     }
 
+    /** As a POSIX shell splits words (no expansion): for become flags. */
     public static List<String> split(String s) {
+        return split(s, SHELL_ESCAPES);
+    }
+
+    /** As Python's {@code shlex.split} does (POSIX mode): for ssh arguments, which Ansible splits that way. */
+    public static List<String> splitLikeShlex(String s) {
+        return split(s, SHLEX_ESCAPES);
+    }
+
+    private static List<String> split(String s, String escapesInDoubleQuotes) {
         List<String> words = new ArrayList<>();
         if (s == null) {
             return words;
@@ -48,7 +62,7 @@ public final class ShellWords {
                         i++;
                         break;
                     }
-                    if (d == '\\' && i + 1 < n && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
+                    if (d == '\\' && i + 1 < n && escapesInDoubleQuotes.indexOf(s.charAt(i + 1)) >= 0) {
                         cur.append(s.charAt(i + 1));
                         i += 2;
                     } else {
@@ -77,5 +91,25 @@ public final class ShellWords {
             words.add(cur.toString());
         }
         return words;
+    }
+
+    /** One word, safe in any POSIX shell. */
+    public static String quote(String word) {
+        if (!word.isEmpty() && word.chars().allMatch(ch -> Character.isLetterOrDigit(ch)
+                || "@%+=:,./-_".indexOf(ch) >= 0)) {
+            return word;
+        }
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    public static String join(List<String> words) {
+        StringBuilder b = new StringBuilder();
+        for (String w : words) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(quote(w));
+        }
+        return b.toString();
     }
 }
