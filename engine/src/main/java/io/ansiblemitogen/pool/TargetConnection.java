@@ -83,6 +83,12 @@ public final class TargetConnection implements AutoCloseable {
         return loginCount() + children.size();
     }
 
+    /** The Python paths of the login interpreters running now. */
+    public java.util.List<String> loginInterpreters() {
+        return logins.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
     private int loginCount() {
         return (int) logins.values().stream().filter(AgentChannel::isAlive).count();
     }
