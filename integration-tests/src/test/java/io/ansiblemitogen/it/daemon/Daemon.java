@@ -48,6 +48,7 @@ final class Daemon implements AutoCloseable {
                 dir.toString()));
         argv.addAll(List.of(extra));
         try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
             return new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
