@@ -105,6 +105,29 @@ public final class TargetConnection implements AutoCloseable {
         return logins.values().stream().mapToLong(AgentChannel::bytesOut).sum();
     }
 
+    /**
+     * Whether the target still answers, for a connection that sat idle: a peer that vanished without closing
+     * the TCP connection (a NAT that forgot it, a host that froze or lost power) still looks connected. A ping
+     * to a running interpreter proves the whole path; with no interpreter yet, the transport's word is all there
+     * is. A success counts as use, so requests right behind this one do not probe again.
+     */
+    public boolean answers(long timeoutMillis) {
+        if (!isAlive()) {
+            return false;
+        }
+        AgentChannel ch = logins.values().stream().filter(AgentChannel::isAlive).findFirst().orElse(null);
+        if (ch == null) {
+            return true;
+        }
+        try {
+            ch.root().call(io.ansiblemitogen.wire.Json.object().put("op", "ping"), null, timeoutMillis);
+            lastUsed = System.currentTimeMillis();
+            return true;
+        } catch (RemoteException e) {
+            return false;
+        }
+    }
+
     public void touch() {
         requests.incrementAndGet();
         lastUsed = System.currentTimeMillis();

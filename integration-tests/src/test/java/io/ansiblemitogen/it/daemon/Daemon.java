@@ -28,8 +28,13 @@ final class Daemon implements AutoCloseable {
 
     /** Starts a daemon and waits until it answers {@code hello}; {@code extra} are more daemon options. */
     static Daemon start(Path dir, String... extra) {
+        return start(dir, java.util.Map.of(), extra);
+    }
+
+    /** As {@link #start(Path, String...)}, with more environment for the daemon (ANSIBLE_MITOGEN_JAVA_OPTS...). */
+    static Daemon start(Path dir, java.util.Map<String, String> env, String... extra) {
         Path log = dir.resolveSibling(dir.getFileName() + "-daemon.log");
-        Process p = launch(dir, log, extra);
+        Process p = launch(dir, log, env, extra);
         Daemon d = new Daemon(dir, log, p);
         long deadline = System.currentTimeMillis() + 60_000;
         while (!EngineClient.isAlive(d.socket())) {
@@ -44,14 +49,20 @@ final class Daemon implements AutoCloseable {
 
     /** Starts a daemon without waiting: for the cases where it must refuse to start. */
     static Process launch(Path dir, Path log, String... extra) {
+        return launch(dir, log, java.util.Map.of(), extra);
+    }
+
+    static Process launch(Path dir, Path log, java.util.Map<String, String> env, String... extra) {
         List<String> argv = new java.util.ArrayList<>(List.of(Cli.bin().toString(), "daemon", "--socket-dir",
                 dir.toString()));
         argv.addAll(List.of(extra));
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            return new ProcessBuilder(argv).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            return pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -32,7 +32,10 @@ public class DeadConnectionTest {
     @BeforeClass
     public static void start() throws Exception {
         sshd = SshdFixture.builder().start();
-        daemon = Daemon.start(TMP.getRoot().toPath().resolve("sock"), "--idle-timeout-seconds", "300");
+        // Probe a connection idle for 1 s (not 10), and give its ping 3 s: the frozen-peer case below waits that.
+        daemon = Daemon.start(TMP.getRoot().toPath().resolve("sock"), java.util.Map.of("ANSIBLE_MITOGEN_JAVA_OPTS",
+                "-Dansible.mitogen.probeAfterMs=1000 -Dansible.mitogen.probeTimeoutMs=3000"),
+                "--idle-timeout-seconds", "300");
         inventory = Cli.writeInventory(Inventory.forFixture(sshd, "target"), TMP.getRoot().toPath(), "one");
     }
 
@@ -63,6 +66,17 @@ public class DeadConnectionTest {
         assertTrue("no sshd session process to kill", killed > 0);
         assertEquals("a run after the session died logs in again, once", 1, run("run after the session died"));
 
+        // The peer freezes: the TCP connection stays open, nothing answers on it (as after a NAT forgot it, or
+        // a host lost power). The ping before reuse finds it dead; the run opens a new one.
+        List<ProcessHandle> frozen = sessions();
+        signal("STOP", frozen);
+        try {
+            Thread.sleep(1500);
+            assertEquals("a run after the peer froze logs in again, once", 1, run("run after the peer froze"));
+        } finally {
+            signal("KILL", frozen);
+        }
+
         // The whole server goes away and comes back on the same port.
         sshd.restart();
         assertEquals("a run after sshd restarted logs in again, once", 1, run("run after sshd restarted"));
@@ -71,12 +85,28 @@ public class DeadConnectionTest {
 
     /** Kills every per-connection process of the sshd (its children), not the listener. */
     private static int killSessions() throws Exception {
-        long pid = Long.parseLong(Files.readString(sshd.dir().resolve("sshd.pid")).trim());
-        ProcessHandle listener = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no sshd " + pid));
-        List<ProcessHandle> sessions = listener.children().toList();
+        List<ProcessHandle> sessions = sessions();
         for (ProcessHandle s : sessions) {
             Procs.killTree(s);
         }
         return sessions.size();
+    }
+
+    /** The sshd's per-connection processes and everything under them (the interpreters). */
+    private static List<ProcessHandle> sessions() throws Exception {
+        long pid = Long.parseLong(Files.readString(sshd.dir().resolve("sshd.pid")).trim());
+        ProcessHandle listener = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no sshd " + pid));
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        listener.children().forEach(c -> {
+            all.add(c);
+            c.descendants().forEach(all::add);
+        });
+        return all;
+    }
+
+    private static void signal(String sig, List<ProcessHandle> procs) {
+        for (ProcessHandle h : procs) {
+            Procs.run(List.of("kill", "-" + sig, Long.toString(h.pid())), null, 10);
+        }
     }
 }
