@@ -48,7 +48,9 @@ final class Cli {
                 .command(List.of(bin().toString(), "playbook"))
                 .inventory(inventory)
                 .args(args)
-                .env(Map.of("ANSIBLE_MITOGEN_SOCKET_DIR", socketDir.toString(), "ANSIBLE_MITOGEN_SUMMARY", "1"))
+                // Blank and 0 override whatever the caller's environment says: the directory alone must lead there.
+                .env(Map.of("ANSIBLE_MITOGEN_SOCKET_DIR", socketDir.toString(), "ANSIBLE_MITOGEN_SOCKET", "",
+                        "ANSIBLE_MITOGEN_EMBEDDED", "0", "ANSIBLE_MITOGEN_SUMMARY", "1"))
                 .timeout(Duration.ofMinutes(2))
                 .run();
     }
