@@ -15,13 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Connections by target identity. A connection found dead when it is next needed is replaced transparently:
  * one whose transport says so at once, one that sat idle for {@link #PROBE_AFTER_MS} after a ping that got no
- * answer within {@link #PROBE_TIMEOUT_MS}. Concurrent first uses of one identity open a single connection.
+ * answer in time. Concurrent first uses of one identity open a single connection.
  */
 public final class ConnectionPool implements AutoCloseable {
     /** Idle time after which a pooled connection is pinged before it is handed out (ms; property to tune). */
     static final long PROBE_AFTER_MS = Long.getLong("ansible.mitogen.probeAfterMs", 10_000L);
-    /** How long that ping may take before the connection counts as dead (ms). */
-    static final long PROBE_TIMEOUT_MS = Long.getLong("ansible.mitogen.probeTimeoutMs", 10_000L);
+    /**
+     * How long that ping may take before the connection counts as dead (ms); by default the target's connect
+     * timeout ({@code ansible_timeout}, at least 10 s), so a target slow enough to need a longer one keeps it.
+     */
+    static final Long PROBE_TIMEOUT_MS = Long.getLong("ansible.mitogen.probeTimeoutMs");
 
     private final TransportFactory factory;
     private final Map<String, TargetConnection> connections = new ConcurrentHashMap<>();
@@ -42,7 +45,7 @@ public final class ConnectionPool implements AutoCloseable {
         }
         synchronized (openLocks.computeIfAbsent(id.digest(), k -> new Object())) {
             c = connections.get(id.digest());
-            if (c != null && c.isAlive() && (!idle(c) || c.answers(PROBE_TIMEOUT_MS))) {
+            if (c != null && c.isAlive() && (!idle(c) || c.answers(probeTimeout(spec)))) {
                 reused.incrementAndGet();
                 return c;
             }
@@ -62,6 +65,13 @@ public final class ConnectionPool implements AutoCloseable {
             opened.incrementAndGet();
             return fresh;
         }
+    }
+
+    private static long probeTimeout(TargetSpec spec) {
+        if (PROBE_TIMEOUT_MS != null) {
+            return PROBE_TIMEOUT_MS;
+        }
+        return Math.max(10, spec.timeout() == null ? 10 : spec.timeout()) * 1000L;
     }
 
     private static boolean idle(TargetConnection c) {
