@@ -7,7 +7,7 @@ import java.util.List;
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: ansible-mitogen playbook [ansible-playbook arguments...]",
-            "       ansible-mitogen daemon [--socket-dir DIR] [--idle-timeout MINUTES]",
+            "       ansible-mitogen daemon [--socket-dir DIR] [--idle-timeout MINUTES | --idle-timeout-seconds S]",
             "       ansible-mitogen pool [--socket-dir DIR] [status|stop]",
             "       ansible-mitogen plugin-path",
             "       ansible-mitogen env");

@@ -23,6 +23,8 @@ public final class PlaybookCommand {
             embedded = new EmbeddedEngine();
             socket = embedded.socket();
         }
+        boolean summary = env.containsKey("ANSIBLE_MITOGEN_SUMMARY");
+        long[] before = daemon != null && summary ? counters(daemon) : null;
         try {
             List<String> cmd = new ArrayList<>();
             cmd.add(env.getOrDefault("ANSIBLE_MITOGEN_ANSIBLE_PLAYBOOK", "ansible-playbook"));
@@ -46,6 +48,12 @@ public final class PlaybookCommand {
                 System.err.println("ansible-mitogen: connections opened " + embedded.engine().pool().openedCount()
                         + ", reused " + embedded.engine().pool().reusedCount());
             }
+            long[] after = before != null ? counters(daemon) : null;
+            if (after != null && before[0] >= 0 && after[0] >= 0) {
+                // Runs sharing the daemon at the same time are counted together.
+                System.err.println("ansible-mitogen: connections opened " + (after[0] - before[0]) + ", reused "
+                        + (after[1] - before[1]) + " (daemon " + daemon + ")");
+            }
             return rc;
         } finally {
             if (embedded != null) {
@@ -54,14 +62,33 @@ public final class PlaybookCommand {
         }
     }
 
-    /** The daemon to use: ANSIBLE_MITOGEN_SOCKET if set, else the default socket if a daemon answers there. */
+    /** The daemon's running counts {opened, reused}, or -1s if it cannot be asked. */
+    private static long[] counters(Path socket) {
+        try (EngineClient c = EngineClient.connect(socket)) {
+            com.fasterxml.jackson.databind.JsonNode st = c.request(
+                    io.ansiblemitogen.wire.Json.object().put("op", "pool_status"));
+            return new long[] {st.path("connections_opened").asLong(-1), st.path("connections_reused").asLong(-1)};
+        } catch (IOException e) {
+            return new long[] {-1, -1};
+        }
+    }
+
+    /**
+     * The daemon to use: ANSIBLE_MITOGEN_SOCKET if set, else the socket in ANSIBLE_MITOGEN_SOCKET_DIR or the
+     * default directory, if a daemon answers there; null for an engine of this run's own.
+     */
     static Path runningDaemon(Map<String, String> env) {
         if ("1".equals(env.get("ANSIBLE_MITOGEN_EMBEDDED"))) {
             return null;
         }
-        String explicit = env.get("ANSIBLE_MITOGEN_SOCKET");
-        Path socket = explicit != null && !explicit.isBlank() ? Path.of(explicit)
-                : io.ansiblemitogen.server.SocketDirs.socketIn(io.ansiblemitogen.server.SocketDirs.defaultDir());
-        return EngineClient.isAlive(socket) ? socket : null;
+        Path socket = DaemonLocation.socket(null, env);
+        if (EngineClient.isAlive(socket)) {
+            return socket;
+        }
+        if (DaemonLocation.named(env)) {
+            System.err.println("ansible-mitogen: no daemon answers on " + socket
+                    + "; this run uses an engine of its own (start one with: ansible-mitogen daemon)");
+        }
+        return null;
     }
 }

@@ -13,10 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Connections by target identity. A connection found dead when it is next needed is replaced transparently;
- * concurrent first uses of one identity open a single connection.
+ * Connections by target identity. A connection found dead when it is next needed is replaced transparently:
+ * one whose transport says so at once, one that sat idle for {@link #PROBE_AFTER_MS} after a ping that got no
+ * answer in time. Concurrent first uses of one identity open a single connection.
  */
 public final class ConnectionPool implements AutoCloseable {
+    /** Idle time after which a pooled connection is pinged before it is handed out (ms; property to tune). */
+    static final long PROBE_AFTER_MS = Long.getLong("ansible.mitogen.probeAfterMs", 10_000L);
+    /**
+     * How long that ping may take before the connection counts as dead (ms); by default the target's connect
+     * timeout ({@code ansible_timeout}, at least 10 s), so a target slow enough to need a longer one keeps it.
+     */
+    static final Long PROBE_TIMEOUT_MS = Long.getLong("ansible.mitogen.probeTimeoutMs");
+
     private final TransportFactory factory;
     private final Map<String, TargetConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, Object> openLocks = new ConcurrentHashMap<>();
@@ -30,13 +39,13 @@ public final class ConnectionPool implements AutoCloseable {
     public TargetConnection get(TargetSpec spec) throws IOException, TransportException {
         TargetIdentity id = TargetIdentity.of(spec);
         TargetConnection c = connections.get(id.digest());
-        if (c != null && c.isAlive()) {
+        if (c != null && c.isAlive() && !idle(c)) {
             reused.incrementAndGet();
             return c;
         }
         synchronized (openLocks.computeIfAbsent(id.digest(), k -> new Object())) {
             c = connections.get(id.digest());
-            if (c != null && c.isAlive()) {
+            if (c != null && c.isAlive() && (!idle(c) || c.answers(probeTimeout(spec)))) {
                 reused.incrementAndGet();
                 return c;
             }
@@ -56,6 +65,17 @@ public final class ConnectionPool implements AutoCloseable {
             opened.incrementAndGet();
             return fresh;
         }
+    }
+
+    private static long probeTimeout(TargetSpec spec) {
+        if (PROBE_TIMEOUT_MS != null) {
+            return PROBE_TIMEOUT_MS;
+        }
+        return Math.max(10, spec.timeout() == null ? 10 : spec.timeout()) * 1000L;
+    }
+
+    private static boolean idle(TargetConnection c) {
+        return System.currentTimeMillis() - c.lastUsed() >= PROBE_AFTER_MS;
     }
 
     private static TargetSpec withVia(TargetSpec s, List<TargetSpec> via) {

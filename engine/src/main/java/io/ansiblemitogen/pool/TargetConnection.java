@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection to one target identity, and the interpreters started through it: one login interpreter per
@@ -29,6 +30,9 @@ public final class TargetConnection implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, AgentChannel> logins = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> zipsByContext = new ConcurrentHashMap<>();
+    // Never removed while the connection lives (a request may still queue on a context that died): one small
+    // lock per context ever started here.
+    private final Map<String, ReentrantLock> inUse = new ConcurrentHashMap<>();
     private final ChildRegistry children;
     private volatile long lastUsed = System.currentTimeMillis();
 
@@ -83,6 +87,12 @@ public final class TargetConnection implements AutoCloseable {
         return loginCount() + children.size();
     }
 
+    /** The Python paths of the login interpreters running now. */
+    public java.util.List<String> loginInterpreters() {
+        return logins.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
     private int loginCount() {
         return (int) logins.values().stream().filter(AgentChannel::isAlive).count();
     }
@@ -95,27 +105,58 @@ public final class TargetConnection implements AutoCloseable {
         return logins.values().stream().mapToLong(AgentChannel::bytesOut).sum();
     }
 
+    /**
+     * Whether the target still answers, for a connection that sat idle: a peer that vanished without closing
+     * the TCP connection (a NAT that forgot it, a host that froze or lost power) still looks connected. A ping
+     * to a running interpreter proves the whole path; with no interpreter yet, the transport's word is all there
+     * is. A success counts as use, so requests right behind this one do not probe again.
+     */
+    public boolean answers(long timeoutMillis) {
+        if (!isAlive()) {
+            return false;
+        }
+        AgentChannel ch = logins.values().stream().filter(AgentChannel::isAlive).findFirst().orElse(null);
+        if (ch == null) {
+            return true;
+        }
+        try {
+            ch.root().call(io.ansiblemitogen.wire.Json.object().put("op", "ping"), null, timeoutMillis);
+            lastUsed = System.currentTimeMillis();
+            return true;
+        } catch (RemoteException e) {
+            return false;
+        }
+    }
+
     public void touch() {
         requests.incrementAndGet();
         lastUsed = System.currentTimeMillis();
     }
 
     /**
-     * The context that runs as {@code become} (or as the login user when null) with {@code interpreter}.
-     * Starting a login interpreter costs one exec channel and the core upload; it happens once per path. A become
-     * context is a child the login interpreter starts (sudo/su + the same core, piped by the target itself); it
-     * stays busy until {@link #release}.
+     * The context that runs as {@code become} (or as the login user when null) with {@code interpreter}, held
+     * for this request alone until {@link #release}. Starting a login interpreter costs one exec channel and the
+     * core upload; it happens once per path. A become context is a child the login interpreter starts (sudo/su +
+     * the same core, piped by the target itself).
+     *
+     * <p>Requests on one context take turns: an interpreter that is running a module in-process and is asked for
+     * another forks for it, and a child forked while another thread holds a lock (a ZIP member being read, a
+     * frame being written) waits for that lock forever. Several runs on one daemon (parallel stages, or
+     * inventory aliases of one host) share a context, so this is where they must queue.
      */
     public RemoteContext context(String interpreter, BecomeSpec become) throws RemoteException, TransportException {
         AgentChannel login = login(interpreter);
-        if (become == null) {
-            return login.root();
-        }
-        return children.acquire(login, interpreter, become);
+        RemoteContext ctx = become == null ? login.root() : children.acquire(login, interpreter, become);
+        inUse.computeIfAbsent(key(ctx), k -> new ReentrantLock(true)).lock();
+        return ctx;
     }
 
-    /** Ends a request's use of a context from {@link #context}. */
+    /** Ends a request's use of a context from {@link #context}; called by the thread that got it. */
     public void release(RemoteContext ctx) {
+        ReentrantLock lock = inUse.get(key(ctx));
+        if (lock != null && lock.isHeldByCurrentThread()) {
+            lock.unlock();
+        }
         children.release(ctx);
     }
 

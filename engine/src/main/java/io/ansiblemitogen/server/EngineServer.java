@@ -39,17 +39,20 @@ public final class EngineServer implements AutoCloseable {
     private final AtomicInteger connected = new AtomicInteger();
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile long lastActivity = System.currentTimeMillis();
+    private volatile String stopReason = "running";
+    private final PeerCheck peers;
 
     /** @param idleMillis stop after this long with no client and no request; 0 never */
     public EngineServer(Engine engine, Path socket, long idleMillis) throws IOException {
         this.engine = engine;
         this.socket = socket;
         this.idleMillis = idleMillis;
-        this.handler = new RequestHandler(engine, this::stop);
+        this.handler = new RequestHandler(engine, () -> stop("asked to shut down"));
         SocketDirs.ensurePrivate(socket.getParent());
         Files.deleteIfExists(socket);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
+        peers = PeerCheck.sameUserAs(socket);
     }
 
     public Path socket() {
@@ -72,6 +75,10 @@ public final class EngineServer implements AutoCloseable {
         while (!stopped.get()) {
             try {
                 SocketChannel ch = server.accept();
+                if (!peers.admits(ch)) {
+                    ch.close();
+                    continue;
+                }
                 clients.execute(() -> serve(ch));
             } catch (IOException e) {
                 if (!stopped.get()) {
@@ -100,22 +107,34 @@ public final class EngineServer implements AutoCloseable {
     }
 
     private void idleWatch() {
+        // Checked often enough that the daemon ends within about a tenth of the idle time after it.
+        long tick = Math.max(100, Math.min(idleMillis / 10, 5_000));
         while (!stopped.get()) {
             try {
-                Thread.sleep(Math.min(idleMillis, 5_000));
+                Thread.sleep(tick);
             } catch (InterruptedException e) {
                 return;
             }
-            if (connected.get() == 0 && System.currentTimeMillis() - lastActivity > idleMillis) {
-                stop();
+            if (connected.get() == 0 && System.currentTimeMillis() - lastActivity >= idleMillis) {
+                stop("idle for " + idleMillis / 1000 + " s with no client");
             }
         }
     }
 
     public void stop() {
+        stop("stopped");
+    }
+
+    /** Why {@link #awaitStop()} returned: idle, asked by a client, or stopped by its owner. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    private void stop(String reason) {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        stopReason = reason;
         try {
             server.close();
         } catch (IOException ignored) {

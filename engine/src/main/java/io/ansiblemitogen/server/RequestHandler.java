@@ -106,17 +106,23 @@ public final class RequestHandler {
         ArrayNode targets = reply.putArray("targets");
         long now = System.currentTimeMillis();
         for (TargetConnection c : engine.pool().snapshot()) {
-            targets.addObject()
+            ObjectNode t = targets.addObject()
                     .put("identity", c.identity().digest().substring(0, 16))
                     .put("label", c.identity().label())
                     .put("host", c.spec().displayName())
+                    .put("port", c.spec().port() == null ? 0 : c.spec().port())
+                    .put("user", c.spec().user() == null ? "" : c.spec().user())
                     .put("alive", c.isAlive())
                     .put("contexts", c.interpreterCount())
-                    .put("age_s", (now - c.createdAt()) / 1000)
-                    .put("idle_s", (now - c.lastUsed()) / 1000)
+                    // Millisecond precision: a connection replaced within the same second must look younger.
+                    .put("age_s", (now - c.createdAt()) / 1000.0)
+                    .put("idle_s", (now - c.lastUsed()) / 1000.0)
                     .put("requests", c.requests())
                     .put("bytes_in", c.bytesIn())
                     .put("bytes_out", c.bytesOut());
+            ArrayNode interpreters = t.putArray("interpreters");
+            c.loginInterpreters().forEach(interpreters::add);
+            t.put("become_interpreters", c.children().size());
         }
         reply.put("connections_opened", engine.pool().openedCount());
         reply.put("connections_reused", engine.pool().reusedCount());

@@ -31,33 +31,55 @@ public final class SocketDirs {
         try {
             return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
         } catch (IOException | UnsupportedOperationException e) {
-            return System.getProperty("user.name"); // No procfs: the user name still separates users.
+            // No procfs (macOS): a file this process creates is owned by its uid.
+            try {
+                Path probe = Files.createTempFile("ansible-mitogen-uid", ".probe");
+                try {
+                    return String.valueOf(Files.getAttribute(probe, "unix:uid"));
+                } finally {
+                    Files.deleteIfExists(probe);
+                }
+            } catch (IOException | UnsupportedOperationException again) {
+                return System.getProperty("user.name");
+            }
         }
     }
 
-    /** Creates {@code dir} with mode 0700, or checks that an existing one is ours and private. */
+    /**
+     * Creates {@code dir} with mode 0700, or checks that an existing one is a real directory of this user with
+     * mode 0700. Anything else is refused rather than repaired: a directory that was open to others may already
+     * hold a socket planted by someone else, to which a client would hand its secrets.
+     */
     public static Path ensurePrivate(Path dir) throws IOException {
         Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir.getParent());
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             try {
                 Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(owner));
+                // createDirectory's mode is filtered by the umask; set it exactly.
+                Files.setPosixFilePermissions(dir, owner);
             } catch (java.nio.file.FileAlreadyExistsException raced) {
                 // Another process created it: fall through to the checks.
             }
         }
         if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(dir + " is not a directory (refusing to put the engine socket there)");
+            throw new IOException(dir + " is a symbolic link or not a directory; refusing to put the engine"
+                    + " socket there (remove it, or choose another socket directory)");
         }
-        String me = System.getProperty("user.name");
-        String ownerName = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-        if (!ownerName.equals(me)) {
-            throw new IOException(dir + " belongs to " + ownerName + ", not " + me
-                    + " (refusing to put the engine socket there)");
+        Object ownerUid = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        String me = uid();
+        if (!String.valueOf(ownerUid).equals(me)) {
+            throw new IOException(dir + " belongs to uid " + ownerUid + ", not to this user (uid " + me
+                    + "); another user may be trying to intercept the engine: remove it or choose another"
+                    + " socket directory");
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (!owner.containsAll(perms)) {
-            Files.setPosixFilePermissions(dir, owner);
+        if (!perms.equals(owner)) {
+            throw new IOException(dir + " has mode " + PosixFilePermissions.toString(perms)
+                    + "; it must be rwx------ (run: chmod 700 " + dir + ")");
         }
         return dir;
     }
