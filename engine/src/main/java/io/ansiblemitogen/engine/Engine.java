@@ -6,6 +6,7 @@ import io.ansiblemitogen.agent.RemoteException;
 import io.ansiblemitogen.agent.Reply;
 import io.ansiblemitogen.become.BecomeException;
 import io.ansiblemitogen.pool.ConnectionPool;
+import io.ansiblemitogen.pool.HopFailure;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.pool.TargetIdentity;
 import io.ansiblemitogen.transport.RemoteProcess;
@@ -240,7 +241,8 @@ public final class Engine implements AutoCloseable {
             return c;
         } catch (TransportException e) {
             if (e.isConfigurationError()) {
-                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), target.toString(),
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(),
+                        e instanceof HopFailure h ? h.hop() : target.toString(),
                         target.displayName() + ": " + e.getMessage(), e);
             }
             throw unreachable(target, e.getMessage(), e);
@@ -315,7 +317,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private static EngineException unreachable(TargetSpec target, String cause, Throwable e) {
-        return new EngineException(EngineException.Kind.UNREACHABLE, target.displayName(), target.toString(),
+        String hop = e instanceof HopFailure h ? h.hop() : target.toString();
+        return new EngineException(EngineException.Kind.UNREACHABLE, target.displayName(), hop,
                 "Failed to connect to " + target.displayName() + " (" + target + "): " + cause, e);
     }
 
