@@ -36,6 +36,10 @@ import java.util.Set;
 public final class Engine implements AutoCloseable {
     private final ConnectionPool pool;
     private final TransportFactory factory;
+    /** MITOGEN_ROUTER_DEBUG set for the engine process: every connection logs its frames. */
+    private final boolean routerDebugAlways = isTrue(System.getenv("MITOGEN_ROUTER_DEBUG"));
+    private volatile Path debugDir = Path.of(System.getProperty("java.io.tmpdir"),
+            "ansible-mitogen-debug-" + System.getProperty("user.name"));
 
     /** The engine owns {@code factory} and closes it (if it is AutoCloseable) when closed. */
     public Engine(TransportFactory factory) {
@@ -45,6 +49,27 @@ public final class Engine implements AutoCloseable {
 
     public ConnectionPool pool() {
         return pool;
+    }
+
+    /** Where controller-side router debug files go (the daemon puts them beside its socket). */
+    public void setDebugDir(Path dir) {
+        this.debugDir = dir;
+    }
+
+    public Path debugDir() {
+        return debugDir;
+    }
+
+    /**
+     * A request asked for router debugging (the plugin saw MITOGEN_ROUTER_DEBUG): the target's connection starts
+     * its next interpreters with debug logs on both sides.
+     */
+    public void routerDebug(TargetSpec target) throws EngineException {
+        connect(target).enableDebug(debugDir);
+    }
+
+    static boolean isTrue(String v) {
+        return v != null && !v.isBlank() && !v.equals("0") && !v.equalsIgnoreCase("false");
     }
 
     public ExecResult execModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
@@ -238,6 +263,9 @@ public final class Engine implements AutoCloseable {
         try {
             TargetConnection c = pool.get(target);
             c.touch();
+            if (routerDebugAlways && !c.debugEnabled()) {
+                c.enableDebug(debugDir);
+            }
             return c;
         } catch (TransportException e) {
             if (e.isConfigurationError()) {
