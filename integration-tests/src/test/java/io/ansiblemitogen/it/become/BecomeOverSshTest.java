@@ -148,7 +148,8 @@ public class BecomeOverSshTest {
         long start = System.currentTimeMillis() - 1000;
         RunResult ours;
         // A fresh engine: router debugging applies to interpreters started after it was asked for.
-        try (EmbeddedEngine debugEngine = new EmbeddedEngine()) {
+        EmbeddedEngine debugEngine = new EmbeddedEngine();
+        try {
             ours = run(PLAYBOOKS.resolve("logs.yml"), inv, EngineMode.of(debugEngine)
                     .withEnv("MITOGEN_ROUTER_DEBUG", "1").withArgs("-vvvv"));
             assertClean(ours);
@@ -182,6 +183,28 @@ public class BecomeOverSshTest {
             assertTrue("the debug logs name the module run", all.contains("fqn=ansible.modules.command"));
             for (String s : List.of(secret, LOGIN_PASSWORD)) {
                 assertFalse("a secret leaked into the output or a debug log", all.contains(s));
+            }
+        } finally {
+            debugEngine.close();
+            Procs.deleteTree(debugEngine.engine().debugDir());
+            Files.deleteIfExists(debugEngine.engine().debugDir().getParent());
+            cleanDebugFiles(start);
+        }
+    }
+
+    /** The debug files this test made: the engine's (in its temp dir) and the targets' (by time, ours only). */
+    private static void cleanDebugFiles(long since) throws IOException {
+        for (String user : List.of(LOGIN, APP)) {
+            String uid = Procs.check(List.of("id", "-u", user), null).strip();
+            Path dir = Path.of("/tmp", "ansible-mitogen-debug-" + uid);
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        if (p.toFile().lastModified() >= since) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
             }
         }
     }
