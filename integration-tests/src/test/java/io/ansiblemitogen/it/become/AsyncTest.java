@@ -14,6 +14,8 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 
+import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +34,7 @@ public class AsyncTest {
     @ClassRule
     public static final SshdFixture SSHD = new SshdFixture();
 
+    private static Path localTemp;
     private static CorpusRunner runner;
     private static EmbeddedEngine engine;
 
@@ -43,6 +46,9 @@ public class AsyncTest {
 
     @AfterClass
     public static void tearDown() {
+        if (localTemp != null) {
+            io.ansiblemitogen.testkit.Procs.deleteTree(localTemp);
+        }
         if (engine != null) {
             engine.close();
         }
@@ -55,8 +61,8 @@ public class AsyncTest {
     public void asyncAgreesWithStock() throws Exception {
         Path playbook = Path.of("src/test/resources/become/async.yml");
         Inventory inv = Inventory.forFixture(SSHD, "target");
-        RunResult stock = runner.run(playbook, inv, Mode.STOCK);
-        RunResult ours = runner.run(playbook, inv, EngineMode.of(engine));
+        RunResult stock = runner.run(playbook, inv, local(Mode.STOCK));
+        RunResult ours = runner.run(playbook, inv, local(EngineMode.of(engine)));
         for (RunResult r : List.of(stock, ours)) {
             assertEquals(r.describe(), 0, r.exitCode());
             assertEquals(r.describe(), "failed", r.task("over the time limit", "target").status());
@@ -76,5 +82,16 @@ public class AsyncTest {
         assertEquals("stock and engine differ\n" + String.join("\n", diffs) + "\nengine run:\n" + ours.describe(),
                 List.of(), diffs);
         assertTrue(ours.task("wait for the job", "target").field("attempts").asInt() >= 1);
+    }
+
+    /**
+     * Ansible's controller temp dir (ANSIBLE_LOCAL_TEMP) private to this class: other suites on the machine clean
+     * ~/.ansible/tmp while runs are still using it.
+     */
+    private static Mode local(Mode m) throws IOException {
+        if (localTemp == null) {
+            localTemp = Files.createTempDirectory("amhops-ansible-local-");
+        }
+        return m.withEnv("ANSIBLE_LOCAL_TEMP", localTemp.toString());
     }
 }

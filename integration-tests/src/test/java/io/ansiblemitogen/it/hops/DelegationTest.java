@@ -5,7 +5,6 @@ import io.ansiblemitogen.it.engine.EngineMode;
 import io.ansiblemitogen.testkit.CorpusRunner;
 import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Mode;
-import io.ansiblemitogen.testkit.Procs;
 import io.ansiblemitogen.testkit.ResultComparator;
 import io.ansiblemitogen.testkit.ResultNormaliser;
 import io.ansiblemitogen.testkit.RunResult;
@@ -34,6 +33,7 @@ import static org.junit.Assume.assumeTrue;
  * next session tunnelled through the previous hop's connection.
  */
 public class DelegationTest {
+    private static Path localTemp;
     private static final Path PLAYBOOKS = Path.of("src/test/resources/hops");
 
     private static NetnsLab lab;
@@ -56,6 +56,9 @@ public class DelegationTest {
 
     @AfterClass
     public static void tearDown() {
+        if (localTemp != null) {
+            io.ansiblemitogen.testkit.Procs.deleteTree(localTemp);
+        }
         if (engine != null) {
             engine.close();
         }
@@ -69,9 +72,7 @@ public class DelegationTest {
 
     @Test
     public void targetsBehindBastionAgreeWithStockProxyJump() throws Exception {
-        Path sshConfig = lab.dir().resolve("ssh_config");
-        Files.writeString(sshConfig, "Host *\n  User root\n  IdentityFile " + lab.clientKey()
-                + "\n  UserKnownHostsFile " + lab.knownHosts() + "\n  StrictHostKeyChecking yes\n");
+        Path sshConfig = stockSshConfig();
         String b = lab.address("bastion");
         String t1 = lab.address("t1");
         Inventory stock = new Inventory()
@@ -80,12 +81,16 @@ public class DelegationTest {
                 .host("t2", hostVars("t2", "-F " + sshConfig + " -J root@" + b + ",root@" + t1));
         Inventory viaEngine = engineInventory();
 
-        RunResult stockRun = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), stock, Mode.STOCK);
+        RunResult stockRun = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), stock, local(Mode.STOCK));
         assertSane(stockRun);
         int bastionBefore = lab.logins("bastion");
         int t1Before = lab.logins("t1");
         int t2Before = lab.logins("t2");
-        RunResult ours = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), viaEngine, engineMode());
+        RunResult ours;
+        // An engine of its own: the login counts below must not depend on connections other tests left pooled.
+        try (EmbeddedEngine fresh = new EmbeddedEngine()) {
+            ours = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), viaEngine, local(EngineMode.of(fresh)));
+        }
         assertSane(ours);
 
         String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stockRun, ours);
@@ -133,6 +138,12 @@ public class DelegationTest {
         String msg = behind.field("msg").asText();
         assertTrue(msg, msg.contains("deadhop"));
         assertTrue(msg, msg.contains("refused"));
+        Path sshConfig = stockSshConfig();
+        Inventory stock = new Inventory().host("behinddead", hostVars("t1", "-F " + sshConfig + " -J root@"
+                + lab.address("bastion") + ":2222"));
+        RunResult stockRun = runner.run(PLAYBOOKS.resolve("ping.yml"), stock, local(Mode.STOCK));
+        assertEquals("stock gives the same status: " + stockRun.describe(), "unreachable",
+                stockRun.task("ping", "behinddead").status());
         TaskResult direct = r.task("ping", "t1direct");
         assertEquals("t1 is not reachable without the bastion: " + r.describe(), "unreachable", direct.status());
         assertEquals("the two-hop host is unaffected", "ok", r.task("ping", "t2").status());
@@ -141,11 +152,20 @@ public class DelegationTest {
 
     // ----------------------------------------------------------------------------------------------------
 
+    /** For stock ssh: ProxyJump runs `ssh -F FILE -W ...` for the jump, so its key and known_hosts go in -F. */
+    private static Path stockSshConfig() throws IOException {
+        Path sshConfig = lab.dir().resolve("ssh_config");
+        Files.writeString(sshConfig, "Host *\n  User root\n  IdentityFile " + lab.clientKey()
+                + "\n  UserKnownHostsFile " + lab.knownHosts() + "\n  StrictHostKeyChecking yes\n"
+                + "  ConnectTimeout 10\n");
+        return sshConfig;
+    }
+
     private static synchronized Mode engineMode() throws IOException {
         if (engine == null) {
             engine = new EmbeddedEngine();
         }
-        return EngineMode.of(engine);
+        return local(EngineMode.of(engine));
     }
 
     /** bastion reached directly, t1 through it, t2 through t1: host keys checked against the lab's known_hosts. */
@@ -182,7 +202,14 @@ public class DelegationTest {
         assertFalse(r.describe(), r.recap().containsKey("bastion"));
     }
 
-    static String run(String... argv) {
-        return Procs.run(List.of(argv), null, 10).stdout();
+    /**
+     * Ansible's controller temp dir (ANSIBLE_LOCAL_TEMP) private to this class: other suites on the machine clean
+     * ~/.ansible/tmp while runs are still using it.
+     */
+    private static Mode local(Mode m) throws IOException {
+        if (localTemp == null) {
+            localTemp = Files.createTempDirectory("amhops-ansible-local-");
+        }
+        return m.withEnv("ANSIBLE_LOCAL_TEMP", localTemp.toString());
     }
 }
