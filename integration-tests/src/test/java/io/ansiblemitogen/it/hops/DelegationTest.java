@@ -100,6 +100,8 @@ public class DelegationTest {
                 .field("stdout").asText().contains(t1 + "/24"));
         assertTrue("t2's task ran in t2's namespace", ours.task("addresses of the host the task ran on", "t2")
                 .field("stdout").asText().contains(lab.address("t2") + "/24"));
+        assertEquals("nobody", ours.task("become behind the bastion (sudo on the target, through the tunnelled "
+                + "session)", "t2").field("stdout").asText());
         assertEquals("one SSH login to the bastion for both targets behind it", 1,
                 lab.logins("bastion") - bastionBefore);
         assertEquals("one SSH login to t1: its own tasks and t2's hop share it", 1, lab.logins("t1") - t1Before);
