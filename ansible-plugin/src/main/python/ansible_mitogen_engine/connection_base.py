@@ -53,6 +53,12 @@ def extend_documentation(stock_documentation):
     return yaml.safe_dump(doc, default_flow_style=False)
 
 
+def _router_debug():
+    """MITOGEN_ROUTER_DEBUG (as Mitogen users know it): debug log files per context, here and on the targets."""
+    value = os.environ.get('MITOGEN_ROUTER_DEBUG', '')
+    return value.strip().lower() not in ('', '0', 'false', 'no')
+
+
 def _text_or_none(value):
     if value is None:
         return None
@@ -167,6 +173,10 @@ class EngineConnectionMixin(object):
         module = fields.get('module')
         display.vvvv('ENGINE REQUEST %s%s' % (op, ' %s (%s)' % (module['fqn'], module['isolation']) if module else ''),
                      host=host)
+        if display.verbosity >= 4:
+            fields['io_log'] = True
+        if _router_debug():
+            fields['router_debug'] = True
         try:
             reply = locator.get_client().call(op, **fields)
         except EngineError as e:

@@ -51,7 +51,15 @@ public final class AgentBootstrap {
 
     /** What to write on the new agent's stdin: the core, then the init call naming its context id. */
     public static byte[] payload(int contextId) {
+        return payload(contextId, false);
+    }
+
+    /** @param debug the context keeps a router debug log and passes the switch on to its children */
+    public static byte[] payload(int contextId, boolean debug) {
         ObjectNode init = Json.object().put("op", "init").put("context", contextId);
+        if (debug) {
+            init.put("debug", true);
+        }
         byte[] frame = FrameCodec.encode(contextId, Frame.ENGINE, 0, Frame.CALL, init, new byte[0]);
         byte[] out = new byte[CORE.length + frame.length];
         System.arraycopy(CORE, 0, out, 0, CORE.length);

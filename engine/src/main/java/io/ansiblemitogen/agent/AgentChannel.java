@@ -41,6 +41,8 @@ public final class AgentChannel implements AutoCloseable {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private volatile String deathCause;
+    private volatile FrameTap tap;
+    private boolean debug;
     private Thread reader;
 
     /**
@@ -54,6 +56,15 @@ public final class AgentChannel implements AutoCloseable {
         this.logs = logs;
     }
 
+    /**
+     * Router debugging: every frame goes to {@code tap}, and the agent (and every child it starts) keeps its own
+     * debug log on the target. Call before {@link #start}.
+     */
+    public void debug(FrameTap tap) {
+        this.tap = tap;
+        this.debug = true;
+    }
+
     /** Sends the core and waits for the root context's hello. */
     public ObjectNode start(long timeoutMillis) throws RemoteException {
         CompletableFuture<ObjectNode> hello = new CompletableFuture<>();
@@ -62,7 +73,7 @@ public final class AgentChannel implements AutoCloseable {
         reader.setDaemon(true);
         reader.start();
         try {
-            writeRaw(AgentBootstrap.payload(ROOT));
+            writeRaw(AgentBootstrap.payload(ROOT, debug));
         } catch (IOException e) {
             // The process may have died already (no Python); the reader reports why.
         }
@@ -160,6 +171,10 @@ public final class AgentChannel implements AutoCloseable {
     }
 
     void send(int dst, int req, byte kind, ObjectNode header, byte[] body) throws RemoteException {
+        FrameTap t = tap;
+        if (t != null) {
+            t.frame(true, new Frame(dst, Frame.ENGINE, req, kind, header, body));
+        }
         try {
             writeRaw(FrameCodec.encode(dst, Frame.ENGINE, req, kind, header, body));
         } catch (IOException e) {
@@ -185,7 +200,12 @@ public final class AgentChannel implements AutoCloseable {
                     return;
                 }
                 bytesIn.addAndGet(raw.length);
-                dispatch(FrameCodec.decode(raw));
+                Frame f = FrameCodec.decode(raw);
+                FrameTap t = tap;
+                if (t != null) {
+                    t.frame(false, f);
+                }
+                dispatch(f);
             }
         } catch (IOException e) {
             fail(e.getMessage() == null ? e.toString() : e.getMessage());

@@ -37,9 +37,20 @@ public final class RemoteContext {
     public Reply call(ObjectNode header, byte[] body, long timeoutMillis) throws RemoteException {
         int req = channel.newRequestId();
         CompletableFuture<Reply> f = channel.register(req);
+        long start = System.nanoTime();
+        String op = header.path("op").asText();
         try {
             channel.send(id, req, Frame.CALL, header, body == null ? new byte[0] : body);
-            return await(f, timeoutMillis, header.path("op").asText());
+            Reply r = await(f, timeoutMillis, op);
+            if (IoTrace.on()) {
+                IoTrace.note(String.format("IO context %d: %s%s req %d: sent %d B body, received %d B body in %.1f ms",
+                        id, op, header.has("fqn") ? " " + header.get("fqn").asText() : "", req,
+                        body == null ? 0 : body.length, r.body().length, (System.nanoTime() - start) / 1e6));
+            }
+            return r;
+        } catch (RemoteException e) {
+            IoTrace.note("IO context " + id + ": " + op + " req " + req + " failed: " + e.type());
+            throw e;
         } finally {
             channel.unregister(req);
         }
@@ -66,7 +77,9 @@ public final class RemoteContext {
                 channel.send(id, req, Frame.DATA, more, chunk);
             }
             channel.send(id, req, Frame.DATA, Json.object().put("eof", true), new byte[0]);
-            return await(f, 0, "put_file");
+            Reply r = await(f, 0, "put_file");
+            IoTrace.note("IO context " + id + ": put_file req " + req + ": " + header.path("size").asLong() + " B");
+            return r;
         } finally {
             channel.unregister(req);
         }
@@ -89,6 +102,8 @@ public final class RemoteContext {
         try {
             channel.send(id, req, Frame.CALL, header, new byte[0]);
             Reply r = await(f, 0, "fetch_file");
+            IoTrace.note("IO context " + id + ": fetch_file req " + req + ": " + r.header().path("size").asLong()
+                    + " B");
             if (writeError.get() != null) {
                 throw writeError.get();
             }

@@ -6,6 +6,7 @@ import io.ansiblemitogen.agent.RemoteException;
 import io.ansiblemitogen.agent.Reply;
 import io.ansiblemitogen.become.BecomeException;
 import io.ansiblemitogen.pool.ConnectionPool;
+import io.ansiblemitogen.pool.HopFailure;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.pool.TargetIdentity;
 import io.ansiblemitogen.transport.RemoteProcess;
@@ -36,6 +37,10 @@ public final class Engine implements AutoCloseable {
     private final ConnectionPool pool;
     private final TransportFactory factory;
     private final ModuleZips zips = new ModuleZips();
+    /** MITOGEN_ROUTER_DEBUG set for the engine process: every connection logs its frames. */
+    private final boolean routerDebugAlways = isTrue(System.getenv("MITOGEN_ROUTER_DEBUG"));
+    private volatile Path debugDir = Path.of(System.getProperty("java.io.tmpdir"),
+            "ansible-mitogen-debug-" + System.getProperty("user.name"));
 
     /** The engine owns {@code factory} and closes it (if it is AutoCloseable) when closed. */
     public Engine(TransportFactory factory) {
@@ -45,6 +50,27 @@ public final class Engine implements AutoCloseable {
 
     public ConnectionPool pool() {
         return pool;
+    }
+
+    /** Where controller-side router debug files go (the daemon puts them beside its socket). */
+    public void setDebugDir(Path dir) {
+        this.debugDir = dir;
+    }
+
+    public Path debugDir() {
+        return debugDir;
+    }
+
+    /**
+     * A request asked for router debugging (the plugin saw MITOGEN_ROUTER_DEBUG): the target's connection starts
+     * its next interpreters with debug logs on both sides.
+     */
+    public void routerDebug(TargetSpec target) throws EngineException {
+        connect(target).enableDebug(debugDir);
+    }
+
+    static boolean isTrue(String v) {
+        return v != null && !v.isBlank() && !v.equals("0") && !v.equalsIgnoreCase("false");
     }
 
     public ExecResult execModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
@@ -250,10 +276,14 @@ public final class Engine implements AutoCloseable {
         try {
             TargetConnection c = pool.get(target);
             c.touch();
+            if (routerDebugAlways && !c.debugEnabled()) {
+                c.enableDebug(debugDir);
+            }
             return c;
         } catch (TransportException e) {
             if (e.isConfigurationError()) {
-                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), target.toString(),
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(),
+                        e instanceof HopFailure h ? h.hop() : target.toString(),
                         target.displayName() + ": " + e.getMessage(), e);
             }
             throw unreachable(target, e.getMessage(), e);
@@ -328,7 +358,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private static EngineException unreachable(TargetSpec target, String cause, Throwable e) {
-        return new EngineException(EngineException.Kind.UNREACHABLE, target.displayName(), target.toString(),
+        String hop = e instanceof HopFailure h ? h.hop() : target.toString();
+        return new EngineException(EngineException.Kind.UNREACHABLE, target.displayName(), hop,
                 "Failed to connect to " + target.displayName() + " (" + target + "): " + cause, e);
     }
 

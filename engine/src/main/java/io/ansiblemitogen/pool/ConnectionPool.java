@@ -57,7 +57,11 @@ public final class ConnectionPool implements AutoCloseable {
                 List<TargetSpec> hops = spec.via();
                 TargetSpec last = hops.get(hops.size() - 1);
                 TargetSpec lastWithItsHops = withVia(last, hops.subList(0, hops.size() - 1));
-                via = get(lastWithItsHops).transport();
+                try {
+                    via = get(lastWithItsHops).transport();
+                } catch (TransportException e) {
+                    throw HopFailure.of(last, e);
+                }
             }
             Transport t = factory.open(spec, via);
             TargetConnection fresh = new TargetConnection(id, spec, t);

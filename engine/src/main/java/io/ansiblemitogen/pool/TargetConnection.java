@@ -11,6 +11,7 @@ import io.ansiblemitogen.transport.RemoteProcess;
 import io.ansiblemitogen.transport.Transport;
 import io.ansiblemitogen.transport.TransportException;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ public final class TargetConnection implements AutoCloseable {
     private final Map<String, ReentrantLock> inUse = new ConcurrentHashMap<>();
     private final ChildRegistry children;
     private volatile long lastUsed = System.currentTimeMillis();
+    private volatile Path debugDir;
 
     public TargetConnection(TargetIdentity identity, TargetSpec spec, Transport transport) {
         this.identity = identity;
@@ -44,6 +46,18 @@ public final class TargetConnection implements AutoCloseable {
         this.children = new ChildRegistry(spec.displayName(), this::loginCount, logs,
                 ctx -> zipsByContext.remove(key(ctx)));
         this.children.setSpawnTimeoutSeconds(Math.max(30, spec.timeout() == null ? 10 : spec.timeout()));
+    }
+
+    /**
+     * MITOGEN_ROUTER_DEBUG: interpreters started from now on log every frame, here in {@code dir} (one file per
+     * context) and on the target (one file per process). Interpreters already running are left as they are.
+     */
+    public void enableDebug(Path dir) {
+        this.debugDir = dir;
+    }
+
+    public boolean debugEnabled() {
+        return debugDir != null;
     }
 
     /** The become children of this target (their limit: {@code MITOGEN_MAX_INTERPRETERS}). */
@@ -176,6 +190,14 @@ public final class TargetConnection implements AutoCloseable {
             RemoteProcess p = transport.exec(AgentBootstrap.command(interpreter));
             AgentChannel fresh = new AgentChannel(spec.displayName() + " " + interpreter, p.stdout(), p.stdin(),
                     p::stderrTail, logs);
+            Path dir = debugDir;
+            if (dir != null) {
+                try {
+                    fresh.debug(new DebugFiles(dir, spec.displayName()));
+                } catch (java.io.IOException e) {
+                    logs.log(0, "WARNING", "engine", "router debug files not available in " + dir + ": " + e);
+                }
+            }
             try {
                 fresh.start(startTimeoutMillis());
             } catch (RemoteException e) {

@@ -48,6 +48,7 @@ public final class EngineServer implements AutoCloseable {
         this.socket = socket;
         this.idleMillis = idleMillis;
         this.handler = new RequestHandler(engine, () -> stop("asked to shut down"));
+        engine.setDebugDir(socket.getParent().resolve("debug"));
         SocketDirs.ensurePrivate(socket.getParent());
         Files.deleteIfExists(socket);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.agent.IoTrace;
 import io.ansiblemitogen.engine.BecomeSpec;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
@@ -15,6 +16,7 @@ import io.ansiblemitogen.wire.Json;
 
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 
 /** Turns one engine-protocol request into engine calls and builds its reply (docs/protocol.md, section 1). */
 public final class RequestHandler {
@@ -37,6 +39,12 @@ public final class RequestHandler {
         try {
             target = req.has("target") ? parse(req.get("target"), TargetSpec.class, "target") : null;
             BecomeSpec become = req.hasNonNull("become") ? parse(req.get("become"), BecomeSpec.class, "become") : null;
+            if (req.path("io_log").asBoolean(false)) {
+                IoTrace.begin();
+            }
+            if (target != null && req.path("router_debug").asBoolean(false) && !"reset".equals(op)) {
+                engine.routerDebug(target);
+            }
             switch (op) {
                 case "hello" -> hello(req, reply);
                 case "exec_module" -> result(reply, engine.execModule(need(target),
@@ -83,9 +91,12 @@ public final class RequestHandler {
             reply.put("ok", false);
             reply.putObject("error").put("kind", "internal").put("msg", "engine error in '" + op + "': " + e);
         }
+        List<String> io = IoTrace.end();
         if (target != null) {
             ArrayNode logs = reply.putArray("logs");
             engine.drainLogs(target).forEach(logs::add);
+            String prefix = "[mitogen:" + target.displayName() + "] ";
+            io.forEach(line -> logs.add(prefix + line));
         }
         return reply;
     }

@@ -432,6 +432,32 @@ def _drain(fd, sink):
     os.close(fd)
 
 
+def _reinit_after_fork():
+    """In a forked child: forget locks other threads held at fork time, and modules they were importing.
+
+    A task forks while another task may be running in this interpreter (isolation reuse) and be in the middle
+    of an import. The child inherits that import's module lock, held by a thread that does not exist in the
+    child, and a half-executed module in sys.modules: importing it would wait forever. So the child drops the
+    per-module import locks and every half-initialised module, and imports those afresh from RAM."""
+    try:
+        bootstrap = sys.modules.get('importlib._bootstrap')
+        if bootstrap is not None:
+            getattr(bootstrap, '_module_locks', {}).clear()
+            blocking = getattr(bootstrap, '_blocking_on', None)
+            if hasattr(blocking, 'clear'):
+                blocking.clear()
+        for name, mod in list(sys.modules.items()):
+            spec = getattr(mod, '__spec__', None)
+            if spec is not None and getattr(spec, '_initializing', False):
+                del sys.modules[name]
+    except Exception:
+        pass
+    if AGENT is not None:
+        AGENT.store.lock = threading.Lock()
+    if _ForwardLogging.handler is not None:
+        _ForwardLogging.handler.createLock()  # Python 3.6 does not reinitialise logging locks at fork
+
+
 def run_in_child(func):
     """fork(); run func in the child with stdout/stderr on pipes; return its Outcome."""
     out_r, out_w = os.pipe()
@@ -440,6 +466,7 @@ def run_in_child(func):
     if pid == 0:
         rc = 1
         try:
+            _reinit_after_fork()
             os.close(out_r)
             os.close(err_r)
             os.dup2(out_w, 1)
@@ -734,7 +761,10 @@ class Child(object):
 
     def boot(self):
         """Sends the core and the init frame, then pumps the child's frames upwards from a thread."""
-        init = encode_frame(self.id, 0, 0, CALL, {'op': 'init', 'context': self.id})
+        init_header = {'op': 'init', 'context': self.id}
+        if DEBUG is not None:
+            init_header['debug'] = True
+        init = encode_frame(self.id, 0, 0, CALL, init_header)
         self.stream.write_raw(CORE_BYTES + init)
         self.pumping = True
         for target in (self.pump, self.drain_tty):
@@ -840,6 +870,7 @@ class Agent(object):
     def __init__(self, stream, context_id):
         self.stream = stream
         self.id = context_id
+        self.channel_closed = False
         self.store = ZipStore()
         self.importer = RamImporter(self.store)
         sys.meta_path.insert(0, self.importer)
@@ -861,15 +892,23 @@ class Agent(object):
 
     # -- sending
     def send(self, dst, req, kind, header, body=b''):
-        self.stream.write_raw(encode_frame(dst, self.id, req, kind, header, body))
+        raw = encode_frame(dst, self.id, req, kind, header, body)
+        if DEBUG is not None:
+            DEBUG.frame('send', raw)
+        self.stream.write_raw(raw)
 
     def log(self, level, name, msg):
+        if DEBUG is not None:
+            DEBUG.line('%s %s: %s' % (level, name, msg))
+        if self.channel_closed:
+            return  # A forked task: the channel's fd numbers may belong to the task's own files by now.
         try:
             self.send(0, 0, LOG, {'level': level, 'name': name, 'msg': msg})
         except Exception:
             pass
 
     def close_channel_in_child(self):
+        self.channel_closed = True
         for fd in (self.stream.rfd, self.stream.wfd):
             try:
                 os.close(fd)
@@ -894,6 +933,8 @@ class Agent(object):
 
     def handle_local(self, raw):
         """Handles a frame addressed to this context; False once it was asked to shut down."""
+        if DEBUG is not None:
+            DEBUG.frame('recv', raw)
         frame = decode_frame(raw)
         if frame.kind == CALL:
             op = frame.header.get('op')
@@ -919,6 +960,8 @@ class Agent(object):
                 self.send(frame.src, frame.req, ERROR, {'type': 'unreachable',
                                                         'msg': 'context %d is gone' % dst})
             return
+        if DEBUG is not None:
+            DEBUG.frame('down %d' % child.id, raw)
         child.track(raw)
         try:
             child.write_raw(raw)
@@ -933,6 +976,8 @@ class Agent(object):
             self.routes[src] = child.id
         child.untrack(raw)
         dst = peek_dst(raw)
+        if DEBUG is not None and dst != self.id:
+            DEBUG.frame('up from %d' % child.id, raw)
         if dst == self.id:
             self.handle_local(raw)
         elif dst in self.routes and self.routes[dst] != child.id:
@@ -1093,6 +1138,84 @@ class Agent(object):
 
 
 AGENT = None
+DEBUG = None
+
+
+class DebugLog(object):
+    """MITOGEN_ROUTER_DEBUG: this context's frames and log records in a file of its own,
+    TMPDIR/ansible-mitogen-debug-UID/PID.log (directory 0700, file 0600, created exclusively).
+
+    A frame is written as its kind, addresses, sizes and a few header fields known to hold no secret: never a
+    password, module parameters, a command line or a body."""
+    SAFE = ('op', 'fqn', 'id', 'method', 'user', 'name', 'isolation', 'has_zip', 'zip_sha1', 'runner', 'rc',
+            'stdout_len', 'type', 'eof', 'size', 'pid', 'context', 'protocol', 'python', 'level', 'has_stdin',
+            'pty', 'timeout', 'password_via')
+    KINDS = {CALL: 'CALL', REPLY: 'REPLY', ERROR: 'ERROR', LOG: 'LOG', DATA: 'DATA', HELLO: 'HELLO'}
+
+    def __init__(self, context_id):
+        d = os.path.join(tempfile.gettempdir(), 'ansible-mitogen-debug-%d' % os.getuid())
+        try:
+            os.mkdir(d, 0o700)
+        except OSError as e:
+            if e.errno != errno.EEXIST:
+                raise
+        st = os.lstat(d)
+        if not (st.st_uid == os.getuid() and (st.st_mode & 0o170000) == 0o040000 and not st.st_mode & 0o077):
+            raise OSError('%s is not a private directory of this user' % d)
+        self.path = os.path.join(d, '%d.log' % os.getpid())
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), 0o600)
+        self.f = os.fdopen(fd, 'w')
+        self.lock = threading.Lock()
+        self.line('context %d started: pid %d, python %s, uid %d'
+                  % (context_id, os.getpid(), sys.version.split()[0], os.getuid()))
+
+    def line(self, text):
+        try:
+            with self.lock:
+                self.f.write('%.3f %s\n' % (time.time(), text))
+                self.f.flush()
+        except Exception:
+            pass
+
+    def frame(self, direction, raw):
+        try:
+            _, dst, src, req, kind, hlen = _HEAD.unpack_from(raw, 0)
+            fields = ''
+            if kind != LOG and kind != DATA and hlen:
+                header = json.loads(raw[_HEAD.size:_HEAD.size + hlen].decode('utf-8'))
+                fields = ' '.join('%s=%s' % (k, header[k]) for k in self.SAFE if k in header)
+            self.line('%s %s dst=%d src=%d req=%d header=%dB body=%dB %s'
+                      % (direction, self.KINDS.get(kind, kind), dst, src, req, hlen,
+                         len(raw) - _HEAD.size - hlen, fields))
+        except Exception as e:
+            self.line('%s frame not readable: %s' % (direction, e))
+
+
+class _ForwardLogging(object):
+    """The target's `logging` records (and, through logging.captureWarnings, its `warnings`) become LOG frames,
+    shown by Ansible at -vvv."""
+
+    handler = None
+
+    @staticmethod
+    def install(agent, debug):
+        import logging
+
+        class Forward(logging.Handler):
+            def emit(self, record):
+                try:
+                    msg = self.format(record)
+                except Exception:
+                    msg = str(record.msg)
+                agent.log(record.levelname, record.name, msg)
+
+        handler = Forward()
+        _ForwardLogging.handler = handler
+        handler.setFormatter(logging.Formatter('%(message)s'))
+        root = logging.getLogger()
+        root.addHandler(handler)
+        root.setLevel(logging.DEBUG if debug else logging.INFO)
+        logging.captureWarnings(True)
 
 
 def _setup_fds():
@@ -1138,7 +1261,16 @@ def main():
     if raw is None:
         os._exit(1)
     init = decode_frame(raw)
+    global DEBUG
+    if init.header.get('debug'):
+        try:
+            DEBUG = DebugLog(init.header.get('context', 1))
+        except Exception:
+            DEBUG = None
     AGENT = Agent(stream, init.header.get('context', 1))
+    if DEBUG is not None:
+        AGENT.log('INFO', 'router', 'debug log of context %d: %s' % (AGENT.id, DEBUG.path))
+    _ForwardLogging.install(AGENT, DEBUG is not None)
     t = threading.Thread(target=_forward_stray_output, args=(AGENT, stray))
     t.daemon = True
     t.start()

@@ -1,0 +1,260 @@
+package io.ansiblemitogen.it.become;
+
+import io.ansiblemitogen.cli.EmbeddedEngine;
+import io.ansiblemitogen.it.engine.EngineMode;
+import io.ansiblemitogen.testkit.CorpusRunner;
+import io.ansiblemitogen.testkit.Inventory;
+import io.ansiblemitogen.testkit.Mode;
+import io.ansiblemitogen.testkit.Procs;
+import io.ansiblemitogen.testkit.ResultComparator;
+import io.ansiblemitogen.testkit.ResultNormaliser;
+import io.ansiblemitogen.testkit.RunResult;
+import io.ansiblemitogen.testkit.SshdFixture;
+import io.ansiblemitogen.testkit.TaskResult;
+import io.ansiblemitogen.testkit.TestAccounts;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+/**
+ * Become through a real SSH login (issue 3, item 1, differential): an unprivileged login user becomes another
+ * unprivileged user with sudo and a password, and with su typing the target user's password, under stock
+ * Ansible and through the engine; every task result must agree. A wrong password fails that host quickly with a
+ * clear message. (ansible-core 2.14 does not pipeline su: both runs upload the module there; the engine still
+ * does the su itself.)
+ */
+public class BecomeOverSshTest {
+    static final String LOGIN = "amtesthopl";
+    static final String LOGIN_PASSWORD = "hopl-Sudo-pw-7c1";
+    static final String APP = "amtesthopsu";
+    static final String APP_PASSWORD = "hopsu-Su-pw-4e9";
+    private static Path localTemp;
+    private static final Path SUDOERS = Path.of("/etc/sudoers.d/amtest-hops-become");
+    private static final Path PLAYBOOKS = Path.of("src/test/resources/become");
+
+    private static SshdFixture sshd;
+    private static CorpusRunner runner;
+    private static EmbeddedEngine engine;
+    private static Path shared;
+
+    @BeforeClass
+    public static void setUp() throws Exception {
+        assumeTrue("real accounts and sudoers need root", "root".equals(System.getProperty("user.name")));
+        TestAccounts.ensureUser(LOGIN, LOGIN_PASSWORD);
+        TestAccounts.ensureUser(APP, APP_PASSWORD);
+        // A password every time (no cached timestamp that could hide a wrong one), and no first-use lecture.
+        Files.writeString(SUDOERS, "Defaults:" + LOGIN + " timestamp_timeout=0, lecture=never\n"
+                + LOGIN + " ALL=(ALL) ALL\n");
+        Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
+        sshd = SshdFixture.builder().start();
+        runner = new CorpusRunner().timeout(Duration.ofSeconds(120));
+        engine = new EmbeddedEngine();
+        shared = Path.of("/tmp", "amtest-become-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()));
+    }
+
+    @AfterClass
+    public static void tearDown() throws IOException {
+        if (localTemp != null) {
+            io.ansiblemitogen.testkit.Procs.deleteTree(localTemp);
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (runner != null) {
+            runner.close();
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+        Files.deleteIfExists(SUDOERS);
+        if (shared != null) {
+            Procs.deleteTree(shared);
+        }
+    }
+
+    @Test
+    public void sudoAndSuWithPasswordsAgreeWithStock() throws Exception {
+        Inventory inv = new Inventory()
+                .host("viasudo", login())
+                .host("viasu", login());
+        become(inv, "viasudo", "sudo", LOGIN_PASSWORD);
+        become(inv, "viasu", "su", APP_PASSWORD);
+        Path playbook = PLAYBOOKS.resolve("become_ssh.yml");
+        RunResult stock = run(playbook, inv, local(Mode.STOCK));
+        assertClean(stock);
+        RunResult ours = run(playbook, inv, local(EngineMode.of(engine)));
+        assertClean(ours);
+        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
+        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
+        for (String h : List.of("viasudo", "viasu")) {
+            assertEquals(APP, ours.task("who runs a command after become", h).field("stdout").asText());
+            assertEquals(LOGIN, ours.task("without become", h).field("stdout").asText());
+        }
+        assertTrue("the passwords never reach the console", !ours.stdout().contains(LOGIN_PASSWORD)
+                && !ours.stdout().contains(APP_PASSWORD));
+    }
+
+    @Test
+    public void wrongPasswordFailsThatHostQuicklyAndClearly() throws Exception {
+        Inventory inv = new Inventory()
+                .host("wrongsudo", login())
+                .host("wrongsu", login())
+                .host("rightsudo", login());
+        become(inv, "wrongsudo", "sudo", "not-the-password");
+        become(inv, "wrongsu", "su", "not-the-password");
+        become(inv, "rightsudo", "sudo", LOGIN_PASSWORD);
+        Path playbook = PLAYBOOKS.resolve("wrong_password.yml");
+        RunResult stock = run(playbook, inv, local(Mode.STOCK));
+        long start = System.nanoTime();
+        RunResult ours = run(playbook, inv, local(EngineMode.of(engine)));
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertFalse(ours.describe(), ours.timedOut());
+        assertTrue("no hang: " + seconds + " s", seconds < 60);
+        for (String h : List.of("wrongsudo", "wrongsu")) {
+            TaskResult t = ours.task("become with the given password", h);
+            assertEquals(ours.describe(), stock.task("become with the given password", h).status(), t.status());
+            assertEquals(ours.describe(), "failed", t.status());
+            String msg = t.field("msg").asText();
+            assertTrue(msg, msg.contains("incorrect password") && msg.contains(APP) && msg.contains(h));
+            assertFalse(msg, msg.contains("not-the-password"));
+            assertTrue("the failed host stops, as stock", ours.task("a task after it").stream()
+                    .noneMatch(r -> r.host().equals(h)));
+        }
+        assertEquals(ours.describe(), "changed", ours.task("become with the given password", "rightsudo").status());
+        assertEquals(ours.describe(), "changed", ours.task("a task after it", "rightsudo").status());
+        assertEquals(stock.exitCode(), ours.exitCode());
+    }
+
+    /**
+     * Remote logs (issue 3, item 9): target-side logging, warnings and stray output shown at -vvv, engine IO at
+     * -vvvv, MITOGEN_ROUTER_DEBUG files on both sides; no secret in any of them.
+     */
+    @Test
+    public void remoteLogsAreShownAndSecretsAreNot() throws Exception {
+        String secret = "nolog-Secret-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        Inventory inv = new Inventory().host("logged", login());
+        become(inv, "logged", "sudo", LOGIN_PASSWORD);
+        inv.hostVar("logged", "nolog_secret", secret);
+        long start = System.currentTimeMillis() - 1000;
+        RunResult ours;
+        // A fresh engine: router debugging applies to interpreters started after it was asked for.
+        EmbeddedEngine debugEngine = new EmbeddedEngine();
+        try {
+            ours = run(PLAYBOOKS.resolve("logs.yml"), inv, local(EngineMode.of(debugEngine))
+                    .withEnv("MITOGEN_ROUTER_DEBUG", "1").withArgs("-vvvv"));
+            assertClean(ours);
+            String out = ours.stdout();
+            assertTrue(out, out.contains("[mitogen:logged] WARNING amtest.module: logging-remote-marker"));
+            assertTrue(out, out.matches("(?s).*\\[mitogen:logged\\] WARNING py.warnings: [^\\n]*warnings-remote-marker.*"));
+            assertTrue(out, out.contains("[mitogen:logged] INFO stdio: stray-remote-marker"));
+            assertTrue("-vvvv shows the engine's IO: " + out, out.contains("[mitogen:logged] IO context 1: run_module"));
+            assertTrue("the become child's IO too: " + out, out.matches("(?s).*IO context [2-9]: run_module.*"));
+
+            List<Path> files = new java.util.ArrayList<>();
+            try (var s = Files.list(debugEngine.engine().debugDir())) {
+                s.forEach(files::add);
+            }
+            assertTrue("controller side: one file per context (login + become child): " + files, files.size() >= 2);
+            for (String user : List.of(LOGIN, APP)) {
+                String uid = Procs.check(List.of("id", "-u", user), null).strip();
+                Path dir = Path.of("/tmp", "ansible-mitogen-debug-" + uid);
+                List<Path> fresh = new java.util.ArrayList<>();
+                try (var s = Files.list(dir)) {
+                    s.filter(p -> p.toFile().lastModified() >= start).forEach(fresh::add);
+                }
+                assertEquals("target side: one file for the " + user + " context: " + fresh, 1, fresh.size());
+                assertTrue(Files.readString(fresh.get(0)).contains("CALL"));
+                files.addAll(fresh);
+            }
+            String all = out + ours.stderr();
+            for (Path f : files) {
+                all += Files.readString(f);
+            }
+            assertTrue("the debug logs name the module run", all.contains("fqn=ansible.modules.command"));
+            for (String s : List.of(secret, LOGIN_PASSWORD)) {
+                assertFalse("a secret leaked into the output or a debug log", all.contains(s));
+            }
+        } finally {
+            debugEngine.close();
+            Procs.deleteTree(debugEngine.engine().debugDir());
+            Files.deleteIfExists(debugEngine.engine().debugDir().getParent());
+            cleanDebugFiles(start);
+        }
+    }
+
+    /** The debug files this test made: the engine's (in its temp dir) and the targets' (by time, ours only). */
+    private static void cleanDebugFiles(long since) throws IOException {
+        for (String user : List.of(LOGIN, APP)) {
+            String uid = Procs.check(List.of("id", "-u", user), null).strip();
+            Path dir = Path.of("/tmp", "ansible-mitogen-debug-" + uid);
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        if (p.toFile().lastModified() >= since) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------------
+
+    private RunResult run(Path playbook, Inventory inv, Mode mode) throws IOException {
+        // Same path in every run (so results compare), fresh and writable by both users each time.
+        Procs.deleteTree(shared);
+        Files.createDirectories(shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Procs.check(List.of("chmod", "1777", shared.toString()), null);
+        return runner.run(playbook, inv, mode.withArgs("-e", "shared_dir=" + shared));
+    }
+
+    private static Map<String, Object> login() {
+        Map<String, Object> v = Inventory.fixtureVars(sshd);
+        v.put("ansible_user", LOGIN);
+        // ansible-core 2.14 without setfacl hands files to an unprivileged become user as world-readable temp
+        // files only when allowed (copy uploads its source); both runs take the same path.
+        v.put("ansible_shell_allow_world_readable_temp", true);
+        return v;
+    }
+
+    private static void become(Inventory inv, String host, String method, String password) {
+        inv.hostVar(host, "ansible_become_method", method)
+                .hostVar(host, "ansible_become_user", APP)
+                .hostVar(host, "ansible_become_password", password);
+    }
+
+    private static void assertClean(RunResult r) {
+        assertEquals(r.describe(), 0, r.exitCode());
+        r.recap().values().forEach(s -> {
+            assertEquals(r.describe(), 0, s.failures());
+            assertEquals(r.describe(), 0, s.unreachable());
+        });
+    }
+
+    /**
+     * Ansible's controller temp dir (ANSIBLE_LOCAL_TEMP) private to this class: other suites on the machine clean
+     * ~/.ansible/tmp while runs are still using it.
+     */
+    private static Mode local(Mode m) throws IOException {
+        if (localTemp == null) {
+            localTemp = Files.createTempDirectory("amhops-ansible-local-");
+        }
+        return m.withEnv("ANSIBLE_LOCAL_TEMP", localTemp.toString());
+    }
+}
