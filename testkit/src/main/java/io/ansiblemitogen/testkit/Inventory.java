@@ -65,6 +65,14 @@ public final class Inventory {
         return this;
     }
 
+    /** An independent copy, to add per-run variables without touching the caller's inventory. */
+    public Inventory copy() {
+        Inventory c = new Inventory();
+        hosts.forEach((h, v) -> c.host(h, v));
+        c.vars.putAll(vars);
+        return c;
+    }
+
     public Set<String> hosts() {
         return hosts.keySet();
     }
