@@ -90,6 +90,7 @@ public final class CorpusRunner implements AutoCloseable {
             for (String host : inv.hosts()) {
                 Path w = scratchDir("tkw-");
                 workDirs.add(w);
+                ownBy(w, inv.hostVars(host).get("ansible_user"));
                 inv.hostVar(host, "work_dir", w.toString());
             }
             Files.createDirectories(runDir);
@@ -122,6 +123,15 @@ public final class CorpusRunner implements AutoCloseable {
             workDirs.forEach(Procs::deleteTree);
             Procs.deleteTree(localDir);
         }
+    }
+
+    /** The target logs in as {@code user}: its work_dir must be its own. */
+    private static void ownBy(Path dir, Object user) throws IOException {
+        if (user == null || user.toString().equals(System.getProperty("user.name"))) {
+            return;
+        }
+        var lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(dir, lookup.lookupPrincipalByName(user.toString()));
     }
 
     /** A new empty directory /tmp/PREFIX + 8 hex digits: the same length every time. */

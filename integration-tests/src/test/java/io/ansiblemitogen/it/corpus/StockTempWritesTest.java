@@ -10,7 +10,6 @@ import org.junit.ClassRule;
 import org.junit.Test;
 
 import io.ansiblemitogen.testkit.CorpusRunner;
-import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Mode;
 import io.ansiblemitogen.testkit.RunResult;
 import io.ansiblemitogen.testkit.SshdFixture;
@@ -28,7 +27,7 @@ public class StockTempWritesTest {
     public void stockUnpacksModulesIntoTheTargetsTempDir() {
         try (CorpusRunner runner = new CorpusRunner(); TempDirWatch watch = TempDirWatch.start(SSHD.targetTmp())) {
             Path playbook = Corpus.dir().resolve("ping.yml");
-            RunResult r = runner.run(playbook, Inventory.forFixture(SSHD, "target"), Mode.STOCK);
+            RunResult r = runner.run(playbook, Corpus.inventory(SSHD, "target"), Mode.STOCK);
             Corpus.assertSane(playbook, r);
             List<Path> written = watch.settle().created(TempDirWatch.ANSIBLE_TEMP_NAMES);
             assertFalse(watch.overflowed());
