@@ -21,9 +21,10 @@ import java.util.stream.Stream;
  * Runs a corpus playbook the same way for every {@link Mode}, so two runs can be compared with
  * {@link ResultComparator}.
  *
- * <p>Each run gets: a fresh, empty {@code work_dir} (the target's scratch directory; targets are this machine),
+ * <p>Each run gets: a fresh, empty {@code work_dir} per host (a host variable: the target's scratch directory;
+ * targets are this machine, and several host aliases may be the same machine),
  * a fresh {@code local_dir} (the controller's scratch directory, e.g. for {@code fetch}), {@code big_file} (a
- * 50 MiB file of fixed pseudo-random content, made once per runner), all passed with {@code -e}; the inventory
+ * 50 MiB file of fixed pseudo-random content, made once per runner), these two passed with {@code -e}; the inventory
  * written into the run's directory; pipelining on; its own ssh ControlPath directory, whose ControlMasters are
  * closed after the run so that nothing outlives it and runs never share a connection.
  *
@@ -81,27 +82,33 @@ public final class CorpusRunner implements AutoCloseable {
     public RunResult run(Path playbook, Inventory inventory, Mode mode) {
         String stem = playbook.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Path runDir = baseDir.resolve(stem + "-" + mode.name() + "-" + runs.incrementAndGet());
-        Path workDir = scratchDir("tkw-");
+        // one work_dir per host: several aliases may reach the same machine and must not share files
+        Inventory inv = inventory.copy();
+        List<Path> workDirs = new ArrayList<>();
         Path localDir = scratchDir("tkl-");
         try {
+            for (String host : inv.hosts()) {
+                Path w = scratchDir("tkw-");
+                workDirs.add(w);
+                ownBy(w, inv.hostVars(host).get("ansible_user"));
+                inv.hostVar(host, "work_dir", w.toString());
+            }
             Files.createDirectories(runDir);
             Path controlDir = Files.createDirectories(runDir.resolve("cp"));
-            Path inv = inventory.write(runDir.resolve("inventory.yml"));
             Path big = bigFile();
             AnsibleRun run = AnsibleRun.playbook(playbook)
-                    .inventory(inv)
+                    .inventory(inv.write(runDir.resolve("inventory.yml")))
                     .runDir(runDir)
                     .timeout(timeout)
-                    .extraVar("work_dir", workDir.toString())
                     .extraVar("local_dir", localDir.toString())
                     .extraVar("big_file", big.toString())
-                    .placeholder(workDir.toString(), "<WORK_DIR>")
                     .placeholder(localDir.toString(), "<LOCAL_DIR>")
                     .placeholder(big.toString(), "<BIG_FILE>")
                     .env("ANSIBLE_PIPELINING", "True")
                     .env("ANSIBLE_SSH_CONTROL_PATH_DIR", controlDir.toString())
                     .env(mode.env())
                     .args(mode.args().toArray(new String[0]));
+            workDirs.forEach(w -> run.placeholder(w.toString(), "<WORK_DIR>"));
             if (mode.command() != null) {
                 run.command(mode.command());
             }
@@ -113,9 +120,18 @@ public final class CorpusRunner implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run of " + playbook, e);
         } finally {
-            Procs.deleteTree(workDir);
+            workDirs.forEach(Procs::deleteTree);
             Procs.deleteTree(localDir);
         }
+    }
+
+    /** The target logs in as {@code user}: its work_dir must be its own. */
+    private static void ownBy(Path dir, Object user) throws IOException {
+        if (user == null || user.toString().equals(System.getProperty("user.name"))) {
+            return;
+        }
+        var lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(dir, lookup.lookupPrincipalByName(user.toString()));
     }
 
     /** A new empty directory /tmp/PREFIX + 8 hex digits: the same length every time. */

@@ -22,20 +22,33 @@ public final class Inventory {
 
     /** One host alias per name, each reaching the fixture's sshd as its login user with its unencrypted key. */
     public static Inventory forFixture(SshdFixture sshd, String... aliases) {
+        return forFixtureAs(sshd, sshd.userName(), aliases);
+    }
+
+    /**
+     * Like {@link #forFixture} but logging in as {@code user} (an account from {@link TestAccounts#ensureUser}):
+     * a fresh account's dotfiles are Debian's defaults, while the test machine's root may have a ~/.bashrc that
+     * bash runs for every ssh command and that writes to stderr (pyenv here).
+     */
+    public static Inventory forFixtureAs(SshdFixture sshd, String user, String... aliases) {
         Inventory inv = new Inventory();
         for (String alias : aliases.length == 0 ? new String[] {"target"} : aliases) {
-            inv.host(alias, fixtureVars(sshd));
+            inv.host(alias, fixtureVars(sshd, user));
         }
         return inv;
     }
 
     /** The connection variables for the fixture: usable for a host alias added by hand. */
     public static Map<String, Object> fixtureVars(SshdFixture sshd) {
+        return fixtureVars(sshd, sshd.userName());
+    }
+
+    public static Map<String, Object> fixtureVars(SshdFixture sshd, String user) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("ansible_connection", "ssh");
         v.put("ansible_host", sshd.host());
         v.put("ansible_port", sshd.port());
-        v.put("ansible_user", sshd.userName());
+        v.put("ansible_user", user);
         v.put("ansible_ssh_private_key_file", sshd.clientKey().toString());
         v.put("ansible_python_interpreter", "/usr/bin/python3");
         // host key checking stays on, against the fixture's own known_hosts, as a user's setup would have it
@@ -63,6 +76,14 @@ public final class Inventory {
     public Inventory var(String name, Object value) {
         vars.put(name, value);
         return this;
+    }
+
+    /** An independent copy, to add per-run variables without touching the caller's inventory. */
+    public Inventory copy() {
+        Inventory c = new Inventory();
+        hosts.forEach((h, v) -> c.host(h, v));
+        c.vars.putAll(vars);
+        return c;
     }
 
     public Set<String> hosts() {

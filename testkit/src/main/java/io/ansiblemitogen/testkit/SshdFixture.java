@@ -38,6 +38,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
     private final String permitRootLogin;
     private final List<String> extraConfig;
     private final boolean keepDir;
+    private final boolean privateTmp;
 
     private Path dir;
     private int port;
@@ -48,6 +49,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         this.permitRootLogin = b.permitRootLogin;
         this.extraConfig = List.copyOf(b.extraConfig);
         this.keepDir = b.keepDir || Boolean.getBoolean("testkit.keep");
+        this.privateTmp = b.privateTmp;
     }
 
     /** A fixture with key authentication only and root logins allowed; call {@link #start()}. */
@@ -65,6 +67,17 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         private String permitRootLogin = "yes";
         private final List<String> extraConfig = new ArrayList<>();
         private boolean keepDir;
+        private boolean privateTmp;
+
+        /**
+         * Give every session TMPDIR={@link #targetTmp()} (sshd's SetEnv), so what the target writes to its temp
+         * dir (AnsiballZ unpacks modules there) lands in a directory no other test on this machine uses, where
+         * {@link TempDirWatch} can watch it without noise. Off by default: a user's target has no such setting.
+         */
+        public Builder privateTmp(boolean on) {
+            this.privateTmp = on;
+            return this;
+        }
 
         /** Allow password logins (accounts from {@link TestAccounts#ensureUser}). Off by default. */
         public Builder passwordAuthentication(boolean on) {
@@ -116,6 +129,11 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
             String authorized = Files.readString(pub(clientKey())) + Files.readString(pub(passphraseKey()));
             Files.writeString(authorizedKeys(), authorized);
             Files.setPosixFilePermissions(authorizedKeys(), PosixFilePermissions.fromString("rw-r--r--"));
+            if (privateTmp) {
+                Files.createDirectories(targetTmp());
+                // any account may log in: like /tmp, writable by all, sticky
+                Procs.check(List.of("chmod", "1777", targetTmp().toString()), null);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare sshd directory", e);
         }
@@ -193,6 +211,9 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         c.append("Subsystem sftp /usr/lib/openssh/sftp-server\n");
         // VERBOSE logs "Connection from": what the connection counters read
         c.append("LogLevel VERBOSE\n");
+        if (privateTmp) {
+            c.append("SetEnv TMPDIR=").append(targetTmp()).append('\n');
+        }
         for (String line : extraConfig) {
             c.append(line).append('\n');
         }
@@ -282,6 +303,11 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
 
     public String passphrase() {
         return PASSPHRASE;
+    }
+
+    /** The sessions' TMPDIR when built with {@link Builder#privateTmp(boolean)}. */
+    public Path targetTmp() {
+        return dir.resolve("target-tmp");
     }
 
     /** known_hosts holding the host key for {@code [127.0.0.1]:PORT}. */

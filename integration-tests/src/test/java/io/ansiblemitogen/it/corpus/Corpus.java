@@ -12,8 +12,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.ansiblemitogen.testkit.CorpusRunner;
+import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.RunResult;
+import io.ansiblemitogen.testkit.SshdFixture;
 import io.ansiblemitogen.testkit.TaskResult;
+import io.ansiblemitogen.testkit.TestAccounts;
 
 /**
  * The differential corpus (src/test/resources/corpus) and what a correct run of each playbook looks like,
@@ -29,7 +32,20 @@ public final class Corpus {
             "block_rescue.yml", Set.of("fails"),
             "failing_module.yml", Set.of("not ignored"));
 
+    /**
+     * The account corpus runs log in as. Not root: this machine's /root/.bashrc runs pyenv's init for every ssh
+     * command (bash sources ~/.bashrc when started by sshd), which is slow and now and then writes
+     * "rm: cannot remove ..." to stderr when two sessions race; a fresh account has Debian's quiet defaults.
+     */
+    public static final String USER = "tkcorpus";
+
     private Corpus() {
+    }
+
+    /** The fixture as inventory hosts logging in as {@link #USER} (created if missing). */
+    public static Inventory inventory(SshdFixture sshd, String... aliases) {
+        TestAccounts.ensureUser(USER, null);
+        return Inventory.forFixtureAs(sshd, USER, aliases);
     }
 
     /** The corpus directory in the source tree (the module's basedir when run by Maven). */

@@ -36,7 +36,7 @@ public class PlantedDifferenceTest {
         Files.writeString(planted, source.replace("echo raw-out;", "echo raw-OUT;"));
 
         try (CorpusRunner runner = new CorpusRunner()) {
-            Inventory inventory = Inventory.forFixture(SSHD, "target");
+            Inventory inventory = Corpus.inventory(SSHD, "target");
             RunResult a = runner.run(original, inventory, Mode.STOCK);
             RunResult b = runner.run(planted, inventory, Mode.STOCK);
             Corpus.assertSane(original, a);

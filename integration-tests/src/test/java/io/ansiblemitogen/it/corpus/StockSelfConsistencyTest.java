@@ -71,7 +71,7 @@ public class StockSelfConsistencyTest {
 
     @Test
     public void twoStockRunsAgree() throws Exception {
-        Inventory inventory = Inventory.forFixture(SSHD, "target");
+        Inventory inventory = Corpus.inventory(SSHD, "target");
         // the two runs are independent (own scratch dirs, own ssh ControlPath): run them side by side
         CompletableFuture<RunResult> pending =
                 CompletableFuture.supplyAsync(() -> runner.run(playbook, inventory, Mode.STOCK));
