@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One connection to one target identity, and the interpreters started through it: one login interpreter per
@@ -31,9 +30,6 @@ public final class TargetConnection implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final Map<String, AgentChannel> logins = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> zipsByContext = new ConcurrentHashMap<>();
-    // Never removed while the connection lives (a request may still queue on a context that died): one small
-    // lock per context ever started here.
-    private final Map<String, ReentrantLock> inUse = new ConcurrentHashMap<>();
     private final ChildRegistry children;
     private volatile long lastUsed = System.currentTimeMillis();
     private volatile Path debugDir;
@@ -153,24 +149,18 @@ public final class TargetConnection implements AutoCloseable {
      * core upload; it happens once per path. A become context is a child the login interpreter starts (sudo/su +
      * the same core, piped by the target itself).
      *
-     * <p>Requests on one context take turns: an interpreter that is running a module in-process and is asked for
-     * another forks for it, and a child forked while another thread holds a lock (a ZIP member being read, a
-     * frame being written) waits for that lock forever. Several runs on one daemon (parallel stages, or
-     * inventory aliases of one host) share a context, so this is where they must queue.
+     * <p>Requests on one context run side by side (parallel stages on one daemon, {@code delegate_to} over many
+     * hosts): the agent runs one module in process and forks for the others, and a forked child first drops the
+     * locks other threads held at fork time (imports, ZIP reads; see core.py {@code _reinit_after_fork}).
      */
     public RemoteContext context(String interpreter, BecomeSpec become) throws RemoteException, TransportException {
         AgentChannel login = login(interpreter);
         RemoteContext ctx = become == null ? login.root() : children.acquire(login, interpreter, become);
-        inUse.computeIfAbsent(key(ctx), k -> new ReentrantLock(true)).lock();
         return ctx;
     }
 
     /** Ends a request's use of a context from {@link #context}; called by the thread that got it. */
     public void release(RemoteContext ctx) {
-        ReentrantLock lock = inUse.get(key(ctx));
-        if (lock != null && lock.isHeldByCurrentThread()) {
-            lock.unlock();
-        }
         children.release(ctx);
     }
 
@@ -201,8 +191,16 @@ public final class TargetConnection implements AutoCloseable {
             try {
                 fresh.start(startTimeoutMillis());
             } catch (RemoteException e) {
+                // The shell's own words ("python3: not found") may still be on their way when stdout ends: wait
+                // briefly for the process, so the error (and the no-Python fallback) can rely on them.
+                try {
+                    p.waitFor(2_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                String said = new String(p.stderrBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 p.close();
-                throw e;
+                throw said.isBlank() ? e : e.withRemoteStderr(said);
             }
             logins.put(interpreter, fresh);
             return fresh;

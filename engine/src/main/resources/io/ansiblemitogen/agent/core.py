@@ -454,6 +454,13 @@ def _reinit_after_fork():
         pass
     if AGENT is not None:
         AGENT.store.lock = threading.Lock()
+        # A ZIP another thread was reading at fork time keeps its lock held forever in the child: reopen those.
+        for digest, (zf, names) in list(AGENT.store.zips.items()):
+            lock = getattr(zf, '_lock', None)
+            if lock is not None and not lock.acquire(False):
+                AGENT.store.zips[digest] = (zipfile.ZipFile(io.BytesIO(zf.fp.getvalue())), names)
+            elif lock is not None:
+                lock.release()
     if _ForwardLogging.handler is not None:
         _ForwardLogging.handler.createLock()  # Python 3.6 does not reinitialise logging locks at fork
 

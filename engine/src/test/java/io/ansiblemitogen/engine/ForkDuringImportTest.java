@@ -59,7 +59,7 @@ public class ForkDuringImportTest {
             JsonNode b = parse(second.get(20, TimeUnit.SECONDS));
             assertEquals(42, a.path("value").asInt());
             assertEquals(42, b.path("value").asInt());
-            assertNotEquals("the second task ran in a forked child", a.path("pid").asInt(), b.path("pid").asInt());
+            assertNotEquals("the second task ran in a forked child: " + a + " " + b, a.path("pid").asInt(), b.path("pid").asInt());
         } finally {
             pool.shutdownNow();
         }

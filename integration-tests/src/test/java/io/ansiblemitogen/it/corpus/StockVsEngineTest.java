@@ -61,8 +61,9 @@ public class StockVsEngineTest {
         if (engine != null) {
             long opened = engine.engine().pool().openedCount();
             engine.close();
+            // One connection for the whole suite, plus the one wait_for_connection's reset() asks for.
             assertTrue("the engine opened " + opened + " connections to one target over the whole suite",
-                    opened <= 1);
+                    opened <= 2);
         }
         if (runner != null) {
             runner.close();
