@@ -177,34 +177,58 @@ public final class TargetConnection implements AutoCloseable {
             if (ch != null) {
                 forgetZips(ch);
             }
-            RemoteProcess p = transport.exec(AgentBootstrap.command(interpreter));
-            AgentChannel fresh = new AgentChannel(spec.displayName() + " " + interpreter, p.stdout(), p.stdin(),
-                    p::stderrTail, logs);
-            Path dir = debugDir;
-            if (dir != null) {
-                try {
-                    fresh.debug(new DebugFiles(dir, spec.displayName()));
-                } catch (java.io.IOException e) {
-                    logs.log(0, "WARNING", "engine", "router debug files not available in " + dir + ": " + e);
-                }
-            }
+            AgentChannel fresh;
             try {
-                fresh.start(startTimeoutMillis());
-            } catch (RemoteException e) {
-                // The shell's own words ("python3: not found") may still be on their way when stdout ends: wait
-                // briefly for the process, so the error (and the no-Python fallback) can rely on them.
-                try {
-                    p.waitFor(2_000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+                fresh = start(interpreter);
+            } catch (RemoteException first) {
+                if (looksLikeNoPython(first.remoteStderr()) || !transport.isConnected()
+                        || String.valueOf(first.getMessage()).contains("did not start within")) {
+                    throw first;
                 }
-                String said = new String(p.stderrBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                p.close();
-                throw said.isBlank() ? e : e.withRemoteStderr(said);
+                // A start that failed on a live connection is worth one more try: container runtimes lose exec
+                // sessions under load (podman 4.3: "exec died event ... not found"), SSH channels can be refused
+                // for a moment by MaxSessions. A second failure is the answer.
+                logs.log(0, "WARNING", "engine", "starting " + interpreter + " failed, trying once more: "
+                        + first.getMessage());
+                fresh = start(interpreter);
             }
             logins.put(interpreter, fresh);
             return fresh;
         }
+    }
+
+    private AgentChannel start(String interpreter) throws RemoteException, TransportException {
+        RemoteProcess p = transport.exec(AgentBootstrap.command(interpreter));
+        AgentChannel fresh = new AgentChannel(spec.displayName() + " " + interpreter, p.stdout(), p.stdin(),
+                p::stderrTail, logs);
+        Path dir = debugDir;
+        if (dir != null) {
+            try {
+                fresh.debug(new DebugFiles(dir, spec.displayName()));
+            } catch (java.io.IOException e) {
+                logs.log(0, "WARNING", "engine", "router debug files not available in " + dir + ": " + e);
+            }
+        }
+        try {
+            fresh.start(startTimeoutMillis());
+        } catch (RemoteException e) {
+            // The shell's own words ("python3: not found") may still be on their way when stdout ends: wait
+            // briefly for the process, so the error (and the no-Python fallback) can rely on them.
+            try {
+                p.waitFor(2_000);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            String said = new String(p.stderrBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.close();
+            throw said.isBlank() ? e : e.withRemoteStderr(said);
+        }
+        return fresh;
+    }
+
+    static boolean looksLikeNoPython(String stderr) {
+        String m = stderr == null ? "" : stderr.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("not found") || m.contains("no such file");
     }
 
     private long startTimeoutMillis() {
