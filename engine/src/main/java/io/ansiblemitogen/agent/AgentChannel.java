@@ -280,6 +280,13 @@ public final class AgentChannel implements AutoCloseable {
     @Override
     public void close() {
         fail("closed by the engine");
+        if (tap instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Debug files are best effort.
+            }
+        }
         try {
             in.close();
         } catch (IOException ignored) {

@@ -1223,6 +1223,10 @@ class _ForwardLogging(object):
         root.addHandler(handler)
         root.setLevel(logging.DEBUG if debug else logging.INFO)
         logging.captureWarnings(True)
+        import warnings
+        # Python 3.12+ warns at every fork of a threaded process; the agent forks knowingly (see
+        # _reinit_after_fork), so the warning would only be noise on every forked task.
+        warnings.filterwarnings('ignore', message='This process .* is multi-threaded', category=DeprecationWarning)
 
 
 def _setup_fds():
