@@ -30,6 +30,7 @@ public final class TargetConnection implements AutoCloseable {
     private final Map<String, AgentChannel> logins = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> zipsByContext = new ConcurrentHashMap<>();
     private final ChildRegistry children;
+    private volatile String moduleInterpreter;
     private volatile long lastUsed = System.currentTimeMillis();
 
     public TargetConnection(TargetIdentity identity, TargetSpec spec, Transport transport) {
@@ -95,6 +96,18 @@ public final class TargetConnection implements AutoCloseable {
         return logins.values().stream().mapToLong(AgentChannel::bytesOut).sum();
     }
 
+    /** Replies the engine waited for from this target's interpreters: round trips on the wire. */
+    public long roundTrips() {
+        return logins.values().stream().mapToLong(AgentChannel::roundTrips).sum();
+    }
+
+    /** Remembers the Python that modules run with, so that file transfers (which name none) go to it too. */
+    public void noteModuleInterpreter(RemoteContext ctx, String interpreter) {
+        if (ctx.id() == AgentChannel.ROOT && interpreter != null && !interpreter.isBlank()) {
+            moduleInterpreter = interpreter;
+        }
+    }
+
     public void touch() {
         requests.incrementAndGet();
         lastUsed = System.currentTimeMillis();
@@ -158,6 +171,13 @@ public final class TargetConnection implements AutoCloseable {
     public String interpreterFor(String requested) {
         if (requested != null && !requested.isBlank()) {
             return requested;
+        }
+        String preferred = moduleInterpreter;
+        if (preferred != null) {
+            AgentChannel ch = logins.get(preferred);
+            if (ch != null && ch.isAlive()) {
+                return preferred;
+            }
         }
         for (Map.Entry<String, AgentChannel> e : logins.entrySet()) {
             if (e.getValue().isAlive()) {
