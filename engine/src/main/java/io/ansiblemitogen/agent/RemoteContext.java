@@ -133,10 +133,9 @@ public final class RemoteContext {
         }
     }
 
+    /** Waits for a reply: one round trip on the wire, however fast it came back. */
     Reply await(CompletableFuture<Reply> f, long timeoutMillis, String op) throws RemoteException {
-        if (!f.isDone()) {
-            channel.countRoundTrip();
-        }
+        channel.countRoundTrip();
         try {
             return timeoutMillis > 0 ? f.get(timeoutMillis, TimeUnit.MILLISECONDS) : f.get();
         } catch (TimeoutException e) {

@@ -142,7 +142,7 @@ public final class Engine implements AutoCloseable {
             boolean pty, List<String> pre, List<Long> after, boolean detach) throws EngineException {
         try {
             return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
-                if (become == null && stdin == null && !pty && chdir == null && pre.isEmpty() && after.isEmpty()
+                if (become == null && stdin == null && !pty && pre.isEmpty() && after.isEmpty()
                         && ctx.id() == io.ansiblemitogen.agent.AgentChannel.ROOT) {
                     String home = HomeAnswer.answer(cmd, ctx.channel().rootHello());
                     if (home != null) {
