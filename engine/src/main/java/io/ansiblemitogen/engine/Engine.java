@@ -1,6 +1,7 @@
 package io.ansiblemitogen.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.agent.AgentChannel;
 import io.ansiblemitogen.agent.PendingCall;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
@@ -143,7 +144,7 @@ public final class Engine implements AutoCloseable {
         try {
             return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
                 if (become == null && stdin == null && !pty && pre.isEmpty() && after.isEmpty()
-                        && ctx.id() == io.ansiblemitogen.agent.AgentChannel.ROOT) {
+                        && ctx.id() == AgentChannel.ROOT) {
                     String home = HomeAnswer.answer(cmd, ctx.channel().rootHello());
                     if (home != null) {
                         return new ExecResult(0, home.getBytes(StandardCharsets.UTF_8), new byte[0]);

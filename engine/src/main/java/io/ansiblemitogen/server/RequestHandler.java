@@ -167,6 +167,10 @@ public final class RequestHandler {
         if (v == null || v.isNull()) {
             return List.of();
         }
+        if (!v.isArray()) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "request field '" + field + "' must be a list");
+        }
         List<Long> out = new ArrayList<>();
         for (JsonNode e : v) {
             if (!e.canConvertToLong()) {
@@ -174,10 +178,6 @@ public final class RequestHandler {
                         "request field '" + field + "' must be a list of tokens");
             }
             out.add(e.asLong());
-        }
-        if (!v.isArray()) {
-            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
-                    "request field '" + field + "' must be a list");
         }
         return out;
     }
