@@ -15,7 +15,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, command, locator, vias
+from ansible_mitogen_engine import ansiballz, command, deferral, locator, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -74,6 +74,7 @@ class EngineConnectionMixin(object):
     engine_transport = None
 
     _engine_inventory_name = None
+    _engine_deferral = None
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
         # TaskExecutor passes inventory_hostname among the variables of the stock `host` option;
@@ -168,7 +169,77 @@ class EngineConnectionMixin(object):
         for line in logs or ():
             display.vvv(to_text(line), host=self._engine_host)
 
+    # ---- deferred temp-dir commands (deferral.py; docs/architecture.md "Round trips of a copy") ----------
+
+    def _deferral(self):
+        if self._engine_deferral is None:
+            self._engine_deferral = deferral.TaskDeferral()
+        return self._engine_deferral
+
+    def _defers(self):
+        """Whether the engine takes `pre`, `after`, `detach` and `sync` (an older daemon does not), and the user
+        did not turn deferral off (ANSIBLE_MITOGEN_DEFER_COMMANDS=0: every command then makes its own trip)."""
+        if os.environ.get('ANSIBLE_MITOGEN_DEFER_COMMANDS', '1').strip().lower() in ('0', 'false', 'no', 'off'):
+            return False
+        try:
+            client = locator.get_client()
+            return client.connect() is not None and client.has_feature('deferred_commands')
+        except EngineUnavailable:
+            return False
+
+    def _with_deferred(self, op, fields):
+        """Hands what this task deferred to a request that runs as the login user (where it was issued)."""
+        d = self._engine_deferral
+        if d is None or not (d.pending or d.put_tokens) or op not in ('exec_module', 'exec_command', 'put_file',
+                                                                     'fetch_file'):
+            return
+        if fields.get('become') is not None:
+            # It runs as another user: the deferred commands wait for the next login-user request, unless this
+            # one may touch the temp dir (its files are then made first, in one request of their own).
+            if d.mentions_dir(repr(fields.get('cmd')) + repr((fields.get('module') or {}).get('params'))):
+                self._flush_deferred()
+            return
+        pre, after = d.take()
+        if pre:
+            fields['pre'] = pre
+        if after:
+            fields['after'] = after
+
+    def _flush_deferred(self):
+        d = self._engine_deferral
+        if d is None:
+            return
+        pre, after = d.take()
+        if pre:
+            self._engine_call('exec_command', target=self.engine_target(), become=None, cmd='true', pre=pre,
+                              after=after)
+        elif after:
+            self._engine_call('sync', target=self.engine_target(), tokens=after)
+
+    def _predicted(self, inner, in_data, become):
+        """(rc, stdout, stderr) for a temp-dir command whose result is known, having deferred it; else None."""
+        if become is not None or in_data is not None:
+            return None
+        d = self._deferral()
+        found = deferral.classify(self._shell, inner, d.dirs)
+        if found is None or not self._defers():
+            return None
+        if isinstance(found, deferral.Mkdtemp):
+            d.pending.append(found)
+            d.dirs.append(found.path)
+            display.vvv('ENGINE DEFER mkdtemp %s' % found.path, host=self._engine_host)
+            return 0, found.stdout, b''
+        if isinstance(found, deferral.Chmod):
+            d.pending.append(found)
+            return 0, b'', b''
+        # Remove: nothing to do if the dir never reached the target; else sent without waiting for it.
+        if not d.drop_unsent(found.path):
+            self._engine_call('exec_command', target=self.engine_target(), become=None, cmd=inner, detach=True)
+        d.dirs = [x for x in d.dirs if x.rstrip('/') != found.path.rstrip('/')]
+        return 0, b'', b''
+
     def _engine_call(self, op, **fields):
+        self._with_deferred(op, fields)
         host = self._engine_inventory_name or self._engine_host
         module = fields.get('module')
         display.vvvv('ENGINE REQUEST %s%s' % (op, ' %s (%s)' % (module['fqn'], module['isolation']) if module else ''),
@@ -235,6 +306,9 @@ class EngineConnectionMixin(object):
     def exec_command(self, cmd, in_data=None, sudoable=True):
         display.vvv('ENGINE EXEC %s' % cmd, host=self._engine_host)
         inner, become = self._unwrap(cmd, sudoable)
+        predicted = self._predicted(inner, in_data, become)
+        if predicted is not None:
+            return predicted
         if in_data is not None:
             payload = ansiballz.parse(in_data)
             interp = command.parse_interpreter_command(inner) if payload else None
@@ -268,8 +342,17 @@ class EngineConnectionMixin(object):
         in_path = os.path.abspath(to_text(in_path, errors='surrogate_or_strict'))
         if not os.path.exists(in_path):
             raise AnsibleFileNotFound('file or module does not exist: %s' % in_path)
-        self._engine_call('put_file', target=self.engine_target(), become=None, src=in_path,
-                          dst=to_text(out_path, errors='surrogate_or_strict'))
+        fields = {'target': self.engine_target(), 'become': None, 'src': in_path,
+                  'dst': to_text(out_path, errors='surrogate_or_strict')}
+        # Into a temp dir of this task: the next request (chmod, the module using the file) waits for it on the
+        # target instead of this call waiting here.
+        detach = self._engine_deferral is not None and self._engine_deferral.mentions_dir(fields['dst']) \
+            and self._defers()
+        if detach:
+            fields['detach'] = True
+        reply = self._engine_call('put_file', **fields)
+        if detach and reply.get('token'):
+            self._deferral().put_tokens.append(reply['token'])
 
     def fetch_file(self, in_path, out_path):
         display.vvv('ENGINE FETCH %s TO %s' % (in_path, out_path), host=self._engine_host)
@@ -279,8 +362,17 @@ class EngineConnectionMixin(object):
 
     def reset(self):
         display.vvv('ENGINE RESET', host=self._engine_host)
+        self._flush_quietly()
         self._engine_call('reset', target=self.engine_target())
 
+    def _flush_quietly(self):
+        try:
+            self._flush_deferred()
+        except AnsibleError as e:
+            display.warning(to_text(e))
+
     def close(self):
-        # The engine keeps (pools) the target connection; this worker only lets go of it.
+        # What this task deferred and nothing carried (keep_remote_files, a task that failed between
+        # mkdtemp and rm) runs now; then the engine keeps (pools) the target connection.
+        self._flush_quietly()
         self._connected = False

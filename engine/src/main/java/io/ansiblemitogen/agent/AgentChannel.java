@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +41,9 @@ public final class AgentChannel implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private final AtomicLong roundTrips = new AtomicLong();
+    private final Set<CompletableFuture<Reply>> detached = ConcurrentHashMap.newKeySet();
+    private volatile ObjectNode rootHello;
     private volatile String deathCause;
     private volatile FrameTap tap;
     private boolean debug;
@@ -77,7 +81,28 @@ public final class AgentChannel implements AutoCloseable {
         } catch (IOException e) {
             // The process may have died already (no Python); the reader reports why.
         }
-        return awaitHello(ROOT, hello, timeoutMillis);
+        rootHello = awaitHello(ROOT, hello, timeoutMillis);
+        return rootHello;
+    }
+
+    /** The login interpreter's hello (home, user: see docs/protocol.md), or null before it started. */
+    public ObjectNode rootHello() {
+        return rootHello;
+    }
+
+    /** Replies the engine waited for on this channel: each is one round trip on the wire. */
+    public long roundTrips() {
+        return roundTrips.get();
+    }
+
+    void countRoundTrip() {
+        roundTrips.incrementAndGet();
+    }
+
+    /** A call whose reply nobody waits for; {@link #close} gives it a moment to finish so nothing is lost. */
+    void detach(CompletableFuture<Reply> f) {
+        detached.add(f);
+        f.whenComplete((r, e) -> detached.remove(f));
     }
 
     /** Waits for a hello registered with {@link #expectHello}; the registration ends either way. */
@@ -279,6 +304,16 @@ public final class AgentChannel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.get() && !detached.isEmpty()) {
+            // Fire-and-forget calls (removing a task's temp dir) finish before the interpreter goes away.
+            try {
+                CompletableFuture.allOf(detached.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException ignored) {
+                // Failures were logged when they arrived; the channel closes anyway.
+            }
+        }
         fail("closed by the engine");
         if (tap instanceof AutoCloseable c) {
             try {

@@ -65,24 +65,59 @@ public final class RemoteContext {
         int req = channel.newRequestId();
         CompletableFuture<Reply> f = channel.register(req);
         try {
-            channel.send(id, req, Frame.CALL, header, new byte[0]);
-            byte[] buf = new byte[CHUNK];
-            ObjectNode more = Json.object().put("eof", false);
-            int n;
-            while ((n = data.readNBytes(buf, 0, buf.length)) > 0) {
-                if (f.isDone()) {
-                    break; // The remote side failed early (e.g. no such directory); its error is in f.
-                }
-                byte[] chunk = n == buf.length ? buf.clone() : java.util.Arrays.copyOf(buf, n);
-                channel.send(id, req, Frame.DATA, more, chunk);
-            }
-            channel.send(id, req, Frame.DATA, Json.object().put("eof", true), new byte[0]);
+            stream(req, f, header, data);
             Reply r = await(f, 0, "put_file");
             IoTrace.note("IO context " + id + ": put_file req " + req + ": " + header.path("size").asLong() + " B");
             return r;
         } finally {
             channel.unregister(req);
         }
+    }
+
+    /**
+     * Sends a file without waiting for the reply: the agent tracks the call ({@code track}), and a later call on
+     * this context that names it in {@code after} runs once the file is in place (or fails if it is not).
+     */
+    public PendingCall putFileDetached(ObjectNode header, InputStream data) throws RemoteException, IOException {
+        int req = channel.newRequestId();
+        CompletableFuture<Reply> f = channel.register(req);
+        try {
+            stream(req, f, header.put("track", true), data);
+        } catch (RemoteException | IOException | RuntimeException e) {
+            channel.unregister(req);
+            throw e;
+        }
+        channel.detach(f);
+        return new PendingCall(this, req, f, "put_file " + header.path("path").asText());
+    }
+
+    /** Sends a call and does not wait for its reply; {@code onReply} sees the reply or the failure. */
+    public void callDetached(ObjectNode header, byte[] body, java.util.function.BiConsumer<Reply, Throwable> onReply)
+            throws RemoteException {
+        int req = channel.newRequestId();
+        CompletableFuture<Reply> f = channel.register(req);
+        f.whenComplete((r, e) -> {
+            channel.unregister(req);
+            onReply.accept(r, e);
+        });
+        channel.detach(f);
+        channel.send(id, req, Frame.CALL, header, body == null ? new byte[0] : body);
+    }
+
+    private void stream(int req, CompletableFuture<Reply> f, ObjectNode header, InputStream data)
+            throws RemoteException, IOException {
+        channel.send(id, req, Frame.CALL, header, new byte[0]);
+        byte[] buf = new byte[CHUNK];
+        ObjectNode more = Json.object().put("eof", false);
+        int n;
+        while ((n = data.readNBytes(buf, 0, buf.length)) > 0) {
+            if (f.isDone()) {
+                break; // The remote side failed early (e.g. no such directory); its error is in f.
+            }
+            byte[] chunk = n == buf.length ? buf.clone() : java.util.Arrays.copyOf(buf, n);
+            channel.send(id, req, Frame.DATA, more, chunk);
+        }
+        channel.send(id, req, Frame.DATA, Json.object().put("eof", true), new byte[0]);
     }
 
     /** Receives a file: DATA chunks go to {@code sink} in order, then the reply arrives. */
@@ -113,7 +148,9 @@ public final class RemoteContext {
         }
     }
 
-    private Reply await(CompletableFuture<Reply> f, long timeoutMillis, String op) throws RemoteException {
+    /** Waits for a reply: one round trip on the wire, however fast it came back. */
+    Reply await(CompletableFuture<Reply> f, long timeoutMillis, String op) throws RemoteException {
+        channel.countRoundTrip();
         try {
             return timeoutMillis > 0 ? f.get(timeoutMillis, TimeUnit.MILLISECONDS) : f.get();
         } catch (TimeoutException e) {

@@ -1,6 +1,8 @@
 package io.ansiblemitogen.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ansiblemitogen.agent.AgentChannel;
+import io.ansiblemitogen.agent.PendingCall;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
 import io.ansiblemitogen.agent.Reply;
@@ -41,6 +43,7 @@ public final class Engine implements AutoCloseable {
     private final boolean routerDebugAlways = isTrue(System.getenv("MITOGEN_ROUTER_DEBUG"));
     private volatile Path debugDir = Path.of(System.getProperty("java.io.tmpdir"),
             "ansible-mitogen-debug-" + System.getProperty("user.name"));
+    private final DetachedCalls detached = new DetachedCalls();
 
     /** The engine owns {@code factory} and closes it (if it is AutoCloseable) when closed. */
     public Engine(TransportFactory factory) {
@@ -74,15 +77,25 @@ public final class Engine implements AutoCloseable {
     }
 
     public ExecResult execModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
+        return execModule(target, become, m, List.of(), List.of());
+    }
+
+    /**
+     * @param pre   shell commands Ansible issued earlier whose results were predicted: run first, in order
+     * @param after tokens of files this client sent with {@code detach}: the module runs once they are in place
+     */
+    public ExecResult execModule(TargetSpec target, BecomeSpec become, ModuleRequest m, List<String> pre,
+            List<Long> after) throws EngineException {
         try {
-            return runModule(target, become, m);
+            return runModule(target, become, m, pre, after);
         } catch (NoPythonException e) {
             // What stock Ansible shows for a missing interpreter: the shell's own words and status 127.
             return new ExecResult(127, new byte[0], e.remoteStderr.getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private ExecResult runModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
+    private ExecResult runModule(TargetSpec target, BecomeSpec become, ModuleRequest m, List<String> pre,
+            List<Long> after) throws EngineException {
         byte[] zip = null;
         String digest = zips.known(m.zipSha1());
         try {
@@ -96,7 +109,8 @@ public final class Engine implements AutoCloseable {
         }
         String key = digest;
         byte[] firstZip = zip;
-        return withContext(target, become, m.interpreter(), (conn, ctx) -> {
+        return withContext(target, become, m.interpreter(), pre, after, (conn, ctx, extras) -> {
+            conn.noteModuleInterpreter(ctx, m.interpreter());
             Set<String> known = conn.zipsOf(ctx);
             boolean send = !known.contains(key);
             ObjectNode h = Json.object().put("op", "run_module").put("fqn", m.fqn()).put("zip_digest", key)
@@ -111,6 +125,7 @@ public final class Engine implements AutoCloseable {
             if (m.cwd() != null) {
                 h.put("cwd", m.cwd());
             }
+            extras.decorate(h);
             Reply r;
             try {
                 r = ctx.call(h.put("has_zip", send), send ? zipBytes(firstZip, m) : null, 0);
@@ -118,7 +133,10 @@ public final class Engine implements AutoCloseable {
                 if (!"need_zip".equals(e.type())) {
                     throw e;
                 }
-                // The context lost the ZIP (an interpreter restarted under the same id): send it again.
+                // The context lost the ZIP (an interpreter restarted under the same id): send it again. The
+                // deferred commands and awaited calls were done before the agent asked for it.
+                h.remove("pre");
+                h.remove("after");
                 r = ctx.call(h.put("has_zip", true), zipBytes(firstZip, m), 0);
             }
             known.add(key);
@@ -138,9 +156,41 @@ public final class Engine implements AutoCloseable {
     /** @param pty run on a terminal, as stock ssh does with {@code -tt} (merged output, CR LF newlines) */
     public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir,
             boolean pty) throws EngineException {
+        return execCommand(target, become, cmd, stdin, chdir, pty, List.of(), List.of(), false);
+    }
+
+    /**
+     * @param pre    shell commands run first, in order (see {@link #execModule(TargetSpec, BecomeSpec,
+     *               ModuleRequest, List, List)}), after the files named by {@code after} are in place
+     * @param detach send the command and do not wait for it: the result is reported as status 0 at once, a
+     *               failure only in the logs (for removing a task's temp dir, whose result Ansible only warns on)
+     */
+    public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir,
+            boolean pty, List<String> pre, List<Long> after, boolean detach) throws EngineException {
         try {
-            return withContext(target, become, target.python(), (conn, ctx) -> {
+            return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
+                if (become == null && stdin == null && !pty && pre.isEmpty() && after.isEmpty()
+                        && ctx.id() == AgentChannel.ROOT) {
+                    String home = HomeAnswer.answer(cmd, ctx.channel().rootHello());
+                    if (home != null) {
+                        return new ExecResult(0, home.getBytes(StandardCharsets.UTF_8), new byte[0]);
+                    }
+                }
                 ObjectNode h = Json.object().put("op", "exec").put("cmd", cmd).put("has_stdin", stdin != null);
+                extras.decorate(h);
+                if (detach && !pty) {
+                    if (chdir != null) {
+                        h.put("cwd", chdir);
+                    }
+                    ctx.callDetached(h, stdin, (r, e) -> {
+                        int rc = e == null ? r.header().path("rc").asInt(1) : -1;
+                        if (rc != 0) {
+                            conn.logs().log(ctx.id(), "WARNING", "engine", "detached command '" + cmd
+                                    + "' failed: " + (e != null ? e.getMessage() : "rc " + rc));
+                        }
+                    });
+                    return new ExecResult(0, new byte[0], new byte[0]);
+                }
                 if (pty) {
                     h.put("pty", true);
                 }
@@ -160,6 +210,10 @@ public final class Engine implements AutoCloseable {
             if (become != null) {
                 throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
                         "become needs Python on " + target.displayName() + ": " + e.getMessage());
+            }
+            if (!pre.isEmpty()) {
+                throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
+                        "deferred commands need Python on " + target.displayName() + ": " + e.getMessage());
             }
             return rawExec(target, cmd, stdin);
         }
@@ -190,27 +244,62 @@ public final class Engine implements AutoCloseable {
 
     public void putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode)
             throws EngineException {
-        withContext(target, become, target.python(), (conn, ctx) -> {
+        putFile(target, become, src, dst, mode, List.of(), List.of(), false);
+    }
+
+    /**
+     * @param detach stream the file and return without waiting for the target's reply
+     * @return with {@code detach}, a token for the caller's next request's {@code after} (that call runs only once
+     *         the file is in place and fails if it could not be written) or for {@link #sync}; else 0
+     */
+    public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
+            List<Long> after, boolean detach) throws EngineException {
+        return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
             long size = Files.size(src);
             ObjectNode h = Json.object().put("op", "put_file").put("path", dst).put("size", size);
             if (mode != null) {
                 h.put("mode", mode);
             }
+            extras.decorate(h);
             try (InputStream in = Files.newInputStream(src)) {
+                if (detach) {
+                    return detached.add(ctx.putFileDetached(h, in));
+                }
                 ctx.putFile(h, in);
             }
-            return null;
+            return 0L;
         });
     }
 
+    /** Waits for the target's replies to files sent without waiting ({@code detach}); fails if one failed. */
+    public void sync(TargetSpec target, List<Long> tokens) throws EngineException {
+        for (long token : tokens) {
+            PendingCall p = detached.take(token);
+            if (p == null) {
+                continue;
+            }
+            try {
+                p.settle();
+            } catch (RemoteException e) {
+                throw new EngineException(e.isUnreachable() ? EngineException.Kind.UNREACHABLE
+                        : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
+            }
+        }
+    }
+
     public void fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst) throws EngineException {
-        withContext(target, become, target.python(), (conn, ctx) -> {
+        fetchFile(target, become, src, dst, List.of(), List.of());
+    }
+
+    public void fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst, List<String> pre,
+            List<Long> after) throws EngineException {
+        withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
             Path dir = dst.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".fetch-", ".part");
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    ctx.fetchFile(Json.object().put("op", "fetch_file").put("path", src), out);
+                    ctx.fetchFile(extras.decorate(Json.object().put("op", "fetch_file").put("path", src)), out);
                 }
                 try {
                     Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -259,7 +348,8 @@ public final class Engine implements AutoCloseable {
 
     @FunctionalInterface
     private interface ContextWork<T> {
-        T run(TargetConnection conn, RemoteContext ctx) throws RemoteException, IOException, EngineException;
+        T run(TargetConnection conn, RemoteContext ctx, CallExtras extras)
+                throws RemoteException, IOException, EngineException;
     }
 
     /** Signals that the target has no usable Python at the requested path. */
@@ -292,8 +382,8 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private <T> T withContext(TargetSpec target, BecomeSpec become, String interpreter, ContextWork<T> work)
-            throws EngineException {
+    private <T> T withContext(TargetSpec target, BecomeSpec become, String interpreter, List<String> pre,
+            List<Long> after, ContextWork<T> work) throws EngineException {
         TargetConnection conn = connect(target);
         RemoteContext ctx;
         interpreter = conn.interpreterFor(interpreter);
@@ -320,8 +410,10 @@ public final class Engine implements AutoCloseable {
             }
             throw unreachable(target, e.getMessage(), e);
         }
+        CallExtras extras = null;
         try {
-            return work.run(conn, ctx);
+            extras = CallExtras.take(detached, ctx, pre, after);
+            return work.run(conn, ctx, extras);
         } catch (RemoteException e) {
             if (e.isUnreachable() && ctx.channel().isAlive() && conn.children().forget(ctx)) {
                 // Only the become interpreter died; the connection and its other interpreters are fine.
@@ -337,6 +429,9 @@ public final class Engine implements AutoCloseable {
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.toString(), e);
         } finally {
+            if (extras != null) {
+                extras.release();
+            }
             conn.release(ctx);
         }
     }

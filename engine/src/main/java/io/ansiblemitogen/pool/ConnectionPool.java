@@ -96,6 +96,12 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /** The live connection for {@code spec}, or null: never opens one. */
+    public TargetConnection find(TargetSpec spec) throws IOException {
+        TargetConnection c = connections.get(TargetIdentity.of(spec).digest());
+        return c != null && c.isAlive() ? c : null;
+    }
+
     public List<TargetConnection> snapshot() {
         return new ArrayList<>(connections.values());
     }

@@ -31,6 +31,7 @@ public final class TargetConnection implements AutoCloseable {
     private final Map<String, AgentChannel> logins = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> zipsByContext = new ConcurrentHashMap<>();
     private final ChildRegistry children;
+    private volatile String moduleInterpreter;
     private volatile long lastUsed = System.currentTimeMillis();
     private volatile Path debugDir;
 
@@ -135,6 +136,18 @@ public final class TargetConnection implements AutoCloseable {
             return true;
         } catch (RemoteException e) {
             return false;
+        }
+    }
+
+    /** Replies the engine waited for from this target's interpreters: round trips on the wire. */
+    public long roundTrips() {
+        return logins.values().stream().mapToLong(AgentChannel::roundTrips).sum();
+    }
+
+    /** Remembers the Python that modules run with, so that file transfers (which name none) go to it too. */
+    public void noteModuleInterpreter(RemoteContext ctx, String interpreter) {
+        if (ctx.id() == AgentChannel.ROOT && interpreter != null && !interpreter.isBlank()) {
+            moduleInterpreter = interpreter;
         }
     }
 
@@ -243,6 +256,13 @@ public final class TargetConnection implements AutoCloseable {
     public String interpreterFor(String requested) {
         if (requested != null && !requested.isBlank()) {
             return requested;
+        }
+        String preferred = moduleInterpreter;
+        if (preferred != null) {
+            AgentChannel ch = logins.get(preferred);
+            if (ch != null && ch.isAlive()) {
+                return preferred;
+            }
         }
         for (Map.Entry<String, AgentChannel> e : logins.entrySet()) {
             if (e.getValue().isAlive()) {

@@ -15,6 +15,7 @@ import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.wire.Json;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -45,19 +46,28 @@ public final class RequestHandler {
             if (target != null && req.path("router_debug").asBoolean(false) && !"reset".equals(op)) {
                 engine.routerDebug(target);
             }
+            List<String> pre = strings(req, "pre");
+            List<Long> after = tokens(req, "after");
+            boolean detach = req.path("detach").asBoolean(false);
             switch (op) {
                 case "hello" -> hello(req, reply);
                 case "exec_module" -> result(reply, engine.execModule(need(target),
-                        become, parse(req.get("module"), ModuleRequest.class, "module")));
+                        become, parse(req.get("module"), ModuleRequest.class, "module"), pre, after));
                 case "exec_command" -> result(reply, engine.execCommand(need(target), become,
                         text(req, "cmd"), req.hasNonNull("stdin_b64")
                                 ? Base64.getDecoder().decode(req.get("stdin_b64").asText()) : null,
                         req.hasNonNull("chdir") ? req.get("chdir").asText() : null,
-                        req.path("pty").asBoolean(false)));
-                case "put_file" -> engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
-                        req.hasNonNull("mode") ? req.get("mode").asText() : null);
+                        req.path("pty").asBoolean(false), pre, after, detach));
+                case "put_file" -> {
+                    long token = engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
+                            req.hasNonNull("mode") ? req.get("mode").asText() : null, pre, after, detach);
+                    if (token != 0) {
+                        reply.put("token", token);
+                    }
+                }
                 case "fetch_file" -> engine.fetchFile(need(target), become, text(req, "src"),
-                        Path.of(text(req, "dst")));
+                        Path.of(text(req, "dst")), pre, after);
+                case "sync" -> engine.sync(need(target), tokens(req, "tokens"));
                 case "reset" -> engine.reset(need(target));
                 case "pool_status" -> status(reply);
                 case "shutdown" -> {
@@ -110,7 +120,9 @@ public final class RequestHandler {
         }
         reply.put("protocol", PROTOCOL).put("engine_version", VERSION);
         // Module runners the agent has: the AnsiballZ styles of ansible-core 2.14-2.18 and 2.19+.
-        reply.putArray("features").add("module_runner_runpy").add("module_runner_loader");
+        reply.putArray("features").add("module_runner_runpy").add("module_runner_loader")
+                // pre/after/detach/sync and `echo ~` answered from the interpreter's hello (docs/protocol.md)
+                .add("deferred_commands");
     }
 
     private void status(ObjectNode reply) {
@@ -130,7 +142,8 @@ public final class RequestHandler {
                     .put("idle_s", (now - c.lastUsed()) / 1000.0)
                     .put("requests", c.requests())
                     .put("bytes_in", c.bytesIn())
-                    .put("bytes_out", c.bytesOut());
+                    .put("bytes_out", c.bytesOut())
+                    .put("round_trips", c.roundTrips());
             ArrayNode interpreters = t.putArray("interpreters");
             c.loginInterpreters().forEach(interpreters::add);
             t.put("become_interpreters", c.children().size());
@@ -143,6 +156,46 @@ public final class RequestHandler {
         Base64.Encoder b64 = Base64.getEncoder();
         reply.put("rc", r.rc()).put("stdout_b64", b64.encodeToString(r.stdout()))
                 .put("stderr_b64", b64.encodeToString(r.stderr()));
+    }
+
+    private static List<String> strings(JsonNode req, String field) throws EngineException {
+        JsonNode v = req.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "request field '" + field + "' must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.isTextual()) {
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                        "request field '" + field + "' must be a list of strings");
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    private static List<Long> tokens(JsonNode req, String field) throws EngineException {
+        JsonNode v = req.get(field);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "request field '" + field + "' must be a list");
+        }
+        List<Long> out = new ArrayList<>();
+        for (JsonNode e : v) {
+            if (!e.canConvertToLong()) {
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                        "request field '" + field + "' must be a list of tokens");
+            }
+            out.add(e.asLong());
+        }
+        return out;
     }
 
     private static TargetSpec need(TargetSpec t) throws EngineException {

@@ -542,6 +542,29 @@ def run_command(header, stdin_bytes):
     return Outcome(p.returncode, out, err)
 
 
+def run_pre(commands):
+    """Shell commands the controller deferred (they only have side effects; it already told Ansible their
+    predicted result), run in order before the call that carries them."""
+    for cmd in commands:
+        o = run_command({'cmd': cmd}, None)
+        if o.rc != 0:
+            raise RemoteError('failed', 'the deferred command %r failed (rc %d): %s'
+                              % (cmd, o.rc, (o.stderr or o.stdout).decode('utf-8', 'replace').strip()))
+
+
+def _identity():
+    """HOME and the user this context runs as, so the controller can answer `echo ~` without asking."""
+    out = {'home': os.environ.get('HOME')}
+    try:
+        import pwd
+        entry = pwd.getpwuid(os.getuid())
+        out['user'] = entry.pw_name
+        out['user_home'] = entry.pw_dir
+    except (ImportError, KeyError):
+        pass
+    return out
+
+
 def _restore_signals():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
@@ -887,6 +910,8 @@ class Agent(object):
         self.children = {}           # context id -> Child
         self.routes = {}             # descendant context id -> child context id
         self.children_lock = threading.Lock()
+        self.tracked = {}            # req -> [Event set once the call settled, error text or None]
+        self.tracked_lock = threading.Lock()
         self.handlers = {
             'ping': self.on_ping,
             'run_module': self.on_run_module,
@@ -924,8 +949,10 @@ class Agent(object):
 
     # -- receiving
     def serve(self):
-        self.send(0, 0, HELLO, {'protocol': PROTOCOL, 'python': '%d.%d.%d' % sys.version_info[:3],
-                                'pid': os.getpid(), 'context': self.id, 'executable': sys.executable})
+        hello = {'protocol': PROTOCOL, 'python': '%d.%d.%d' % sys.version_info[:3],
+                 'pid': os.getpid(), 'context': self.id, 'executable': sys.executable}
+        hello.update(_identity())
+        self.send(0, 0, HELLO, hello)
         while True:
             raw = self.stream.read_raw()
             if raw is None:
@@ -948,6 +975,13 @@ class Agent(object):
             if op == 'shutdown':
                 self.reply(frame, {})
                 return False
+            if frame.header.get('track'):
+                # Registered before the call's thread starts, so that a later call naming it in `after` (read
+                # after this frame on the same stream) always finds it.
+                with self.tracked_lock:
+                    self.tracked[frame.req] = [threading.Event(), None]
+                    while len(self.tracked) > 1000:
+                        self.tracked.pop(min(self.tracked))
             t = threading.Thread(target=self.dispatch, args=(frame,))
             t.daemon = True
             t.start()
@@ -1016,19 +1050,53 @@ class Agent(object):
 
     def dispatch(self, frame):
         handler = self.handlers.get(frame.header.get('op'))
+        error = None
         try:
             if handler is None:
                 raise RemoteError('bad_request', 'unknown operation %r' % (frame.header.get('op'),))
+            try:
+                self.await_after(frame.header.get('after') or ())
+                run_pre(frame.header.get('pre') or ())
+            except RemoteError:
+                if frame.header.get('op') == 'put_file':
+                    for _ in self.data_frames(frame.req):
+                        pass
+                raise
             result = handler(frame)
             if result is not None:
                 header, body = result
                 self.reply(frame, header, body)
         except RemoteError as e:
+            error = str(e)
             self.send(frame.src, frame.req, ERROR, {'type': e.kind, 'msg': str(e)})
         except Exception as e:
+            error = '%s: %s' % (type(e).__name__, e)
             self.send(frame.src, frame.req, ERROR,
-                      {'type': 'failed', 'msg': '%s: %s' % (type(e).__name__, e),
-                       'traceback': traceback.format_exc()})
+                      {'type': 'failed', 'msg': error, 'traceback': traceback.format_exc()})
+        finally:
+            self.settle(frame.req, error)
+
+    def settle(self, req, error):
+        """Marks a tracked call done, after its reply went out, for the calls that wait on it."""
+        with self.tracked_lock:
+            entry = self.tracked.get(req)
+        if entry is not None:
+            entry[1] = error
+            entry[0].set()
+
+    def await_after(self, reqs):
+        """Waits for earlier tracked calls (a file sent without waiting for its reply); fails if one failed."""
+        for req in reqs:
+            with self.tracked_lock:
+                entry = self.tracked.get(req)
+            if entry is None:
+                continue  # settled and forgotten long ago: it succeeded or its caller learnt otherwise
+            entry[0].wait()
+            with self.tracked_lock:
+                self.tracked.pop(req, None)
+            if entry[1] is not None:
+                raise RemoteError('failed', 'an earlier call (request %d) this one depends on failed: %s'
+                                  % (req, entry[1]))
 
     def reply(self, frame, header, body=b''):
         self.send(frame.src, frame.req, REPLY, header, body)
