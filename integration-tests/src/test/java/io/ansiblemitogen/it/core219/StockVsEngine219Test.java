@@ -1,0 +1,125 @@
+package io.ansiblemitogen.it.core219;
+
+import io.ansiblemitogen.cli.EmbeddedEngine;
+import io.ansiblemitogen.it.corpus.Corpus;
+import io.ansiblemitogen.it.engine.EngineMode;
+import io.ansiblemitogen.testkit.Mode;
+import io.ansiblemitogen.testkit.ResultComparator;
+import io.ansiblemitogen.testkit.ResultNormaliser;
+import io.ansiblemitogen.testkit.RunResult;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * The differential suite on ansible-core 2.19: every corpus playbook runs under stock 2.19 and through the
+ * engine, ansible-playbook inside the Debian 13 root, against two targets in the same run: this machine's sshd
+ * (Debian 12, Python 3.11) and an sshd chrooted into the Debian 13 root (Python 3.13). Results are compared
+ * field by field as in the 2.14 suite. One engine (in this JVM) serves the whole suite.
+ *
+ * <p>It also shows that through the engine no Python module runs from a file: AnsiballZ run as a script unpacks
+ * into {@code $TMPDIR/ansible_<module>_payload_*}, so each target's TMPDIR is watched; stock runs must create
+ * such directories (the watch works) and engine runs none.
+ */
+@RunWith(Parameterized.class)
+public class StockVsEngine219Test {
+    private static final String PAYLOAD = "ansible_[A-Za-z0-9_.]+_payload_.*";
+
+    private static TrixieRoot root;
+    private static final List<SshTarget> TARGETS = new ArrayList<>();
+    private static final List<TempDirWatch> WATCHES = new ArrayList<>();
+    private static Corpus219Runner runner;
+    private static EmbeddedEngine engine;
+    private static Mode engineMode;
+    private static int stockPayloads;
+
+    @Parameters(name = "{0}")
+    public static List<Object[]> playbooks() {
+        return Corpus.parameters();
+    }
+
+    private final Path playbook;
+
+    public StockVsEngine219Test(String name, Path playbook) {
+        this.playbook = playbook;
+    }
+
+    @BeforeClass
+    public static void start() throws Exception {
+        root = TrixieRoot.ensure();
+        TARGETS.add(SshTarget.thisMachine("py311"));
+        TARGETS.add(SshTarget.inRoot("py313", root));
+        for (SshTarget t : TARGETS) {
+            WATCHES.add(new TempDirWatch(t.onHost(t.tmpDir())));
+        }
+        engine = new EmbeddedEngine();
+        engineMode = EngineMode.of(engine);
+        runner = new Corpus219Runner(root, TARGETS).bind(engine.socket().getParent());
+        // the plugin's files (ANSIBLE_STRATEGY_PLUGINS=<plugin dir>/strategy) must be visible inside the root
+        runner.bind(Path.of(engineMode.env().get("ANSIBLE_STRATEGY_PLUGINS").split(":")[0]).getParent());
+    }
+
+    @AfterClass
+    public static void stop() {
+        try {
+            if (engine != null) {
+                long opened = engine.engine().pool().openedCount();
+                engine.close();
+                assertTrue("the engine opened " + opened + " connections to " + TARGETS.size()
+                        + " targets over the whole suite", opened <= TARGETS.size());
+            }
+            if (!WATCHES.isEmpty() && Corpus.parameters().size() > 3) {
+                assertTrue("stock runs never unpacked AnsiballZ into a watched TMPDIR: the watch proves nothing",
+                        stockPayloads > 0);
+            }
+        } finally {
+            WATCHES.forEach(TempDirWatch::close);
+            if (runner != null) {
+                runner.close();
+            }
+            TARGETS.forEach(SshTarget::close);
+        }
+    }
+
+    @Test
+    public void engineAgreesWithStock() {
+        drainWatches();
+        RunResult stock = runner.run(playbook, Mode.STOCK);
+        stockPayloads += payloads(drainWatches()).size();
+        Corpus.assertSane(playbook, stock);
+        RunResult ours = runner.run(playbook, engineMode);
+        List<String> enginePayloads = payloads(drainWatches());
+        Corpus.assertSane(playbook, ours);
+        String report = new ResultComparator(normaliser(), "stock", "engine").report(stock, ours);
+        assertEquals(playbook.getFileName() + ": stock and engine differ on ansible-core 2.19\n" + report
+                + "\nengine run:\n" + ours.describe(), "", report);
+        assertEquals(playbook.getFileName() + ": through the engine, modules ran from files unpacked on a target",
+                List.of(), enginePayloads);
+    }
+
+    /** The standard rules: nothing specific to 2.19 has been needed in task results. */
+    private static ResultNormaliser normaliser() {
+        return ResultNormaliser.standard();
+    }
+
+    private static List<String> drainWatches() {
+        List<String> all = new ArrayList<>();
+        WATCHES.forEach(w -> all.addAll(w.drain()));
+        return all;
+    }
+
+    private static List<String> payloads(List<String> names) {
+        return names.stream().filter(n -> n.matches(PAYLOAD)).collect(Collectors.toList());
+    }
+}
