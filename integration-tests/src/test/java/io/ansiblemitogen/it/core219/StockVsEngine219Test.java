@@ -3,6 +3,7 @@ package io.ansiblemitogen.it.core219;
 import io.ansiblemitogen.cli.EmbeddedEngine;
 import io.ansiblemitogen.it.corpus.Corpus;
 import io.ansiblemitogen.it.engine.EngineMode;
+import io.ansiblemitogen.testkit.CorpusRunner;
 import io.ansiblemitogen.testkit.Mode;
 import io.ansiblemitogen.testkit.ResultComparator;
 import io.ansiblemitogen.testkit.ResultNormaliser;
@@ -15,8 +16,10 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.Assert.assertEquals;
@@ -43,10 +46,21 @@ public class StockVsEngine219Test {
     private static EmbeddedEngine engine;
     private static Mode engineMode;
     private static int stockPayloads;
+    private static Duration stockTime = Duration.ZERO;
+    private static Duration engineTime = Duration.ZERO;
 
+    /** The corpus, then the 2.19-only playbooks of src/test/resources/core219 (same -Dcorpus.only filter). */
     @Parameters(name = "{0}")
     public static List<Object[]> playbooks() {
-        return Corpus.parameters();
+        List<Object[]> all = new ArrayList<>(Corpus.parameters());
+        String only = System.getProperty("corpus.only", "");
+        Set<String> wanted = only.isBlank() ? Set.of() : Set.of(only.split(","));
+        for (Path p : CorpusRunner.playbooks(Corpus.dir().resolveSibling("core219"))) {
+            if (wanted.isEmpty() || wanted.contains(p.getFileName().toString().replaceFirst("\\.yml$", ""))) {
+                all.add(new Object[] {p.getFileName().toString(), p});
+            }
+        }
+        return all;
     }
 
     private final Path playbook;
@@ -72,6 +86,9 @@ public class StockVsEngine219Test {
 
     @AfterClass
     public static void stop() {
+        // CI's time budget: what each side costs (docs/ansible-core-compat.md)
+        System.out.println("StockVsEngine219Test: ansible-playbook wall time, stock " + stockTime.toSeconds()
+                + " s, engine " + engineTime.toSeconds() + " s");
         try {
             if (engine != null) {
                 long opened = engine.engine().pool().openedCount();
@@ -96,9 +113,11 @@ public class StockVsEngine219Test {
     public void engineAgreesWithStock() {
         drainWatches();
         RunResult stock = runner.run(playbook, Mode.STOCK);
+        stockTime = stockTime.plus(stock.duration());
         stockPayloads += payloads(drainWatches()).size();
         Corpus.assertSane(playbook, stock);
         RunResult ours = runner.run(playbook, engineMode);
+        engineTime = engineTime.plus(ours.duration());
         List<String> enginePayloads = payloads(drainWatches());
         Corpus.assertSane(playbook, ours);
         String report = new ResultComparator(normaliser(), "stock", "engine").report(stock, ours);
