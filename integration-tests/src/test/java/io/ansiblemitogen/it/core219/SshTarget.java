@@ -6,12 +6,15 @@ import io.ansiblemitogen.testkit.SshdFixture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +22,12 @@ import java.util.Map;
  * 3.11) or chrooted into the trixie root (Debian 13, Python 3.13; sshd's {@code ChrootDirectory}, so only the
  * session runs inside it). Each target's sessions get their own {@code TMPDIR} (sshd {@code SetEnv}), which is
  * where AnsiballZ unpacks a module it runs from a file: {@link TempDirWatch} watches it.
+ *
+ * <p>The chrooted sshd runs in a private mount namespace holding {@code /proc} and {@code /dev/pts} inside the
+ * root, as a real Debian 13 machine has them: without {@code /dev/pts}, {@code openpty()} fails there ("out of
+ * pty devices") and without {@code /proc} facts are not a real machine's. The {@link SshdFixture} makes keys,
+ * known_hosts and sshd_config and is then stopped; this class starts sshd again on the same config and port
+ * inside the namespace, so nothing is ever mounted outside it: the mounts end with sshd and its sessions.
  */
 final class SshTarget implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -27,6 +36,7 @@ final class SshTarget implements AutoCloseable {
     private final Path chroot;
     private final Path tmpDir;
     private final SshdFixture sshd;
+    private Process namespacedSshd;
 
     private SshTarget(String alias, Path chroot) {
         this.alias = alias;
@@ -44,6 +54,51 @@ final class SshTarget implements AutoCloseable {
             throw e;
         }
         this.sshd = started;
+        if (chroot != null) {
+            try {
+                restartInNamespace();
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+    }
+
+    private void restartInNamespace() {
+        sshd.stop();
+        // -E (log to a file), not the fixture's -e: with -e, the session process's log lines ("Changed root
+        // directory to ...") go to its stderr, i.e. to the client, and stock raw/script output would show them.
+        String script = "mount -t proc proc \"$1/proc\" && mount --bind /dev/pts \"$1/dev/pts\""
+                + " && exec /usr/sbin/sshd -D -E \"$3\" -f \"$2\"";
+        try {
+            namespacedSshd = new ProcessBuilder(List.of("unshare", "--mount", "--propagation", "private",
+                    "/bin/sh", "-c", script, "chroot-sshd", chroot.toString(), sshd.config().toString(),
+                    sshd.log().toString()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(sshd.log().toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start sshd in a mount namespace", e);
+        }
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(sshd.host(), sshd.port()), 500);
+                return;
+            } catch (IOException notYet) {
+                if (!namespacedSshd.isAlive() || System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("chrooted sshd did not listen on port " + sshd.port() + ": "
+                            + sshd.readLog());
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
     /** This machine: /usr/bin/python3 is Debian 12's 3.11. */
@@ -109,6 +164,9 @@ final class SshTarget implements AutoCloseable {
 
     @Override
     public void close() {
+        if (namespacedSshd != null) {
+            Procs.killTree(namespacedSshd.toHandle());
+        }
         if (sshd != null) {
             sshd.close();
         }
