@@ -1,16 +1,36 @@
 #!/bin/sh
 # Usage: trixie-root.sh DIR
 # Makes DIR a Debian 13 (trixie) root holding ansible-core 2.19, openssh-client and python3, for running the
-# second supported Ansible line with `chroot DIR ansible-playbook ...`. Idempotent: a DIR whose
-# ansible-playbook already runs is left alone. The root is built in DIR.partial and renamed when complete,
-# so an interrupted run never leaves a DIR that looks usable.
+# second supported Ansible line with `chroot DIR ansible-playbook ...`. The same root is also a Debian 13 /
+# Python 3.13 *target*: an sshd on the host with `ChrootDirectory DIR` serves sessions inside it, and stock
+# Ansible's file transfers there need openssh-sftp-server. Idempotent: a DIR whose ansible-playbook already
+# runs is left alone, apart from adding the packages of EXTRA that it lacks (roots made by older versions of
+# this script). The root is built in DIR.partial and renamed when complete, so an interrupted run never leaves
+# a DIR that looks usable.
 set -eu
+
+EXTRA="openssh-sftp-server"
 
 DIR=${1:?usage: trixie-root.sh DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/debian-mirror.sh"
 
 if [ -x "$DIR/usr/bin/ansible-playbook" ] && chroot "$DIR" ansible-playbook --version >/dev/null 2>&1; then
+    missing=""
+    for p in $EXTRA; do
+        chroot "$DIR" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    if [ -n "$missing" ]; then
+        echo "trixie-root: adding$missing to $DIR" >&2
+        chroot "$DIR" /usr/bin/env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing \
+            >"$DIR.extra.log" 2>&1 || {
+            # the package lists may be stale (a point release replaced the .deb): refresh once and retry
+            chroot "$DIR" apt-get update -q >>"$DIR.extra.log" 2>&1
+            chroot "$DIR" /usr/bin/env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+                $missing >>"$DIR.extra.log" 2>&1
+        } || { echo "trixie-root: cannot add$missing; see $DIR.extra.log" >&2; exit 1; }
+        rm -rf "$DIR"/var/cache/apt/archives/*.deb
+    fi
     echo "trixie-root: $DIR already usable" >&2
     exit 0
 fi
@@ -29,7 +49,7 @@ start=$(date +%s)
 echo "trixie-root: debootstrap trixie from $MIRROR into $PARTIAL" >&2
 # python3-cffi-backend is listed because debootstrap's resolver ignores virtual packages: python3-cryptography
 # (needed by ansible-core) depends on python3-cffi-backend-api-min/max, which only python3-cffi-backend provides.
-debootstrap --include=ansible-core,openssh-client,python3,python3-cffi-backend trixie "$PARTIAL" "$MIRROR" >"$PARTIAL.log" 2>&1 || {
+debootstrap --include=ansible-core,openssh-client,python3,python3-cffi-backend,$(echo $EXTRA | tr " " ",") trixie "$PARTIAL" "$MIRROR" >"$PARTIAL.log" 2>&1 || {
     echo "trixie-root: debootstrap failed; last lines of $PARTIAL.log:" >&2
     tail -n 20 "$PARTIAL.log" >&2
     exit 1

@@ -29,13 +29,33 @@ done
 [ -x "$ROOT/usr/bin/ansible-playbook" ] || { echo "trixie-run: $ROOT is not a trixie root (run trixie-root.sh)" >&2; exit 1; }
 
 # The inner script receives ROOT, CWD, BINDS, ENVS as positional parameters, then the command.
+# Mount points it had to create inside ROOT are removed again afterwards (the root is cached across runs, and
+# serves as an ssh target whose /tmp must not fill up with empty directories); a mount point is only ever
+# rmdir'ed/unlinked after its unmount succeeded, never removed recursively.
 exec unshare --mount --propagation private /bin/sh -eu -c '
     ROOT=$1 CWD=$2 BINDS=$3 ENVS=$4; shift 4
     mount -t proc proc "$ROOT/proc"
     mount --bind /dev/pts "$ROOT/dev/pts"
+    MADE=""
     for p in $BINDS; do
+        top=""; q="$ROOT$p"
+        while [ ! -e "$q" ] && [ ! -L "$q" ]; do top=$q; q=$(dirname "$q"); done
         if [ -d "$p" ]; then mkdir -p "$ROOT$p"; else mkdir -p "$ROOT$(dirname "$p")"; touch "$ROOT$p"; fi
         mount --bind "$p" "$ROOT$p"
+        MADE="$ROOT$p|$top $MADE"
     done
-    exec chroot "$ROOT" /usr/bin/env -C "$CWD" $ENVS "$@"
+    rc=0
+    chroot "$ROOT" /usr/bin/env -C "$CWD" $ENVS "$@" || rc=$?
+    for m in $MADE; do
+        point=${m%%|*} top=${m#*|}
+        umount -l "$point" 2>/dev/null || continue
+        [ -n "$top" ] || continue
+        if [ -d "$point" ]; then rmdir "$point" 2>/dev/null || continue; else rm -f "$point"; fi
+        q=$(dirname "$point")
+        while [ "$point" != "$top" ] && [ "${#q}" -ge "${#top}" ]; do
+            rmdir "$q" 2>/dev/null || break
+            point=$q; q=$(dirname "$q")
+        done
+    done
+    exit $rc
 ' trixie-run "$ROOT" "$CWD" "$BINDS" "$ENVS" "$@"

@@ -33,6 +33,36 @@ class VersionPolicy(unittest.TestCase):
 
 
 
+class CollectionPlugins(unittest.TestCase):
+    """docker/podman subclass the collections' plugins when installed, without asking the loader otherwise."""
+
+    def setUp(self):
+        import ansible.plugins.loader as loader
+        if hasattr(loader, 'init_plugin_loader'):  # 2.15+: what the CLI does before any plugin loads
+            loader.init_plugin_loader()
+
+    def test_missing_collection_is_known_missing(self):
+        from ansible_mitogen_engine import stock
+        self.assertFalse(stock._collection_may_exist('nosuchns.nosuchcoll.conn'))
+        cls, doc = stock.collection_connection('nosuchns.nosuchcoll.conn', 'conn')
+        self.assertIn('remote_addr', doc)
+
+    def test_installed_collection_is_subclassed(self):
+        import importlib.util
+        if importlib.util.find_spec('ansible_collections') is None:
+            self.skipTest('no collections installed with this ansible-core')
+        from ansible_mitogen_engine import stock
+        try:
+            installed = importlib.util.find_spec('ansible_collections.community.docker') is not None
+        except ImportError:
+            installed = False
+        if not installed:
+            self.skipTest('community.docker is not installed')
+        self.assertTrue(stock._collection_may_exist('community.docker.docker'))
+        cls, doc = stock.collection_connection('community.docker.docker', 'docker')
+        self.assertTrue(cls.__module__.startswith('ansible_collections.community.docker.'), cls.__module__)
+
+
 class ViaSpec(unittest.TestCase):
 
     def test_mitogen_syntax(self):

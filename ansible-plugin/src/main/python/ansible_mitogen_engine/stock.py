@@ -49,15 +49,34 @@ options:
 '''
 
 
+def _collection_may_exist(fqcn):
+    """False only when the collection is surely not installed.
+
+    ansible-core 2.19's loader prints "[WARNING]: Error loading plugin ..." for a plugin of a missing collection
+    (2.14 returned None silently), and a bare 2.19 (`ansible-core` without the `ansible` package) has no
+    collections: looking the collection package up first keeps every run of such an installation quiet. The
+    lookup goes through ansible-core's own collection finder (in sys.meta_path once the CLI has started).
+    """
+    namespace, collection = fqcn.split('.')[:2]
+    try:
+        return importlib.util.find_spec('ansible_collections.%s.%s' % (namespace, collection)) is not None
+    except ImportError:
+        return False
+    except Exception:
+        return True  # cannot tell: let the loader decide, as before
+
+
 def collection_connection(fqcn, name):
     """(Connection class, DOCUMENTATION) of a collection's connection plugin, or a minimal stand-in."""
     from ansible.plugins.connection import ConnectionBase
     from ansible.plugins.loader import connection_loader
 
-    try:
-        cls = connection_loader.get(fqcn, class_only=True)
-    except Exception:
-        cls = None
+    cls = None
+    if _collection_may_exist(fqcn):
+        try:
+            cls = connection_loader.get(fqcn, class_only=True)
+        except Exception:
+            cls = None
     if cls is None:
         class _Missing(ConnectionBase):
             transport = name

@@ -411,8 +411,10 @@ def _reset_module_state():
     if mod is not None:
         for name in ('_global_warnings', '_global_deprecations'):
             value = getattr(mod, name, None)
-            if isinstance(value, list):
+            if isinstance(value, list):  # ansible-core 2.14-2.18
                 del value[:]
+            elif isinstance(value, dict):  # 2.19+: dicts used as ordered sets of WarningSummary/DeprecationSummary
+                value.clear()
     basic = sys.modules.get('ansible.module_utils.basic')
     if basic is not None and hasattr(basic, '_ANSIBLE_ARGS'):
         basic._ANSIBLE_ARGS = None

@@ -1,0 +1,146 @@
+package io.ansiblemitogen.it.core219;
+
+import io.ansiblemitogen.testkit.AnsibleRun;
+import io.ansiblemitogen.testkit.CallbackPlugin;
+import io.ansiblemitogen.testkit.CorpusRunner;
+import io.ansiblemitogen.testkit.Inventory;
+import io.ansiblemitogen.testkit.Mode;
+import io.ansiblemitogen.testkit.Procs;
+import io.ansiblemitogen.testkit.RunResult;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a corpus playbook with ansible-core 2.19 (inside the trixie root) against several targets in one
+ * ansible-playbook process, the way {@link CorpusRunner} does for one target on the host's 2.14: fresh scratch
+ * directories, pipelining, a private ControlPath directory whose masters are closed afterwards.
+ *
+ * <p>Differences, each needed by the set-up: every target gets its own {@code work_dir} as a host variable (the
+ * targets may be one machine, so a shared one would mix their files; the corpus reads it as a variable either
+ * way), all with the same length and the same placeholder. ansible-playbook sees only what is bind-mounted
+ * into the root, at the same path: the corpus, this runner's directory, the controller scratch dir, the
+ * callback plugin, the sshd fixtures' keys and known_hosts, and whatever the mode needs ({@link #bind}). The
+ * controller's temp dir ({@code ANSIBLE_LOCAL_TEMP}) is one fixed directory under this runner's, bind-mounted:
+ * the engine reads the files ansible-playbook hands to {@code put_file} by their paths, so they must be where
+ * both see them, and it is the same in every mode so that results naming it compare equal.
+ */
+final class Corpus219Runner implements AutoCloseable {
+    private final TrixieRoot root;
+    private final List<SshTarget> targets;
+    private final Path baseDir;
+    private final Path localTemp;
+    private final CorpusRunner bigFiles;
+    private final AtomicInteger runs = new AtomicInteger();
+    private final Set<Path> extraBinds = new LinkedHashSet<>();
+    private Duration timeout = Duration.ofMinutes(5);
+
+    Corpus219Runner(TrixieRoot root, List<SshTarget> targets) {
+        this.root = root;
+        this.targets = List.copyOf(targets);
+        this.bigFiles = new CorpusRunner();
+        this.baseDir = bigFiles.baseDir();
+        try {
+            this.localTemp = Files.createDirectories(baseDir.resolve("ltmp"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One more host path to mount into the root for every run (the engine's socket and plugin dirs). */
+    Corpus219Runner bind(Path p) {
+        extraBinds.add(p);
+        return this;
+    }
+
+    Corpus219Runner timeout(Duration t) {
+        this.timeout = t;
+        return this;
+    }
+
+    RunResult run(Path playbook, Mode mode) {
+        String stem = playbook.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Path runDir = baseDir.resolve(stem + "-" + mode.name() + "-" + runs.incrementAndGet());
+        Map<SshTarget, Path> workDirs = new LinkedHashMap<>();
+        Path localDir = null;
+        try {
+            localDir = SshTarget.scratchDir(null, "tkl-"); // the controller's, on this machine: bind-mounted below
+            Files.createDirectories(runDir);
+            Path controlDir = Files.createDirectories(runDir.resolve("cp"));
+            Path big = bigFiles.bigFile();
+            Inventory inventory = new Inventory();
+            for (SshTarget t : targets) {
+                Path w = t.scratchDir("tkw-");
+                workDirs.put(t, w);
+                Map<String, Object> vars = new LinkedHashMap<>(t.hostVars());
+                vars.put("work_dir", w.toString());
+                inventory.host(t.alias(), vars);
+            }
+            Path inv = inventory.write(runDir.resolve("inventory.yml"));
+            Path corpusDir = playbook.toAbsolutePath().getParent();
+
+            Set<Path> binds = new LinkedHashSet<>(List.of(corpusDir, baseDir, localDir, CallbackPlugin.dir()));
+            for (SshTarget t : targets) {
+                binds.add(t.sshd().dir());
+            }
+            binds.addAll(extraBinds);
+
+            AnsibleRun run = AnsibleRun.playbook(playbook)
+                    .command(root.command(binds, corpusDir, "ansible-playbook"))
+                    .inventory(inv)
+                    .runDir(runDir)
+                    .timeout(timeout)
+                    .extraVar("local_dir", localDir.toString())
+                    .extraVar("big_file", big.toString())
+                    .placeholder(localDir.toString(), "<LOCAL_DIR>")
+                    .placeholder(big.toString(), "<BIG_FILE>")
+                    .env("ANSIBLE_PIPELINING", "True")
+                    .env("ANSIBLE_SSH_CONTROL_PATH_DIR", controlDir.toString())
+                    .env("ANSIBLE_LOCAL_TEMP", localTemp.toString())
+                    .env(mode.env())
+                    .args(mode.args().toArray(new String[0]));
+            for (Path w : workDirs.values()) {
+                run.placeholder(w.toString(), "<WORK_DIR>");
+            }
+            try {
+                return run.run();
+            } finally {
+                closeControlMasters(controlDir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run of " + playbook, e);
+        } finally {
+            workDirs.forEach((t, w) -> Procs.deleteTree(t.onHost(w)));
+            if (localDir != null) {
+                Procs.deleteTree(localDir);
+            }
+        }
+    }
+
+    /** The ControlMasters ssh left behind (ControlPersist) would outlive the run by a minute. */
+    private static void closeControlMasters(Path controlDir) {
+        try (DirectoryStream<Path> sockets = Files.newDirectoryStream(controlDir)) {
+            for (Path s : sockets) {
+                Procs.run(List.of("ssh", "-o", "ControlPath=" + s, "-O", "exit", "testkit-control-master"), null, 15);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        bigFiles.close();
+    }
+}
