@@ -90,7 +90,7 @@ public class PlainSetupTest {
         PlainAnsible.Result pool = plain.runInProject(List.of("java", "-jar", PlainAnsible.cliJar().toString(),
                 "pool", "status"), Map.of());
         assertEquals(pool.toString(), 0, pool.exitCode());
-        assertTrue(pool.toString(), pool.stdout().contains("daemon " + plain.socket() + ": connections opened 1"));
+        assertTrue(pool.toString(), pool.stdout().contains("daemon " + plain.socket() + ": 1 target, connections opened 1"));
     }
 
     @Test
