@@ -23,7 +23,8 @@ import java.util.Map;
  * session runs inside it). Each target's sessions get their own {@code TMPDIR} (sshd {@code SetEnv}), which is
  * where AnsiballZ unpacks a module it runs from a file: {@link TempDirWatch} watches it.
  *
- * <p>The chrooted sshd runs in a private mount namespace holding {@code /proc} and {@code /dev/pts} inside the
+ * <p>The chrooted sshd runs in a private mount namespace holding {@code /proc}, {@code /sys} (network facts read
+ * it) and {@code /dev/pts} inside the
  * root, as a real Debian 13 machine has them: without {@code /dev/pts}, {@code openpty()} fails there ("out of
  * pty devices") and without {@code /proc} facts are not a real machine's. The {@link SshdFixture} makes keys,
  * known_hosts and sshd_config and is then stopped; this class starts sshd again on the same config and port
@@ -69,6 +70,7 @@ final class SshTarget implements AutoCloseable {
         // -E (log to a file), not the fixture's -e: with -e, the session process's log lines ("Changed root
         // directory to ...") go to its stderr, i.e. to the client, and stock raw/script output would show them.
         String script = "mount -t proc proc \"$1/proc\" && mount --bind /dev/pts \"$1/dev/pts\""
+                + " && mount --bind /sys \"$1/sys\""
                 + " && exec /usr/sbin/sshd -D -E \"$3\" -f \"$2\"";
         try {
             namespacedSshd = new ProcessBuilder(List.of("unshare", "--mount", "--propagation", "private",
