@@ -159,26 +159,16 @@ public final class RequestHandler {
     }
 
     private static List<String> strings(JsonNode req, String field) throws EngineException {
-        JsonNode v = req.get(field);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
-                    "request field '" + field + "' must be a list");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
-                        "request field '" + field + "' must be a list of strings");
-            }
-            out.add(e.asText());
-        }
-        return out;
+        return list(req, field, JsonNode::isTextual, JsonNode::asText, "strings");
     }
 
     private static List<Long> tokens(JsonNode req, String field) throws EngineException {
+        return list(req, field, JsonNode::canConvertToLong, JsonNode::asLong, "tokens");
+    }
+
+    /** An optional list field whose every element passes {@code ok}; a malformed one is the request's fault. */
+    private static <T> List<T> list(JsonNode req, String field, java.util.function.Predicate<JsonNode> ok,
+            java.util.function.Function<JsonNode, T> value, String what) throws EngineException {
         JsonNode v = req.get(field);
         if (v == null || v.isNull()) {
             return List.of();
@@ -187,13 +177,13 @@ public final class RequestHandler {
             throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
                     "request field '" + field + "' must be a list");
         }
-        List<Long> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         for (JsonNode e : v) {
-            if (!e.canConvertToLong()) {
+            if (!ok.test(e)) {
                 throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
-                        "request field '" + field + "' must be a list of tokens");
+                        "request field '" + field + "' must be a list of " + what);
             }
-            out.add(e.asLong());
+            out.add(value.apply(e));
         }
         return out;
     }
