@@ -6,17 +6,13 @@ import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Mode;
 import io.ansiblemitogen.testkit.RunResult;
 import io.ansiblemitogen.testkit.SshdFixture;
+import io.ansiblemitogen.testkit.TempDirWatch;
 import org.junit.ClassRule;
 import org.junit.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -69,31 +65,14 @@ public class NothingWrittenOnTargetTest {
 
     /** Runs {@code run} under an inotify watch of the target's temp dirs; returns module-file names created. */
     private static List<String> created(Run run) throws Exception {
-        Path watcher = Path.of(System.getProperty("basedir", "."), "src/test/resources/tools/watch_creates.py");
-        Process p = new ProcessBuilder("/usr/bin/python3", watcher.toString(), TMPDIR.toString(), REMOTE_TMP.toString())
-                .redirectErrorStream(true).start();
-        List<String> names = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            assertEquals("watcher start", "READY", out.readLine());
-            Thread reader = new Thread(() -> out.lines().forEach(l -> {
-                synchronized (names) {
-                    names.add(l);
-                }
-            }));
-            reader.start();
+        try (TempDirWatch watch = TempDirWatch.start(TMPDIR, REMOTE_TMP)) {
             RunResult r = run.run();
             assertEquals("run failed:\n" + r.describe(), 0, r.exitCode());
             assertFalse(r.tasks().isEmpty());
-            Thread.sleep(300); // let the last events arrive
-            p.getOutputStream().close();
-            reader.join(5000);
-        } finally {
-            p.destroy();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
-        synchronized (names) {
-            return names.stream().filter(n -> MODULE_FILES.matcher(n).matches()).collect(Collectors.toList());
+            watch.settle();
+            assertFalse("the watch lost events", watch.overflowed());
+            return watch.created().stream().map(Path::toString).filter(n -> MODULE_FILES.matcher(n).matches())
+                    .collect(Collectors.toList());
         }
     }
 }
