@@ -397,7 +397,7 @@ public final class Engine implements AutoCloseable {
             throw new EngineException(e.isBadRequest() ? EngineException.Kind.BAD_REQUEST
                     : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (RemoteException e) {
-            if (looksLikeNoPython(e.remoteStderr())) {
+            if (TargetConnection.looksLikeNoPython(e.remoteStderr(), interpreter)) {
                 throw new NoPythonException(target.displayName(), "no Python at '" + interpreter + "' on "
                         + target.displayName() + ": " + e.remoteStderr().strip(), e.remoteStderr());
             }
@@ -434,14 +434,6 @@ public final class Engine implements AutoCloseable {
             }
             conn.release(ctx);
         }
-    }
-
-    static boolean looksLikeNoPython(String msg) {
-        if (msg == null) {
-            return false;
-        }
-        String m = msg.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("not found") || m.contains("no such file") || m.contains("command not found");
     }
 
     private void evictQuietly(TargetSpec target) {

@@ -190,20 +190,27 @@ public final class TargetConnection implements AutoCloseable {
             if (ch != null) {
                 forgetZips(ch);
             }
-            AgentChannel fresh;
-            try {
-                fresh = start(interpreter);
-            } catch (RemoteException first) {
-                if (looksLikeNoPython(first.remoteStderr()) || !transport.isConnected()
-                        || String.valueOf(first.getMessage()).contains("did not start within")) {
-                    throw first;
+            AgentChannel fresh = null;
+            for (int attempt = 1; fresh == null; attempt++) {
+                try {
+                    fresh = start(interpreter);
+                } catch (RemoteException e) {
+                    if (attempt == 3 || looksLikeNoPython(e.remoteStderr(), interpreter) || !transport.isConnected()
+                            || String.valueOf(e.getMessage()).contains("did not start within")) {
+                        throw e;
+                    }
+                    // A start that failed on a live connection is worth another try: container runtimes lose exec
+                    // sessions right after a restart (podman 4.3: "exec died event ... not found"), SSH channels
+                    // can be refused for a moment by MaxSessions.
+                    logs.log(0, "WARNING", "engine", "starting " + interpreter + " failed, trying again: "
+                            + e.getMessage());
+                    try {
+                        Thread.sleep(500L * attempt);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
                 }
-                // A start that failed on a live connection is worth one more try: container runtimes lose exec
-                // sessions under load (podman 4.3: "exec died event ... not found"), SSH channels can be refused
-                // for a moment by MaxSessions. A second failure is the answer.
-                logs.log(0, "WARNING", "engine", "starting " + interpreter + " failed, trying once more: "
-                        + first.getMessage());
-                fresh = start(interpreter);
             }
             logins.put(interpreter, fresh);
             return fresh;
@@ -239,9 +246,16 @@ public final class TargetConnection implements AutoCloseable {
         return fresh;
     }
 
-    static boolean looksLikeNoPython(String stderr) {
+    /** The shell's words for a missing interpreter: its name, then "not found" or "No such file". */
+    public static boolean looksLikeNoPython(String stderr, String interpreter) {
         String m = stderr == null ? "" : stderr.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("not found") || m.contains("no such file");
+        String name = interpreter == null ? "python" : interpreter.trim();
+        name = name.substring(name.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        int space = name.indexOf(' ');
+        if (space > 0) {
+            name = name.substring(0, space); // "env python3" style interpreters are rare; the first word will do
+        }
+        return m.contains(name) && (m.contains("not found") || m.contains("no such file"));
     }
 
     private long startTimeoutMillis() {

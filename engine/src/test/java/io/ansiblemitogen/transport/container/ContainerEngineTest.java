@@ -209,6 +209,13 @@ public class ContainerEngineTest {
         where(t);
         ContainerEnvironment.Result r = env.runtime(runtime, List.of("restart", "-t", "0", name), 60);
         assertEquals(r.err(), 0, r.rc());
+        // The engine learns the interpreter died when the runtime's exec stream ends. A task sent in that instant
+        // still fails as UNREACHABLE (a known gap, in the issue note); this test is about the task after it.
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline && engine.pool().snapshot().stream()
+                .anyMatch(c -> c.interpreterCount() > 0)) {
+            Thread.sleep(50);
+        }
         JsonNode after = where(t);
         assertEquals("root", after.path("user").asText());
         assertEquals("ok\n", utf8(engine.execCommand(t, null, "echo ok", null, null).stdout()));
