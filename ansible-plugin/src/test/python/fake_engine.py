@@ -71,6 +71,7 @@ class FakeEngine(object):
         self.features = list(features)
         self.fail_kind = fail_kind
         self.lock = threading.Lock()
+        self.zips = {}
 
     def log(self, req):
         with self.lock:
@@ -85,14 +86,21 @@ class FakeEngine(object):
 
     def handle(self, req):
         op = req.get('op')
+        self.log(req)
         if op == 'hello':
             return {'protocol': 1, 'engine_version': 'fake', 'features': self.features}
-        self.log(req)
         if self.fail_kind:
             raise EngineFailure(self.fail_kind, 'fake engine refuses %s for %s'
                                 % (op, req['target'].get('inventory_name')))
         if op == 'exec_module':
             m = req['module']
+            if 'zip_b64' in m:
+                with self.lock:
+                    self.zips[m['zip_sha1']] = m['zip_b64']
+            elif 'module_by_digest' in self.features and m['zip_sha1'] in self.zips:
+                m = dict(m, zip_b64=self.zips[m['zip_sha1']])
+            else:
+                raise EngineFailure('need_zip', 'fake engine holds no ZIP %s' % m['zip_sha1'])
             env = dict(os.environ)
             env.update(m.get('env') or {})
             return self.result(m['interpreter'].split() + ['-c', RUNPY_RUNNER], json.dumps(m).encode(), env,

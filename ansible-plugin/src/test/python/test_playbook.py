@@ -106,6 +106,24 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertEqual(len(engine.requests('put_file')), 2)  # two copies of new content
         self.assertEqual(len(engine.requests('fetch_file')), 1)
 
+    def test_module_zip_travels_once_and_workers_skip_hello(self):
+        engine = self.engine('--features', 'module_by_digest')
+        play = '- hosts: local\n  gather_facts: false\n  tasks:\n' + ''.join(
+            '    - command: echo run{0}\n      register: r{0}\n'.format(i) for i in range(4)) + \
+            '    - copy:\n        content: "{{ [r0.stdout, r3.stdout] | to_json }}"\n' \
+            '        dest: "{{ work }}/out.json"\n'
+        rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY)
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(self.work, 'out.json')) as f:
+            self.assertEqual(json.load(f), ['run0', 'run3'])
+        commands = [r for r in engine.requests('exec_module') if r['module']['fqn'] == 'ansible.modules.command']
+        # The first asks by digest, is told need_zip, and sends the ZIP; the other three name it by digest alone.
+        self.assertEqual(len(commands), 5, [sorted(c['module']) for c in commands])
+        self.assertEqual(['zip_b64' in c['module'] for c in commands], [False, True, False, False, False])
+        self.assertEqual(len({c['module']['zip_sha1'] for c in commands}), 1)
+        # One hello, by the strategy; the forked workers trust it (one round trip less per task).
+        self.assertEqual(len(engine.requests('hello')), 1)
+
     def test_isolation_from_environment(self):
         engine = self.engine()
         rc, out, _ = self.playbook(engine.socket, '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',

@@ -61,17 +61,19 @@ class ModulePayload(object):
         self.rlimit_nofile = rlimit_nofile
         self.zip_sha1 = hashlib.sha1(binascii.a2b_base64(zip_b64)).hexdigest()
 
-    def to_request(self, interpreter, isolation, env, cwd=None):
+    def to_request(self, interpreter, isolation, env, cwd=None, with_zip=True):
+        """The protocol's `module` object; without the ZIP (with_zip=False) for an engine that may hold it."""
         module = {
             'interpreter': interpreter,
             'fqn': self.fqn,
-            'zip_b64': self.zip_b64,
             'zip_sha1': self.zip_sha1,
             'params': self.params,
             'isolation': isolation,
             'env': env,
             'runner': self.style,
         }
+        if with_zip:
+            module['zip_b64'] = self.zip_b64
         if cwd:
             module['cwd'] = cwd
         if self.ansible_module:

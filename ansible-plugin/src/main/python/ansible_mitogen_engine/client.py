@@ -80,6 +80,7 @@ class EngineClient(object):
         self.engine_info = {}
         self._sock = None
         self._pid = None
+        self._hello_pid = None
         self._next_id = 0
 
     def _ensure_socket(self):
@@ -103,7 +104,10 @@ class EngineClient(object):
         sock.settimeout(None)
         self._sock = sock
         self._pid = os.getpid()
-        self._hello()
+        # A worker Ansible forked from the process that said hello (the strategy, moments ago, on this same
+        # path) trusts that hello instead of repeating it: one round trip less per task.
+        if not (self.engine_info and self._hello_pid not in (None, self._pid)):
+            self._hello()
 
     def _hello(self):
         reply = self._roundtrip({'op': 'hello', 'protocol': PROTOCOL_VERSION, 'client': CLIENT_NAME,
@@ -117,6 +121,7 @@ class EngineClient(object):
                                     'use the plugin shipped with that engine (bin/ansible-mitogen plugin-path)'
                                     % (self.path, reply.get('protocol'), PROTOCOL_VERSION))
         self.engine_info = reply
+        self._hello_pid = os.getpid()
 
     def has_feature(self, name):
         return name in (self.engine_info.get('features') or ())

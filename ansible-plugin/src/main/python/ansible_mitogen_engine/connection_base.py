@@ -65,6 +65,14 @@ def _text_or_none(value):
     return to_text(value, errors='surrogate_or_strict')
 
 
+class _NeedZip(Exception):
+    """The engine does not hold the ZIP an exec_module named by digest; `fields` is the request as sent."""
+
+    def __init__(self, fields):
+        super(_NeedZip, self).__init__('need_zip')
+        self.fields = fields
+
+
 class EngineConnectionMixin(object):
     """Mix in before the stock Connection class."""
 
@@ -251,6 +259,8 @@ class EngineConnectionMixin(object):
         try:
             reply = locator.get_client().call(op, **fields)
         except EngineError as e:
+            if e.kind == 'need_zip':
+                raise _NeedZip(fields)
             msg = e.msg if host in (e.msg or '') else '%s: %s' % (host, e.msg)
             if e.hop and e.hop != host and e.hop not in msg:
                 msg = '%s (via %s)' % (msg, e.hop)
@@ -315,10 +325,7 @@ class EngineConnectionMixin(object):
             if payload is not None and interp is not None and self._engine_runs(payload):
                 env = dict(self._login_env(command.strip_executable(cmd)[0], become))
                 env.update(interp.env)
-                module = payload.to_request(interp.interpreter, self._isolation(), env, self._engine_cwd())
-                reply = self._engine_call('exec_module', target=self.engine_target(python=interp.interpreter),
-                                          become=become, module=module)
-                return self._result(reply)
+                return self._result(self._exec_module(payload, interp.interpreter, env, become))
         fields = {'target': self.engine_target(), 'become': become, 'cmd': inner}
         if in_data is not None:
             fields['stdin_b64'] = base64.b64encode(in_data).decode('ascii')
@@ -328,6 +335,22 @@ class EngineConnectionMixin(object):
         if cwd:
             fields['chdir'] = cwd
         return self._result(self._engine_call('exec_command', **fields))
+
+    def _exec_module(self, payload, interpreter, env, become):
+        """One exec_module request; the ZIP travels only if the engine does not hold it yet."""
+        client = locator.get_client()
+        by_digest = client.connect() is not None and client.has_feature('module_by_digest')
+        module = payload.to_request(interpreter, self._isolation(), env, self._engine_cwd(), with_zip=not by_digest)
+        target = self.engine_target(python=interpreter)
+        try:
+            return self._engine_call('exec_module', target=target, become=become, module=module)
+        except _NeedZip as e:
+            # Nothing ran (the engine checks before it reaches the target): the same request again, with the
+            # deferred commands it carried, and with the ZIP.
+            fields = dict(e.fields)
+            fields.pop('op', None)
+            fields['module']['zip_b64'] = payload.zip_b64
+            return self._engine_call('exec_module', **fields)
 
     @staticmethod
     def _engine_runs(payload):

@@ -3,6 +3,7 @@ package io.ansiblemitogen.cli;
 import io.ansiblemitogen.engine.DefaultTransports;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.server.EngineServer;
+import io.ansiblemitogen.server.WarmUp;
 import io.ansiblemitogen.server.SocketDirs;
 
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class DaemonCommand {
             // We hold the lock, so a socket file left here is a dead daemon's: the server replaces it.
             Engine engine = new Engine(new DefaultTransports());
             EngineServer server = new EngineServer(engine, socket, idle).start();
+            WarmUp.start(engine);
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
             System.out.println("ansible-mitogen daemon serving " + socket + " (idle timeout "
                     + describe(idle) + ", pid " + ProcessHandle.current().pid() + ")");

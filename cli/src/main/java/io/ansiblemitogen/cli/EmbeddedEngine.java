@@ -4,6 +4,7 @@ import io.ansiblemitogen.engine.DefaultTransports;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.server.EngineServer;
 import io.ansiblemitogen.server.SocketDirs;
+import io.ansiblemitogen.server.WarmUp;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         dir = Files.createTempDirectory("ansible-mitogen-");
         SocketDirs.ensurePrivate(dir);
         engine = new Engine(new DefaultTransports());
+        WarmUp.start(engine);
         server = new EngineServer(engine, SocketDirs.socketIn(dir), 0).start();
     }
 

@@ -26,6 +26,11 @@ public final class DefaultTransports implements TransportFactory, AutoCloseable 
     }
 
     @Override
+    public void warmUp() {
+        ssh.warmUp();
+    }
+
+    @Override
     public void close() {
         ssh.close();
     }

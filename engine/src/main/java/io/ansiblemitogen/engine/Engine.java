@@ -51,6 +51,11 @@ public final class Engine implements AutoCloseable {
         this.pool = new ConnectionPool(factory);
     }
 
+    /** See {@link TransportFactory#warmUp()}. */
+    public void warmUpTransports() {
+        factory.warmUp();
+    }
+
     public ConnectionPool pool() {
         return pool;
     }
@@ -96,19 +101,24 @@ public final class Engine implements AutoCloseable {
 
     private ExecResult runModule(TargetSpec target, BecomeSpec become, ModuleRequest m, List<String> pre,
             List<Long> after) throws EngineException {
-        byte[] zip = null;
-        String digest = zips.known(m.zipSha1());
-        try {
-            if (digest == null) {
-                zip = Base64.getDecoder().decode(m.zipBase64());
-                digest = zips.contentDigest(m.zipSha1(), zip);
+        ModuleZips.Held held = zips.held(m.zipSha1());
+        if (held == null) {
+            if (m.zipBase64() == null) {
+                // The plugin sent the digest alone, betting that this engine holds the ZIP; it resends with it.
+                throw new EngineException(EngineException.Kind.NEED_ZIP, target.displayName(), null,
+                        "the engine does not hold the module ZIP of " + m.fqn() + " (" + m.zipSha1() + ")");
             }
-        } catch (IllegalArgumentException | IOException e) {
-            throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), null,
-                    "the module ZIP of " + m.fqn() + " is unreadable: " + e.getMessage(), e);
+            try {
+                byte[] decoded = Base64.getDecoder().decode(m.zipBase64());
+                held = new ModuleZips.Held(zips.remember(m.zipSha1(), decoded), decoded);
+            } catch (IllegalArgumentException | IOException e) {
+                throw new EngineException(EngineException.Kind.BAD_REQUEST, target.displayName(), null,
+                        "the module ZIP of " + m.fqn() + " is unreadable: " + e.getMessage(), e);
+            }
         }
+        String digest = held.digest();
+        byte[] zip = held.zip();
         String key = digest;
-        byte[] firstZip = zip;
         return withContext(target, become, m.interpreter(), pre, after, (conn, ctx, extras) -> {
             conn.noteModuleInterpreter(ctx, m.interpreter());
             Set<String> known = conn.zipsOf(ctx);
@@ -128,7 +138,7 @@ public final class Engine implements AutoCloseable {
             extras.decorate(h);
             Reply r;
             try {
-                r = ctx.call(h.put("has_zip", send), send ? zipBytes(firstZip, m) : null, 0);
+                r = ctx.call(h.put("has_zip", send), send ? zip : null, 0);
             } catch (RemoteException e) {
                 if (!"need_zip".equals(e.type())) {
                     throw e;
@@ -137,15 +147,11 @@ public final class Engine implements AutoCloseable {
                 // deferred commands and awaited calls were done before the agent asked for it.
                 h.remove("pre");
                 h.remove("after");
-                r = ctx.call(h.put("has_zip", true), zipBytes(firstZip, m), 0);
+                r = ctx.call(h.put("has_zip", true), zip, 0);
             }
             known.add(key);
             return toResult(r);
         });
-    }
-
-    private static byte[] zipBytes(byte[] decoded, ModuleRequest m) {
-        return decoded != null ? decoded : Base64.getDecoder().decode(m.zipBase64());
     }
 
     public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir)

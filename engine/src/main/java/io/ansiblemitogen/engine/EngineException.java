@@ -5,7 +5,8 @@ package io.ansiblemitogen.engine;
  * the message names the host, the hop and the cause.
  */
 public class EngineException extends Exception {
-    public enum Kind { UNREACHABLE, FAILED, BAD_REQUEST, INTERNAL }
+    /** NEED_ZIP: a module named by its ZIP's digest alone, which this engine does not hold (send it again). */
+    public enum Kind { UNREACHABLE, FAILED, BAD_REQUEST, INTERNAL, NEED_ZIP }
 
     private final Kind kind;
     private final String host;

@@ -21,6 +21,8 @@ import java.util.zip.ZipInputStream;
  */
 public final class ModuleZips {
     private static final int MEMO = 512;
+    /** ZIP bytes kept so that a client may name a ZIP by digest alone; least recently used go first. */
+    static final long BYTES_CAP = 64L << 20;
 
     /** Digest of the bytes (as the plugin names them) to digest of the content, so each ZIP is read once. */
     private final Map<String, String> memo = new LinkedHashMap<>(64, 0.75f, true) {
@@ -29,18 +31,48 @@ public final class ModuleZips {
             return size() > MEMO;
         }
     };
+    private final Map<String, byte[]> bytes = new LinkedHashMap<>(64, 0.75f, true);
+    private long heldBytes;
+    private final long cap;
 
-    public synchronized String contentDigest(String bytesKey, byte[] zip) throws IOException {
+    public ModuleZips() {
+        this(BYTES_CAP);
+    }
+
+    ModuleZips(long cap) {
+        this.cap = cap;
+    }
+
+    /** The content digest of {@code zip}, which the plugin names {@code bytesKey}; the bytes are kept. */
+    public synchronized String remember(String bytesKey, byte[] zip) throws IOException {
         String d = memo.get(bytesKey);
         if (d == null) {
             d = contentDigest(zip);
             memo.put(bytesKey, d);
         }
+        if (!bytes.containsKey(d)) {
+            bytes.put(d, zip);
+            heldBytes += zip.length;
+            var it = bytes.entrySet().iterator();
+            while (heldBytes > cap && bytes.size() > 1 && it.hasNext()) {
+                Map.Entry<String, byte[]> eldest = it.next();
+                if (!eldest.getKey().equals(d)) {
+                    heldBytes -= eldest.getValue().length;
+                    it.remove();
+                }
+            }
+        }
         return d;
     }
 
-    public synchronized String known(String bytesKey) {
-        return memo.get(bytesKey);
+    /** {content digest, ZIP bytes} for a ZIP the plugin names {@code bytesKey}, or null if it must send it. */
+    public synchronized Held held(String bytesKey) {
+        String d = bytesKey == null ? null : memo.get(bytesKey);
+        byte[] zip = d == null ? null : bytes.get(d);
+        return zip == null ? null : new Held(d, zip);
+    }
+
+    public record Held(String digest, byte[] zip) {
     }
 
     /** SHA-256 over the entries sorted by name: name, a zero byte, 8-byte length, data. */

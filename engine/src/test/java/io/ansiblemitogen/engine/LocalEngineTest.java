@@ -70,6 +70,24 @@ public class LocalEngineTest {
     }
 
     @Test
+    public void aZipNamedByDigestAloneRunsOnceTheEngineHoldsItAndIsAskedForBefore() throws Exception {
+        ModuleRequest full = zip.request("python3", "{}", "reuse");
+        ModuleRequest digestOnly = new ModuleRequest(full.interpreter(), full.fqn(), null, full.zipSha1(),
+                full.params(), full.isolation(), full.env(), null);
+        try {
+            engine.execModule(target, null, digestOnly);
+            throw new AssertionError("a ZIP the engine never saw cannot run");
+        } catch (EngineException e) {
+            assertEquals("need_zip", e.kindName());
+            assertEquals("nothing reached a target", 0, engine.pool().openedCount());
+        }
+        assertEquals(0, engine.execModule(target, null, full).rc());
+        ExecResult again = engine.execModule(target, null, digestOnly);
+        assertEquals(new String(again.stderr(), StandardCharsets.UTF_8), 0, again.rc());
+        assertEquals("yes", Json.MAPPER.readTree(again.stdout()).path("env").asText());
+    }
+
+    @Test
     public void theSameModulesPackedByAnotherRunAreNotSentAgain() throws Exception {
         FakeModuleZip earlier = FakeModuleZip.standard(1_600_000_000_000L);
         FakeModuleZip later = FakeModuleZip.standard(1_700_000_000_000L);

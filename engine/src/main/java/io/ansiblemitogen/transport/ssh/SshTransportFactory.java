@@ -66,6 +66,16 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
         }
     }
 
+    @Override
+    public void warmUp() {
+        try {
+            client();
+            CryptoWarmUp.run();
+        } catch (TransportException | RuntimeException e) {
+            // Best effort: the first real connection reports whatever is really wrong.
+        }
+    }
+
     private static ClientSession viaSession(TargetSpec target, Transport via) throws TransportException {
         if (via == null || via instanceof LocalTransport) {
             return null;
