@@ -24,6 +24,9 @@ record Workload(String name, String description, Kind kind, int hosts, int forks
                 Kind.DEBUG, 1, 5, n100, 0, 0, 0, 0, false));
         add(all, new Workload("cmd100", n100 + " x command: hostname, 1 host",
                 Kind.COMMAND, 1, 5, n100, 0, 0, 0, 0, false));
+        add(all, new Workload("cmd100-warm", "the same " + n100 + " tasks again with the previous run's state kept "
+                + "(the engine daemon, ssh ControlPersist masters; Mitogen keeps nothing between runs)",
+                Kind.COMMAND, 1, 5, n100, 0, 0, 0, 0, true));
         add(all, new Workload("cmd100-rtt20", n100 + " x command: hostname, 1 host, 20 ms round trip",
                 Kind.COMMAND, 1, 5, n100, 0, 0, 0, 10, false));
         int items = quick ? 5 : 20;

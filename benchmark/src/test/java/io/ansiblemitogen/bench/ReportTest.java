@@ -86,7 +86,7 @@ public class ReportTest {
         for (Goals.Goal goal : Goals.evaluate(sample())) {
             g.put(goal.goal().substring(0, 20), goal);
         }
-        assertEquals(7 + 1, Goals.evaluate(sample()).size());
+        assertEquals(8 + 1, Goals.evaluate(sample()).size());
         Goals.Goal mitogenRatio = find("at most 0.6x Mitogen");
         assertEquals(Goals.MET, mitogenRatio.status());
         assertEquals("0.52x (11.0 s vs 21.3 s)", mitogenRatio.figure());

@@ -32,6 +32,8 @@ public class WorkloadTest {
         assertEquals(300, c.get("hosts300").hosts());
         assertEquals(30, c.get("stage30").hosts());
         assertTrue(c.get("stage30-warm").warm());
+        assertTrue(c.get("cmd100-warm").warm());
+        assertEquals(100, c.get("cmd100-warm").tasks());
         assertEquals(200L << 20, c.get("copy200m").fileBytes());
         assertTrue(Workload.catalogue(true).get("cmd100").tasks() < 100);
     }
