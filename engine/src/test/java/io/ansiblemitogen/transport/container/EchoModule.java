@@ -1,16 +1,10 @@
 package io.ansiblemitogen.transport.container;
 
+import io.ansiblemitogen.engine.FakeModuleZip;
 import io.ansiblemitogen.engine.ModuleRequest;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * A ZIP laid out like Ansible's AnsiballZ payload whose module reports where it ran (pid, uid, user, Python
@@ -18,8 +12,8 @@ import java.util.zip.ZipOutputStream;
  * incompressible bytes so that "the second run sends only the digest" is a visible difference in bytes.
  */
 final class EchoModule {
+    private final FakeModuleZip zip;
     final byte[] bytes;
-    final String sha1;
 
     EchoModule() throws Exception {
         Map<String, String> files = new LinkedHashMap<>();
@@ -50,20 +44,11 @@ final class EchoModule {
             pad.append(String.format("%02x", r.nextInt(256)));
         }
         files.put("ansible/module_utils/padding.py", pad.append("'\n").toString());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, String> e : files.entrySet()) {
-                z.putNextEntry(new ZipEntry(e.getKey()));
-                z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-                z.closeEntry();
-            }
-        }
-        bytes = out.toByteArray();
-        sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        zip = FakeModuleZip.of(files);
+        bytes = zip.bytes;
     }
 
     ModuleRequest request(String argsJson) {
-        return new ModuleRequest("python3", "ansible.modules.where", Base64.getEncoder().encodeToString(bytes), sha1,
-                "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", "reuse", Map.of(), null);
+        return zip.request("python3", "ansible.modules.where", argsJson, "reuse", Map.of());
     }
 }
