@@ -29,8 +29,12 @@ public final class FakeModuleZip {
         return standard(System.currentTimeMillis());
     }
 
-    /** The same modules stamped with another build time, as each ansible-playbook run packs them. */
-    static FakeModuleZip standard(long builtAt) throws Exception {
+    /**
+     * The packages every payload has, in a new map for the caller to add its modules to: {@code ansible},
+     * {@code ansible.modules} and {@code ansible.module_utils}, whose {@code basic} reads {@code _ANSIBLE_ARGS}
+     * ({@code params()}, {@code exit_json()}, and a {@code COUNTER} that tells a reused interpreter apart).
+     */
+    public static Map<String, String> skeleton() {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("ansible/__init__.py", "");
         files.put("ansible/module_utils/__init__.py", "");
@@ -45,6 +49,12 @@ public final class FakeModuleZip {
                 "    sys.exit(0)",
                 ""));
         files.put("ansible/modules/__init__.py", "");
+        return files;
+    }
+
+    /** The same modules stamped with another build time, as each ansible-playbook run packs them. */
+    static FakeModuleZip standard(long builtAt) throws Exception {
+        Map<String, String> files = skeleton();
         files.put("ansible/modules/echo.py", String.join("\n",
                 "import os, sys",
                 "from ansible.module_utils import basic",

@@ -3,7 +3,6 @@ package io.ansiblemitogen.transport.container;
 import io.ansiblemitogen.engine.FakeModuleZip;
 import io.ansiblemitogen.engine.ModuleRequest;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,16 +15,7 @@ final class EchoModule {
     final byte[] bytes;
 
     EchoModule() throws Exception {
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("ansible/__init__.py", "");
-        files.put("ansible/module_utils/__init__.py", "");
-        files.put("ansible/module_utils/basic.py", String.join("\n",
-                "import json, sys",
-                "_ANSIBLE_ARGS = None",
-                "def params():",
-                "    return json.loads(_ANSIBLE_ARGS.decode('utf-8'))['ANSIBLE_MODULE_ARGS']",
-                ""));
-        files.put("ansible/modules/__init__.py", "");
+        Map<String, String> files = FakeModuleZip.skeleton();
         files.put("ansible/modules/where.py", String.join("\n",
                 "import json, os, platform, pwd, sys",
                 "from ansible.module_utils import basic",

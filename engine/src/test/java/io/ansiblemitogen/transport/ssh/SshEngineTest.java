@@ -46,15 +46,11 @@ public class SshEngineTest {
 
     /** An AnsiballZ-shaped ZIP with one module that echoes its pid and arguments. */
     static ModuleRequest echoModule(String argsJson) throws Exception {
-        FakeModuleZip zip = FakeModuleZip.of(new java.util.TreeMap<>(Map.of(
-                "ansible/__init__.py", "",
-                "ansible/modules/__init__.py", "",
-                "ansible/modules/sshecho.py", "import json, os, sys\n"
-                        + "from ansible.module_utils import basic\n"
-                        + "print(json.dumps({'pid': os.getpid(), 'args': json.loads(basic._ANSIBLE_ARGS)}))\n",
-                "ansible/module_utils/__init__.py", "",
-                "ansible/module_utils/basic.py", "_ANSIBLE_ARGS = None\n")),
-                315532800000L); // fixed, so every build of the ZIP has the same digest
+        Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/sshecho.py", "import json, os, sys\n"
+                + "from ansible.module_utils import basic\n"
+                + "print(json.dumps({'pid': os.getpid(), 'args': json.loads(basic._ANSIBLE_ARGS)}))\n");
+        FakeModuleZip zip = FakeModuleZip.of(files, 315532800000L); // fixed: every build has the same digest
         return zip.request("python3", "ansible.modules.sshecho", argsJson, "reuse", Map.of());
     }
 
