@@ -88,11 +88,7 @@ class EngineClient(object):
             return
         if self._sock is not None:
             # Inherited from the parent across fork: drop our copy, keep theirs usable.
-            try:
-                self._sock.close()
-            except OSError:
-                pass
-            self._sock = None
+            self.close()
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(self.connect_timeout)
         try:

@@ -3,16 +3,15 @@ package io.ansiblemitogen.bench;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 
+import io.ansiblemitogen.testkit.Loopback;
 import io.ansiblemitogen.testkit.Procs;
+import io.ansiblemitogen.testkit.SshKeys;
 
 /**
  * A loopback OpenSSH sshd for the benchmark's targets, with throwaway keys in its own directory.
@@ -22,7 +21,7 @@ import io.ansiblemitogen.testkit.Procs;
  * reads back whole to count connections) would grow with every run; the proxy counts connections here.
  */
 final class BenchSshd implements AutoCloseable {
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = Loopback.HOST;
     private final Path dir;
     private final int port;
     private final Path clientKey;
@@ -35,13 +34,13 @@ final class BenchSshd implements AutoCloseable {
             dir = Files.createTempDirectory(parent, "sshd-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory
-            keygen(hostKey());
+            SshKeys.ed25519(hostKey(), "", "bench");
             synchronized (BenchSshd.class) {
                 if (!Files.exists(clientKey)) {
-                    keygen(clientKey);
+                    SshKeys.ed25519(clientKey, "", "bench");
                 }
             }
-            Files.copy(pub(clientKey()), dir.resolve("authorized_keys"));
+            Files.copy(SshKeys.pub(clientKey()), dir.resolve("authorized_keys"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare sshd directory", e);
         }
@@ -51,7 +50,7 @@ final class BenchSshd implements AutoCloseable {
     private int startOnFreePort() {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int p = freePort();
+            int p = Loopback.freePort();
             try {
                 start(p);
                 return p;
@@ -104,7 +103,7 @@ final class BenchSshd implements AutoCloseable {
                 s.connect(new InetSocketAddress(HOST, p), 200);
                 return;
             } catch (IOException notYet) {
-                sleep(20);
+                Procs.sleep(20);
             }
         }
         Procs.killTree(process.toHandle());
@@ -120,7 +119,7 @@ final class BenchSshd implements AutoCloseable {
     }
 
     Path hostKeyPub() {
-        return pub(hostKey());
+        return SshKeys.pub(hostKey());
     }
 
     private Path hostKey() {
@@ -142,30 +141,5 @@ final class BenchSshd implements AutoCloseable {
             process = null;
         }
         Procs.deleteTree(dir);
-    }
-
-    private static Path pub(Path key) {
-        return key.resolveSibling(key.getFileName() + ".pub");
-    }
-
-    private static void keygen(Path key) {
-        Procs.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f", key.toString()), null);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -124,7 +124,7 @@ final class EngineSystem implements BenchSystem {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            sleep(200);
+            Procs.sleep(200);
         }
         throw new IllegalStateException("the engine daemon was not ready within 30 s");
     }
@@ -135,14 +135,5 @@ final class EngineSystem implements BenchSystem {
             out.add(t.replace("{repo}", repo.toString()).replace("{state}", stateDir.toString()));
         }
         return out;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

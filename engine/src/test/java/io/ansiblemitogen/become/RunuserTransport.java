@@ -1,14 +1,11 @@
 package io.ansiblemitogen.become;
 
 import io.ansiblemitogen.transport.RemoteProcess;
-import io.ansiblemitogen.transport.StderrCollector;
+import io.ansiblemitogen.transport.StreamProcess;
 import io.ansiblemitogen.transport.Transport;
 import io.ansiblemitogen.transport.TransportException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A local "connection" logged in as another (non-root) user: commands run through {@code runuser -u USER}, with
@@ -29,38 +26,7 @@ final class RunuserTransport implements Transport {
         }
         try {
             Process p = new ProcessBuilder("runuser", "-u", user, "--", "/bin/sh", "-c", "cd && " + command).start();
-            StderrCollector err = new StderrCollector(p.getErrorStream(), "runuser " + user);
-            return new RemoteProcess() {
-                @Override
-                public OutputStream stdin() {
-                    return p.getOutputStream();
-                }
-
-                @Override
-                public InputStream stdout() {
-                    return p.getInputStream();
-                }
-
-                @Override
-                public String stderrTail() {
-                    return err.tail();
-                }
-
-                @Override
-                public byte[] stderrBytes() {
-                    return err.bytes(5000);
-                }
-
-                @Override
-                public int waitFor(long timeoutMillis) throws InterruptedException {
-                    return p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS) ? p.exitValue() : -1;
-                }
-
-                @Override
-                public void close() {
-                    p.destroy();
-                }
-            };
+            return StreamProcess.of(p, "runuser " + user);
         } catch (IOException e) {
             throw new TransportException("cannot run runuser: " + e.getMessage(), e);
         }

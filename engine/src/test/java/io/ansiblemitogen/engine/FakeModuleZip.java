@@ -13,11 +13,12 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A ZIP shaped like Ansible's AnsiballZ payload (ansible/module_utils/basic.py reading _ANSIBLE_ARGS, modules
- * under ansible/modules), small enough to reason about in engine tests without Ansible itself.
+ * under ansible/modules), small enough to reason about in engine tests without Ansible itself. The transport
+ * tests pack their own modules with {@link #of(Map, long)}.
  */
-final class FakeModuleZip {
-    final byte[] bytes;
-    final String sha1;
+public final class FakeModuleZip {
+    public final byte[] bytes;
+    public final String sha1;
 
     private FakeModuleZip(byte[] bytes) throws Exception {
         this.bytes = bytes;
@@ -28,8 +29,12 @@ final class FakeModuleZip {
         return standard(System.currentTimeMillis());
     }
 
-    /** The same modules stamped with another build time, as each ansible-playbook run packs them. */
-    static FakeModuleZip standard(long builtAt) throws Exception {
+    /**
+     * The packages every payload has, in a new map for the caller to add its modules to: {@code ansible},
+     * {@code ansible.modules} and {@code ansible.module_utils}, whose {@code basic} reads {@code _ANSIBLE_ARGS}
+     * ({@code params()}, {@code exit_json()}, and a {@code COUNTER} that tells a reused interpreter apart).
+     */
+    public static Map<String, String> skeleton() {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("ansible/__init__.py", "");
         files.put("ansible/module_utils/__init__.py", "");
@@ -44,6 +49,12 @@ final class FakeModuleZip {
                 "    sys.exit(0)",
                 ""));
         files.put("ansible/modules/__init__.py", "");
+        return files;
+    }
+
+    /** The same modules stamped with another build time, as each ansible-playbook run packs them. */
+    static FakeModuleZip standard(long builtAt) throws Exception {
+        Map<String, String> files = skeleton();
         files.put("ansible/modules/echo.py", String.join("\n",
                 "import os, sys",
                 "from ansible.module_utils import basic",
@@ -62,11 +73,12 @@ final class FakeModuleZip {
         return of(files, builtAt);
     }
 
-    static FakeModuleZip of(Map<String, String> files) throws Exception {
+    public static FakeModuleZip of(Map<String, String> files) throws Exception {
         return of(files, System.currentTimeMillis());
     }
 
-    static FakeModuleZip of(Map<String, String> files, long builtAt) throws Exception {
+    /** The entries in the map's order, each stamped {@code builtAt}. */
+    public static FakeModuleZip of(Map<String, String> files, long builtAt) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(out)) {
             for (Map.Entry<String, String> e : files.entrySet()) {
@@ -85,7 +97,12 @@ final class FakeModuleZip {
     }
 
     ModuleRequest request(String interpreter, String fqn, String argsJson, String isolation) throws IOException {
+        return request(interpreter, fqn, argsJson, isolation, Map.of("AM_TEST", "yes"));
+    }
+
+    public ModuleRequest request(String interpreter, String fqn, String argsJson, String isolation,
+            Map<String, String> env) {
         return new ModuleRequest(interpreter, fqn, Base64.getEncoder().encodeToString(bytes),
-                sha1, "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", isolation, Map.of("AM_TEST", "yes"), null);
+                sha1, "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", isolation, env, null);
     }
 }

@@ -7,7 +7,6 @@ import org.junit.After;
 import org.junit.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,12 +32,8 @@ public class ForkDuringImportTest {
 
     @Test(timeout = 60_000)
     public void taskForkedDuringAnotherTasksImportCompletes() throws Exception {
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("ansible/__init__.py", "");
-        files.put("ansible/module_utils/__init__.py", "");
-        files.put("ansible/module_utils/basic.py", "_ANSIBLE_ARGS = None\n");
+        Map<String, String> files = FakeModuleZip.skeleton();
         files.put("ansible/module_utils/slowlib.py", "import time\ntime.sleep(2)\nVALUE = 42\n");
-        files.put("ansible/modules/__init__.py", "");
         files.put("ansible/modules/slow.py", String.join("\n",
                 "import json, os",
                 "from ansible.module_utils import slowlib",

@@ -41,11 +41,7 @@ public final class PlaybookOptions implements Serializable {
     private final boolean disableHostKeyChecking;
     private final String installation;
     private final String ansiblePlaybookPath;
-    private final Integer verbosity;
-    private final TaskIsolation taskIsolation;
-    private final Strategy strategy;
-    private final Integer maxInterpreters;
-    private final Integer poolSize;
+    private final StageOptions stage;
 
     private PlaybookOptions(Builder b) {
         playbook = b.playbook;
@@ -69,11 +65,7 @@ public final class PlaybookOptions implements Serializable {
         disableHostKeyChecking = b.disableHostKeyChecking;
         installation = b.installation;
         ansiblePlaybookPath = b.ansiblePlaybookPath;
-        verbosity = b.verbosity;
-        taskIsolation = b.taskIsolation;
-        strategy = b.strategy;
-        maxInterpreters = b.maxInterpreters;
-        poolSize = b.poolSize;
+        stage = b.stage.build();
     }
 
     public static Builder builder(String playbook) {
@@ -103,11 +95,7 @@ public final class PlaybookOptions implements Serializable {
         b.disableHostKeyChecking = disableHostKeyChecking;
         b.installation = installation;
         b.ansiblePlaybookPath = ansiblePlaybookPath;
-        b.verbosity = verbosity;
-        b.taskIsolation = taskIsolation;
-        b.strategy = strategy;
-        b.maxInterpreters = maxInterpreters;
-        b.poolSize = poolSize;
+        b.stage = stage.toBuilder();
         return b;
     }
 
@@ -133,22 +121,22 @@ public final class PlaybookOptions implements Serializable {
     public boolean disableHostKeyChecking() { return disableHostKeyChecking; }
     public String installation() { return installation; }
     public String ansiblePlaybookPath() { return ansiblePlaybookPath; }
-    public Integer verbosity() { return verbosity; }
-    public TaskIsolation taskIsolation() { return taskIsolation; }
-    public Strategy strategy() { return strategy; }
-    public Integer maxInterpreters() { return maxInterpreters; }
-    public Integer poolSize() { return poolSize; }
+    public Integer verbosity() { return stage.verbosity(); }
+    public TaskIsolation taskIsolation() { return stage.taskIsolation(); }
+    public Strategy strategy() { return stage.strategy(); }
+    public Integer maxInterpreters() { return stage.maxInterpreters(); }
+    public Integer poolSize() { return stage.poolSize(); }
 
     /** The engine options of this run alone, for merging with an enclosing block. */
     public StageOptions stageOptions() {
-        return StageOptions.builder().taskIsolation(taskIsolation).strategy(strategy)
-                .maxInterpreters(maxInterpreters).poolSize(poolSize).verbosity(verbosity).build();
+        return stage;
     }
 
     /** This run with its engine options replaced by {@code s} (used by {@link OptionMerger}). */
     public PlaybookOptions withStageOptions(StageOptions s) {
-        return toBuilder().taskIsolation(s.taskIsolation()).strategy(s.strategy())
-                .maxInterpreters(s.maxInterpreters()).poolSize(s.poolSize()).verbosity(s.verbosity()).build();
+        Builder b = toBuilder();
+        b.stage = s.toBuilder();
+        return b.build();
     }
 
     /**
@@ -229,15 +217,12 @@ public final class PlaybookOptions implements Serializable {
                 && Objects.equals(tags, p.tags) && Objects.equals(skippedTags, p.skippedTags)
                 && Objects.equals(startAtTask, p.startAtTask) && Objects.equals(extraVars, p.extraVars)
                 && Objects.equals(extras, p.extras) && Objects.equals(installation, p.installation)
-                && Objects.equals(ansiblePlaybookPath, p.ansiblePlaybookPath)
-                && Objects.equals(verbosity, p.verbosity) && taskIsolation == p.taskIsolation
-                && strategy == p.strategy && Objects.equals(maxInterpreters, p.maxInterpreters)
-                && Objects.equals(poolSize, p.poolSize);
+                && Objects.equals(ansiblePlaybookPath, p.ansiblePlaybookPath) && stage.equals(p.stage);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(playbook, inventory, limit, tags, forks, extraVars, taskIsolation, strategy);
+        return Objects.hash(playbook, inventory, limit, tags, forks, extraVars, stage);
     }
 
     /** Lists the set options without values of extra vars or inventory content (either may hold secrets). */
@@ -270,11 +255,7 @@ public final class PlaybookOptions implements Serializable {
         private boolean disableHostKeyChecking;
         private String installation;
         private String ansiblePlaybookPath;
-        private Integer verbosity;
-        private TaskIsolation taskIsolation;
-        private Strategy strategy;
-        private Integer maxInterpreters;
-        private Integer poolSize;
+        private StageOptions.Builder stage = StageOptions.builder();
 
         private static String fix(String s) {
             if (s == null) {
@@ -306,11 +287,11 @@ public final class PlaybookOptions implements Serializable {
         public Builder disableHostKeyChecking(boolean v) { disableHostKeyChecking = v; return this; }
         public Builder installation(String v) { installation = fix(v); return this; }
         public Builder ansiblePlaybookPath(String v) { ansiblePlaybookPath = fix(v); return this; }
-        public Builder verbosity(Integer v) { verbosity = v; return this; }
-        public Builder taskIsolation(TaskIsolation v) { taskIsolation = v; return this; }
-        public Builder strategy(Strategy v) { strategy = v; return this; }
-        public Builder maxInterpreters(Integer v) { maxInterpreters = v; return this; }
-        public Builder poolSize(Integer v) { poolSize = v; return this; }
+        public Builder verbosity(Integer v) { stage.verbosity(v); return this; }
+        public Builder taskIsolation(TaskIsolation v) { stage.taskIsolation(v); return this; }
+        public Builder strategy(Strategy v) { stage.strategy(v); return this; }
+        public Builder maxInterpreters(Integer v) { stage.maxInterpreters(v); return this; }
+        public Builder poolSize(Integer v) { stage.poolSize(v); return this; }
 
         public PlaybookOptions build() {
             return new PlaybookOptions(this);

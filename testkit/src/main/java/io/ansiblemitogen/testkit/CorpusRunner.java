@@ -95,33 +95,48 @@ public final class CorpusRunner implements AutoCloseable {
             }
             Files.createDirectories(runDir);
             Path controlDir = Files.createDirectories(runDir.resolve("cp"));
-            Path big = bigFile();
-            AnsibleRun run = AnsibleRun.playbook(playbook)
-                    .inventory(inv.write(runDir.resolve("inventory.yml")))
-                    .runDir(runDir)
-                    .timeout(timeout)
-                    .extraVar("local_dir", localDir.toString())
-                    .extraVar("big_file", big.toString())
-                    .placeholder(localDir.toString(), "<LOCAL_DIR>")
-                    .placeholder(big.toString(), "<BIG_FILE>")
-                    .env("ANSIBLE_PIPELINING", "True")
-                    .env("ANSIBLE_SSH_CONTROL_PATH_DIR", controlDir.toString())
-                    .env(mode.env())
-                    .args(mode.args().toArray(new String[0]));
+            AnsibleRun run = corpusRun(playbook, runDir, localDir, controlDir, mode)
+                    .inventory(inv.write(runDir.resolve("inventory.yml")));
             workDirs.forEach(w -> run.placeholder(w.toString(), "<WORK_DIR>"));
-            if (mode.command() != null) {
-                run.command(mode.command());
-            }
-            try {
-                return run.run();
-            } finally {
-                closeControlMasters(controlDir);
-            }
+            return runAndCloseMasters(run, controlDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run of " + playbook, e);
         } finally {
             workDirs.forEach(Procs::deleteTree);
             Procs.deleteTree(localDir);
+        }
+    }
+
+    /**
+     * ansible-playbook set up as every corpus run is: {@code local_dir} and {@code big_file} with their
+     * placeholders, pipelining, {@code controlDir} as the ssh ControlPath directory, and the mode's environment,
+     * arguments and command. The caller adds the inventory and the work_dir placeholders.
+     */
+    public AnsibleRun corpusRun(Path playbook, Path runDir, Path localDir, Path controlDir, Mode mode) {
+        Path big = bigFile();
+        AnsibleRun run = AnsibleRun.playbook(playbook)
+                .runDir(runDir)
+                .timeout(timeout)
+                .extraVar("local_dir", localDir.toString())
+                .extraVar("big_file", big.toString())
+                .placeholder(localDir.toString(), "<LOCAL_DIR>")
+                .placeholder(big.toString(), "<BIG_FILE>")
+                .env("ANSIBLE_PIPELINING", "True")
+                .env("ANSIBLE_SSH_CONTROL_PATH_DIR", controlDir.toString())
+                .env(mode.env())
+                .args(mode.args().toArray(new String[0]));
+        if (mode.command() != null) {
+            run.command(mode.command());
+        }
+        return run;
+    }
+
+    /** Runs {@code run}, then ends the ControlMasters its ssh left in {@code controlDir}. */
+    public static RunResult runAndCloseMasters(AnsibleRun run, Path controlDir) {
+        try {
+            return run.run();
+        } finally {
+            closeControlMasters(controlDir);
         }
     }
 

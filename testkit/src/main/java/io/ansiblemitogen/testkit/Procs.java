@@ -54,6 +54,16 @@ public final class Procs {
         }
     }
 
+    /** A pause between two looks at a process; an interrupt ends the wait with an exception (the flag kept). */
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Like {@link #run} but throws, with the command's stderr, unless it exits 0. */
     public static String check(List<String> argv, String stdin) {
         Output o = run(argv, stdin, 60);

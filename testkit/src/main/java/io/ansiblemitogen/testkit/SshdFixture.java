@@ -2,15 +2,12 @@ package io.ansiblemitogen.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.junit.rules.ExternalResource;
@@ -27,7 +24,7 @@ import org.junit.rules.ExternalResource;
 public final class SshdFixture extends ExternalResource implements AutoCloseable {
     /** The passphrase of {@link #passphraseKey()}. */
     public static final String PASSPHRASE = "testkit passphrase";
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = Loopback.HOST;
     private static final long START_TIMEOUT_MS = 15_000;
     // "Accepted key ED25519 ... found at" is logged for each key probe; only this line is a login
     private static final Pattern ACCEPTED =
@@ -123,10 +120,11 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
             // sshd reads authorized_keys with the target user's rights: other accounts must be able to enter.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory, sshd refuses without
-            keygen(hostKey(), "");
-            keygen(clientKey(), "");
-            keygen(passphraseKey(), PASSPHRASE);
-            String authorized = Files.readString(pub(clientKey())) + Files.readString(pub(passphraseKey()));
+            SshKeys.ed25519(hostKey(), "", "testkit");
+            SshKeys.ed25519(clientKey(), "", "testkit");
+            SshKeys.ed25519(passphraseKey(), PASSPHRASE, "testkit");
+            String authorized = Files.readString(SshKeys.pub(clientKey()))
+                    + Files.readString(SshKeys.pub(passphraseKey()));
             Files.writeString(authorizedKeys(), authorized);
             Files.setPosixFilePermissions(authorizedKeys(), PosixFilePermissions.fromString("rw-r--r--"));
             if (privateTmp) {
@@ -139,7 +137,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         }
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            port = freePort();
+            port = Loopback.freePort();
             try {
                 launch();
                 return this;
@@ -154,7 +152,8 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
 
     private void launch() {
         try {
-            Files.writeString(knownHosts(), "[" + HOST + "]:" + port + " " + Files.readString(pub(hostKey())));
+            Files.writeString(knownHosts(),
+                    "[" + HOST + "]:" + port + " " + Files.readString(SshKeys.pub(hostKey())));
             Files.writeString(config(), sshdConfig());
             int listeningBefore = countLog("Server listening on ");
             process = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config().toString())
@@ -234,7 +233,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
                 return;
             } catch (IllegalStateException e) {
                 last = e;
-                sleep(250);
+                Procs.sleep(250);
             }
         }
         throw last;
@@ -372,31 +371,5 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
             }
         }
         return n;
-    }
-
-    private static Path pub(Path key) {
-        return key.resolveSibling(key.getFileName() + ".pub");
-    }
-
-    private static void keygen(Path key, String passphrase) {
-        Procs.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", "testkit",
-                "-f", key.toString()), null);
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,12 +1,9 @@
 package io.ansiblemitogen.transport.ssh;
 
-import io.ansiblemitogen.transport.RemoteProcess;
-import io.ansiblemitogen.transport.StderrCollector;
+import io.ansiblemitogen.transport.StreamProcess;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,37 +12,18 @@ import java.util.Set;
  * the remote window (so a large upload never queues up in memory) and unread output stops the local window (so a
  * large download is paced by its reader).
  */
-final class SshProcess implements RemoteProcess {
-    private final ChannelExec channel;
-    private final StderrCollector stderr;
-
-    SshProcess(ChannelExec channel, String label) {
-        this.channel = channel;
-        this.stderr = new StderrCollector(channel.getInvertedErr(), label);
+final class SshProcess {
+    private SshProcess() {
     }
 
-    @Override
-    public OutputStream stdin() {
-        return channel.getInvertedIn();
+    static StreamProcess of(ChannelExec channel, String label) {
+        return new StreamProcess(channel.getInvertedIn(), channel.getInvertedOut(), channel.getInvertedErr(), label,
+                timeoutMillis -> exitStatus(channel, timeoutMillis),
+                // Closing the channel closes the remote command's stdio; it sees EOF and ends like an ssh child would.
+                () -> channel.close(false));
     }
 
-    @Override
-    public InputStream stdout() {
-        return channel.getInvertedOut();
-    }
-
-    @Override
-    public String stderrTail() {
-        return stderr.tail();
-    }
-
-    @Override
-    public byte[] stderrBytes() {
-        return stderr.bytes(5000);
-    }
-
-    @Override
-    public int waitFor(long timeoutMillis) throws InterruptedException {
+    private static int exitStatus(ChannelExec channel, long timeoutMillis) throws InterruptedException {
         Set<ClientChannelEvent> ev = channel.waitFor(EnumSet.of(ClientChannelEvent.EXIT_STATUS,
                 ClientChannelEvent.CLOSED), Math.max(1, timeoutMillis));
         if (Thread.interrupted()) {
@@ -56,11 +34,5 @@ final class SshProcess implements RemoteProcess {
             return -1; // killed by a signal, or the connection went away
         }
         return status == null ? -1 : status;
-    }
-
-    @Override
-    public void close() {
-        // Closing the channel closes the remote command's stdio; it sees EOF and ends like an ssh child would.
-        channel.close(false);
     }
 }

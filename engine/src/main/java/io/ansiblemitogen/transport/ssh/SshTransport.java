@@ -55,7 +55,7 @@ public final class SshTransport implements Transport {
                 throw new TransportException("the SSH server " + label + " refused to run a command"
                         + (e == null ? "" : ": " + e.getMessage()) + (isConnected() ? "" : " (connection lost)"), e);
             }
-            return new SshProcess(ch, label);
+            return SshProcess.of(ch, label);
         } catch (IOException e) {
             if (ch != null) {
                 ch.close(true);

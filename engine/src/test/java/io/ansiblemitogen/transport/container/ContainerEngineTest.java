@@ -79,8 +79,7 @@ public class ContainerEngineTest {
     @BeforeClass
     public static void startContainers() throws Exception {
         env = ContainerEnvironment.prepare(true);
-        System.setProperty("ansible.mitogen.podman", env.wrapperPath("podman").toString());
-        System.setProperty("ansible.mitogen.docker", env.wrapperPath("docker").toString());
+        env.useForEngines();
         for (Object[] c : cases()) {
             String rt = (String) c[0];
             String img = (String) c[1];
@@ -97,8 +96,7 @@ public class ContainerEngineTest {
 
     @AfterClass
     public static void removeContainers() throws Exception {
-        System.clearProperty("ansible.mitogen.podman");
-        System.clearProperty("ansible.mitogen.docker");
+        ContainerEnvironment.stopUsingForEngines();
         if (env != null) {
             env.close();
         }

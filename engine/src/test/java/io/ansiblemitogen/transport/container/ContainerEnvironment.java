@@ -115,6 +115,19 @@ final class ContainerEnvironment implements AutoCloseable {
         return dir.resolve(runtime);
     }
 
+    /** Makes every engine in this JVM run podman and docker through this environment's wrappers. */
+    void useForEngines() {
+        for (String runtime : List.of("podman", "docker")) {
+            System.setProperty("ansible.mitogen." + runtime, wrapperPath(runtime).toString());
+        }
+    }
+
+    /** Undoes {@link #useForEngines()}: engines find podman and docker on PATH again. */
+    static void stopUsingForEngines() {
+        System.clearProperty("ansible.mitogen.podman");
+        System.clearProperty("ansible.mitogen.docker");
+    }
+
     /** Every argument line the engine passed to {@code runtime} so far. */
     List<String> calls(String runtime) throws IOException {
         Path log = log(runtime);

@@ -46,14 +46,12 @@ public class ContainerExecCountTest {
     @BeforeClass
     public static void prepare() throws Exception {
         env = ContainerEnvironment.prepare(true);
-        System.setProperty("ansible.mitogen.podman", env.wrapperPath("podman").toString());
-        System.setProperty("ansible.mitogen.docker", env.wrapperPath("docker").toString());
+        env.useForEngines();
     }
 
     @AfterClass
     public static void cleanUp() throws Exception {
-        System.clearProperty("ansible.mitogen.podman");
-        System.clearProperty("ansible.mitogen.docker");
+        ContainerEnvironment.stopUsingForEngines();
         if (env != null) {
             env.close();
         }

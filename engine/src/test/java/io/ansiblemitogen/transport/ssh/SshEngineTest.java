@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
 import io.ansiblemitogen.engine.ExecResult;
+import io.ansiblemitogen.engine.FakeModuleZip;
 import io.ansiblemitogen.engine.ModuleRequest;
 import io.ansiblemitogen.engine.TargetSpec;
 import io.ansiblemitogen.pool.TargetConnection;
@@ -14,15 +15,9 @@ import org.junit.Before;
 import org.junit.ClassRule;
 import org.junit.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
@@ -51,27 +46,12 @@ public class SshEngineTest {
 
     /** An AnsiballZ-shaped ZIP with one module that echoes its pid and arguments. */
     static ModuleRequest echoModule(String argsJson) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream z = new ZipOutputStream(out)) {
-            for (Map.Entry<String, String> e : new java.util.TreeMap<>(Map.of(
-                    "ansible/__init__.py", "",
-                    "ansible/modules/__init__.py", "",
-                    "ansible/modules/sshecho.py", "import json, os, sys\n"
-                            + "from ansible.module_utils import basic\n"
-                            + "print(json.dumps({'pid': os.getpid(), 'args': json.loads(basic._ANSIBLE_ARGS)}))\n",
-                    "ansible/module_utils/__init__.py", "",
-                    "ansible/module_utils/basic.py", "_ANSIBLE_ARGS = None\n")).entrySet()) {
-                ZipEntry entry = new ZipEntry(e.getKey());
-                entry.setTime(315532800000L); // fixed, so every build of the ZIP has the same digest
-                z.putNextEntry(entry);
-                z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-                z.closeEntry();
-            }
-        }
-        byte[] zip = out.toByteArray();
-        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(zip));
-        return new ModuleRequest("python3", "ansible.modules.sshecho", Base64.getEncoder().encodeToString(zip), sha1,
-                "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", "reuse", Map.of(), null);
+        Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/sshecho.py", "import json, os, sys\n"
+                + "from ansible.module_utils import basic\n"
+                + "print(json.dumps({'pid': os.getpid(), 'args': json.loads(basic._ANSIBLE_ARGS)}))\n");
+        FakeModuleZip zip = FakeModuleZip.of(files, 315532800000L); // fixed: every build has the same digest
+        return zip.request("python3", "ansible.modules.sshecho", argsJson, "reuse", Map.of());
     }
 
     private static String sh(Engine engine, TargetSpec t, String cmd) throws EngineException {

@@ -26,7 +26,6 @@ final class SshTargets {
         private String passphrase;
         private String common;
         private String extra;
-        private String sshArgs = DEFAULT_SSH_ARGS;
         private Boolean hostKeyChecking = true;
         private Integer timeout = 10;
         private List<TargetSpec> via = List.of();
@@ -74,11 +73,6 @@ final class SshTargets {
             return this;
         }
 
-        Builder sshArgs(String v) {
-            sshArgs = v;
-            return this;
-        }
-
         Builder extra(String v) {
             extra = v;
             return this;
@@ -100,7 +94,7 @@ final class SshTargets {
         }
 
         TargetSpec build() {
-            return new TargetSpec("ssh", name, sshd.host(), port, user, password, key, passphrase, sshArgs,
+            return new TargetSpec("ssh", name, sshd.host(), port, user, password, key, passphrase, DEFAULT_SSH_ARGS,
                     common, extra, timeout, hostKeyChecking, "python3", via);
         }
     }

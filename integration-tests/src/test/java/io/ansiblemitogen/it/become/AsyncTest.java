@@ -2,6 +2,7 @@ package io.ansiblemitogen.it.become;
 
 import io.ansiblemitogen.cli.EmbeddedEngine;
 import io.ansiblemitogen.it.engine.EngineMode;
+import io.ansiblemitogen.it.engine.LocalTemp;
 import io.ansiblemitogen.testkit.CorpusRunner;
 import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Mode;
@@ -14,8 +15,6 @@ import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 
-import java.nio.file.Files;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +33,7 @@ public class AsyncTest {
     @ClassRule
     public static final SshdFixture SSHD = new SshdFixture();
 
-    private static Path localTemp;
+    private static final LocalTemp LOCAL_TEMP = new LocalTemp();
     private static CorpusRunner runner;
     private static EmbeddedEngine engine;
 
@@ -46,9 +45,7 @@ public class AsyncTest {
 
     @AfterClass
     public static void tearDown() {
-        if (localTemp != null) {
-            io.ansiblemitogen.testkit.Procs.deleteTree(localTemp);
-        }
+        LOCAL_TEMP.close();
         if (engine != null) {
             engine.close();
         }
@@ -61,8 +58,8 @@ public class AsyncTest {
     public void asyncAgreesWithStock() throws Exception {
         Path playbook = Path.of("src/test/resources/become/async.yml");
         Inventory inv = Inventory.forFixture(SSHD, "target");
-        RunResult stock = runner.run(playbook, inv, local(Mode.STOCK));
-        RunResult ours = runner.run(playbook, inv, local(EngineMode.of(engine)));
+        RunResult stock = runner.run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
+        RunResult ours = runner.run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
         for (RunResult r : List.of(stock, ours)) {
             assertEquals(r.describe(), 0, r.exitCode());
             assertEquals(r.describe(), "failed", r.task("over the time limit", "target").status());
@@ -82,16 +79,5 @@ public class AsyncTest {
         assertEquals("stock and engine differ\n" + String.join("\n", diffs) + "\nengine run:\n" + ours.describe(),
                 List.of(), diffs);
         assertTrue(ours.task("wait for the job", "target").field("attempts").asInt() >= 1);
-    }
-
-    /**
-     * Ansible's controller temp dir (ANSIBLE_LOCAL_TEMP) private to this class: other suites on the machine clean
-     * ~/.ansible/tmp while runs are still using it.
-     */
-    private static Mode local(Mode m) throws IOException {
-        if (localTemp == null) {
-            localTemp = Files.createTempDirectory("amhops-ansible-local-");
-        }
-        return m.withEnv("ANSIBLE_LOCAL_TEMP", localTemp.toString());
     }
 }

@@ -2,6 +2,7 @@ package io.ansiblemitogen.it.become;
 
 import io.ansiblemitogen.cli.EmbeddedEngine;
 import io.ansiblemitogen.it.engine.EngineMode;
+import io.ansiblemitogen.it.engine.LocalTemp;
 import io.ansiblemitogen.testkit.CorpusRunner;
 import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Mode;
@@ -42,7 +43,7 @@ public class BecomeOverSshTest {
     static final String LOGIN_PASSWORD = "hopl-Sudo-pw-7c1";
     static final String APP = "amtesthopsu";
     static final String APP_PASSWORD = "hopsu-Su-pw-4e9";
-    private static Path localTemp;
+    private static final LocalTemp LOCAL_TEMP = new LocalTemp();
     private static final Path SUDOERS = Path.of("/etc/sudoers.d/amtest-hops-become");
     private static final Path PLAYBOOKS = Path.of("src/test/resources/become");
 
@@ -68,9 +69,7 @@ public class BecomeOverSshTest {
 
     @AfterClass
     public static void tearDown() throws IOException {
-        if (localTemp != null) {
-            io.ansiblemitogen.testkit.Procs.deleteTree(localTemp);
-        }
+        LOCAL_TEMP.close();
         if (engine != null) {
             engine.close();
         }
@@ -94,9 +93,9 @@ public class BecomeOverSshTest {
         become(inv, "viasudo", "sudo", LOGIN_PASSWORD);
         become(inv, "viasu", "su", APP_PASSWORD);
         Path playbook = PLAYBOOKS.resolve("become_ssh.yml");
-        RunResult stock = run(playbook, inv, local(Mode.STOCK));
+        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
         assertClean(stock);
-        RunResult ours = run(playbook, inv, local(EngineMode.of(engine)));
+        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
         assertClean(ours);
         String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
         assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
@@ -118,9 +117,9 @@ public class BecomeOverSshTest {
         become(inv, "wrongsu", "su", "not-the-password");
         become(inv, "rightsudo", "sudo", LOGIN_PASSWORD);
         Path playbook = PLAYBOOKS.resolve("wrong_password.yml");
-        RunResult stock = run(playbook, inv, local(Mode.STOCK));
+        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
         long start = System.nanoTime();
-        RunResult ours = run(playbook, inv, local(EngineMode.of(engine)));
+        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         assertFalse(ours.describe(), ours.timedOut());
         assertTrue("no hang: " + seconds + " s", seconds < 60);
@@ -154,7 +153,7 @@ public class BecomeOverSshTest {
         // A fresh engine: router debugging applies to interpreters started after it was asked for.
         EmbeddedEngine debugEngine = new EmbeddedEngine();
         try {
-            ours = run(PLAYBOOKS.resolve("logs.yml"), inv, local(EngineMode.of(debugEngine))
+            ours = run(PLAYBOOKS.resolve("logs.yml"), inv, LOCAL_TEMP.with(EngineMode.of(debugEngine))
                     .withEnv("MITOGEN_ROUTER_DEBUG", "1").withArgs("-vvvv"));
             assertClean(ours);
             String out = ours.stdout();
@@ -245,16 +244,5 @@ public class BecomeOverSshTest {
             assertEquals(r.describe(), 0, s.failures());
             assertEquals(r.describe(), 0, s.unreachable());
         });
-    }
-
-    /**
-     * Ansible's controller temp dir (ANSIBLE_LOCAL_TEMP) private to this class: other suites on the machine clean
-     * ~/.ansible/tmp while runs are still using it.
-     */
-    private static Mode local(Mode m) throws IOException {
-        if (localTemp == null) {
-            localTemp = Files.createTempDirectory("amhops-ansible-local-");
-        }
-        return m.withEnv("ANSIBLE_LOCAL_TEMP", localTemp.toString());
     }
 }

@@ -10,11 +10,9 @@ import io.ansiblemitogen.testkit.RunResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,16 +39,15 @@ final class Corpus219Runner implements AutoCloseable {
     private final List<SshTarget> targets;
     private final Path baseDir;
     private final Path localTemp;
-    private final CorpusRunner bigFiles;
+    private final CorpusRunner corpus;
     private final AtomicInteger runs = new AtomicInteger();
     private final Set<Path> extraBinds = new LinkedHashSet<>();
-    private Duration timeout = Duration.ofMinutes(5);
 
     Corpus219Runner(TrixieRoot root, List<SshTarget> targets) {
         this.root = root;
         this.targets = List.copyOf(targets);
-        this.bigFiles = new CorpusRunner();
-        this.baseDir = bigFiles.baseDir();
+        this.corpus = new CorpusRunner();
+        this.baseDir = corpus.baseDir();
         try {
             this.localTemp = Files.createDirectories(baseDir.resolve("ltmp"));
         } catch (IOException e) {
@@ -65,7 +62,7 @@ final class Corpus219Runner implements AutoCloseable {
     }
 
     Corpus219Runner timeout(Duration t) {
-        this.timeout = t;
+        corpus.timeout(t);
         return this;
     }
 
@@ -78,7 +75,6 @@ final class Corpus219Runner implements AutoCloseable {
             localDir = SshTarget.scratchDir(null, "tkl-"); // the controller's, on this machine: bind-mounted below
             Files.createDirectories(runDir);
             Path controlDir = Files.createDirectories(runDir.resolve("cp"));
-            Path big = bigFiles.bigFile();
             Inventory inventory = new Inventory();
             for (SshTarget t : targets) {
                 Path w = t.scratchDir("tkw-");
@@ -96,28 +92,15 @@ final class Corpus219Runner implements AutoCloseable {
             }
             binds.addAll(extraBinds);
 
-            AnsibleRun run = AnsibleRun.playbook(playbook)
+            // The modes used here leave ANSIBLE_LOCAL_TEMP alone, so setting it after their environment changes nothing.
+            AnsibleRun run = corpus.corpusRun(playbook, runDir, localDir, controlDir, mode)
                     .command(root.command(binds, corpusDir, "ansible-playbook"))
                     .inventory(inv)
-                    .runDir(runDir)
-                    .timeout(timeout)
-                    .extraVar("local_dir", localDir.toString())
-                    .extraVar("big_file", big.toString())
-                    .placeholder(localDir.toString(), "<LOCAL_DIR>")
-                    .placeholder(big.toString(), "<BIG_FILE>")
-                    .env("ANSIBLE_PIPELINING", "True")
-                    .env("ANSIBLE_SSH_CONTROL_PATH_DIR", controlDir.toString())
-                    .env("ANSIBLE_LOCAL_TEMP", localTemp.toString())
-                    .env(mode.env())
-                    .args(mode.args().toArray(new String[0]));
+                    .env("ANSIBLE_LOCAL_TEMP", localTemp.toString());
             for (Path w : workDirs.values()) {
                 run.placeholder(w.toString(), "<WORK_DIR>");
             }
-            try {
-                return run.run();
-            } finally {
-                closeControlMasters(controlDir);
-            }
+            return CorpusRunner.runAndCloseMasters(run, controlDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run of " + playbook, e);
         } finally {
@@ -128,19 +111,8 @@ final class Corpus219Runner implements AutoCloseable {
         }
     }
 
-    /** The ControlMasters ssh left behind (ControlPersist) would outlive the run by a minute. */
-    private static void closeControlMasters(Path controlDir) {
-        try (DirectoryStream<Path> sockets = Files.newDirectoryStream(controlDir)) {
-            for (Path s : sockets) {
-                Procs.run(List.of("ssh", "-o", "ControlPath=" + s, "-O", "exit", "testkit-control-master"), null, 15);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        bigFiles.close();
+        corpus.close();
     }
 }

@@ -42,7 +42,7 @@ final class Daemon implements AutoCloseable {
                 d.close();
                 throw new IllegalStateException("the daemon did not serve " + d.socket() + ": " + d.log());
             }
-            sleep(50);
+            Procs.sleep(50);
         }
         return d;
     }
@@ -109,15 +109,6 @@ final class Daemon implements AutoCloseable {
             if (!awaitExit(10)) {
                 Procs.killTree(process.toHandle());
             }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.ansiblemitogen.it.daemon;
 import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Procs;
 import io.ansiblemitogen.testkit.RunResult;
+import io.ansiblemitogen.testkit.SshKeys;
 import io.ansiblemitogen.testkit.SshdFixture;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -40,9 +41,8 @@ public class IdentityTest {
         // Three keys the server accepts for the same user, used by no other test here (so the counts below
         // do not depend on the order the tests run in).
         for (String name : List.of("a", "b", "c")) {
-            Procs.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f",
-                    keys.resolve(name).toString()), null);
-            Files.writeString(sshd.authorizedKeys(), Files.readString(keys.resolve(name + ".pub")),
+            SshKeys.ed25519(keys.resolve(name), "", name);
+            Files.writeString(sshd.authorizedKeys(), Files.readString(SshKeys.pub(keys.resolve(name))),
                     java.nio.file.StandardOpenOption.APPEND);
         }
         daemon = Daemon.start(TMP.getRoot().toPath().resolve("sock"), "--idle-timeout-seconds", "300");

@@ -2,6 +2,7 @@ package io.ansiblemitogen.it.hops;
 
 import io.ansiblemitogen.cli.EmbeddedEngine;
 import io.ansiblemitogen.it.engine.EngineMode;
+import io.ansiblemitogen.it.engine.LocalTemp;
 import io.ansiblemitogen.testkit.CorpusRunner;
 import io.ansiblemitogen.testkit.Inventory;
 import io.ansiblemitogen.testkit.Mode;
@@ -33,7 +34,7 @@ import static org.junit.Assume.assumeTrue;
  * next session tunnelled through the previous hop's connection.
  */
 public class DelegationTest {
-    private static Path localTemp;
+    private static final LocalTemp LOCAL_TEMP = new LocalTemp();
     private static final Path PLAYBOOKS = Path.of("src/test/resources/hops");
 
     private static NetnsLab lab;
@@ -56,9 +57,7 @@ public class DelegationTest {
 
     @AfterClass
     public static void tearDown() {
-        if (localTemp != null) {
-            io.ansiblemitogen.testkit.Procs.deleteTree(localTemp);
-        }
+        LOCAL_TEMP.close();
         if (engine != null) {
             engine.close();
         }
@@ -81,7 +80,7 @@ public class DelegationTest {
                 .host("t2", hostVars("t2", "-F " + sshConfig + " -J root@" + b + ",root@" + t1));
         Inventory viaEngine = engineInventory();
 
-        RunResult stockRun = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), stock, local(Mode.STOCK));
+        RunResult stockRun = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), stock, LOCAL_TEMP.with(Mode.STOCK));
         assertSane(stockRun);
         int bastionBefore = lab.logins("bastion");
         int t1Before = lab.logins("t1");
@@ -89,7 +88,7 @@ public class DelegationTest {
         RunResult ours;
         // An engine of its own: the login counts below must not depend on connections other tests left pooled.
         try (EmbeddedEngine fresh = new EmbeddedEngine()) {
-            ours = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), viaEngine, local(EngineMode.of(fresh)));
+            ours = runner.run(PLAYBOOKS.resolve("through_bastion.yml"), viaEngine, LOCAL_TEMP.with(EngineMode.of(fresh)));
         }
         assertSane(ours);
 
@@ -143,7 +142,7 @@ public class DelegationTest {
         Path sshConfig = stockSshConfig();
         Inventory stock = new Inventory().host("behinddead", hostVars("t1", "-F " + sshConfig + " -J root@"
                 + lab.address("bastion") + ":2222"));
-        RunResult stockRun = runner.run(PLAYBOOKS.resolve("ping.yml"), stock, local(Mode.STOCK));
+        RunResult stockRun = runner.run(PLAYBOOKS.resolve("ping.yml"), stock, LOCAL_TEMP.with(Mode.STOCK));
         assertEquals("stock gives the same status: " + stockRun.describe(), "unreachable",
                 stockRun.task("ping", "behinddead").status());
         TaskResult direct = r.task("ping", "t1direct");
@@ -167,7 +166,7 @@ public class DelegationTest {
         if (engine == null) {
             engine = new EmbeddedEngine();
         }
-        return local(EngineMode.of(engine));
+        return LOCAL_TEMP.with(EngineMode.of(engine));
     }
 
     /** bastion reached directly, t1 through it, t2 through t1: host keys checked against the lab's known_hosts. */
@@ -202,16 +201,5 @@ public class DelegationTest {
             assertEquals(r.describe(), 0, r.recap().get(h).unreachable());
         }
         assertFalse(r.describe(), r.recap().containsKey("bastion"));
-    }
-
-    /**
-     * Ansible's controller temp dir (ANSIBLE_LOCAL_TEMP) private to this class: other suites on the machine clean
-     * ~/.ansible/tmp while runs are still using it.
-     */
-    private static Mode local(Mode m) throws IOException {
-        if (localTemp == null) {
-            localTemp = Files.createTempDirectory("amhops-ansible-local-");
-        }
-        return m.withEnv("ANSIBLE_LOCAL_TEMP", localTemp.toString());
     }
 }

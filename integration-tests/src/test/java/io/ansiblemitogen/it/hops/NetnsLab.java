@@ -1,6 +1,7 @@
 package io.ansiblemitogen.it.hops;
 
 import io.ansiblemitogen.testkit.Procs;
+import io.ansiblemitogen.testkit.SshKeys;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,11 +43,11 @@ final class NetnsLab implements AutoCloseable {
 
     /** Creates the namespaces and links, keys and known_hosts, and starts the three sshd. */
     NetnsLab start() throws IOException, InterruptedException {
-        keygen(hostKey());
-        keygen(clientKey());
-        Files.copy(Path.of(clientKey() + ".pub"), authorizedKeys());
+        SshKeys.ed25519(hostKey(), "", "amhops");
+        SshKeys.ed25519(clientKey(), "", "amhops");
+        Files.copy(SshKeys.pub(clientKey()), authorizedKeys());
         StringBuilder known = new StringBuilder();
-        String hostPub = Files.readString(Path.of(hostKey() + ".pub")).strip();
+        String hostPub = Files.readString(SshKeys.pub(hostKey())).strip();
         for (String node : NODES) {
             String ns = ns(node);
             ip("netns", "add", ns);
@@ -198,10 +199,6 @@ final class NetnsLab implements AutoCloseable {
             killNamespaceProcesses(ns(node));
             p.destroyForcibly();
         }
-    }
-
-    private static void keygen(Path key) throws IOException, InterruptedException {
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "amhops", "-f", key.toString()));
     }
 
     private static void ip(String... args) throws IOException, InterruptedException {

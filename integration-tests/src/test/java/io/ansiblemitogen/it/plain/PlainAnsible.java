@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static org.junit.Assert.assertTrue;
+
 /**
  * A user's set-up for plain Ansible (issue 7), made the way a user makes it: the real CLI jar's
  * {@code plugin-path} places the plugin (and the jar beside it), and a project directory holds an
@@ -175,6 +177,12 @@ final class PlainAnsible implements AutoCloseable {
     public void close() {
         stopDaemon();
         Procs.deleteTree(base);
+    }
+
+    /** {@link #close()}, then fails the test if a daemon of this set-up outlived it. */
+    void closeExpectingNoDaemon() {
+        close();
+        assertTrue("daemon still running after the test: " + daemons(), daemons().isEmpty());
     }
 
     /** A finished command's exit code and output. */

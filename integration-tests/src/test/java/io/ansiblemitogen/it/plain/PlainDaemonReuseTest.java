@@ -39,8 +39,7 @@ public class PlainDaemonReuseTest {
     @After
     public void tearDown() {
         if (plain != null) {
-            plain.close();
-            assertTrue("daemon still running after the test: " + plain.daemons(), plain.daemons().isEmpty());
+            plain.closeExpectingNoDaemon();
         }
     }
 

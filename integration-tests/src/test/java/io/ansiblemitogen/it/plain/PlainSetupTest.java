@@ -40,8 +40,7 @@ public class PlainSetupTest {
     @After
     public void tearDown() {
         if (plain != null) {
-            plain.close();
-            assertTrue("daemon still running after the test: " + plain.daemons(), plain.daemons().isEmpty());
+            plain.closeExpectingNoDaemon();
         }
     }
 

@@ -73,8 +73,7 @@ public class PlainStockVsEngineTest {
                 long opened = st.path("connections_opened").asLong();
                 assertTrue("the daemon opened " + opened + " connections to one target over the suite", opened == 1);
             } finally {
-                plain.close();
-                assertTrue("daemon still running: " + plain.daemons(), plain.daemons().isEmpty());
+                plain.closeExpectingNoDaemon();
             }
         }
         if (runner != null) {
