@@ -63,7 +63,11 @@ final class EchoModule {
     }
 
     ModuleRequest request(String argsJson) {
-        return new ModuleRequest("python3", "ansible.modules.where", Base64.getEncoder().encodeToString(bytes), sha1,
-                "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", "reuse", Map.of(), null);
+        return request(argsJson, "python3");
+    }
+
+    ModuleRequest request(String argsJson, String interpreter) {
+        return new ModuleRequest(interpreter, "ansible.modules.where", Base64.getEncoder().encodeToString(bytes),
+                sha1, "{\"ANSIBLE_MODULE_ARGS\": " + argsJson + "}", "reuse", Map.of(), null);
     }
 }
