@@ -1,6 +1,7 @@
 package io.ansiblemitogen.transport.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ansiblemitogen.engine.BecomeSpec;
 import io.ansiblemitogen.engine.DefaultTransports;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
@@ -130,6 +131,17 @@ public class ContainerChildTest {
             assertEquals("root", r.path("user").asText());
             assertTrue(r.toString(), r.path("python").asText().startsWith("3.11."));
         }
+        // A become user inside container 1 is a grandchild of the host's interpreter; container 1 hands it the ZIP.
+        BecomeSpec nobody = new BecomeSpec("su", "nobody", null, null, "-s /bin/sh");
+        before = host.bytesOut();
+        JsonNode rn = moduleOutput(engine.execModule(a, nobody, module.request("{\"n\": 2}")));
+        long nested = host.bytesOut() - before;
+        System.out.printf("su nobody in container 1, same module: %d B%n", nested);
+        assertEquals("nobody", rn.path("user").asText());
+        assertEquals(hostA, rn.path("hostname").asText());
+        assertTrue("a become user in container 1 got the ZIP from container 1: " + nested + " B", nested
+                < module.bytes.length / 4);
+
         assertEquals("one SSH login for the host and both containers", 1, sshd.acceptedConnections() - logins);
         assertEquals("one session: the host's interpreter; the containers' are its children", 1,
                 sshd.sessionsStarted() - sessions);
