@@ -112,7 +112,8 @@ public class BecomeZipRelayTest {
         System.out.printf("module ZIP %d B; bytes sent on the SSH channel: first become user %d B, second %d B,"
                 + " login user (which kept the copy) %d B%n", zip.bytes.length, first, second, login);
 
-        assertTrue("the first become user's ZIP crossed the wire: " + first, first >= zip.bytes.length);
+        // Half, not all: the link may compress (the ZIP is deflated already, so not by much).
+        assertTrue("the first become user's ZIP crossed the wire: " + first, first > zip.bytes.length / 2);
         assertTrue("the second become user got the ZIP from the login interpreter: " + second + " B (ZIP "
                 + zip.bytes.length + " B)", second < zip.bytes.length / 4);
         assertTrue("the login interpreter kept the copy it handed on: " + login, login < zip.bytes.length / 4);

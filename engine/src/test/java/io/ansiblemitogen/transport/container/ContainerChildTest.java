@@ -121,7 +121,8 @@ public class ContainerChildTest {
         System.out.printf("module ZIP %d B; bytes the engine sent on the host's SSH channel for the same module task:"
                 + " container 1 %d B, container 2 %d B%n", module.bytes.length, first, second);
 
-        assertTrue("container 1 got the ZIP over the wire: " + first, first >= module.bytes.length);
+        // Half, not all: the link may compress (the ZIP is deflated already, so not by much).
+        assertTrue("container 1 got the ZIP over the wire: " + first, first > module.bytes.length / 2);
         assertTrue("container 2 got the ZIP from the host, not over the wire: " + second + " B (ZIP "
                 + module.bytes.length + " B)", second < module.bytes.length / 4);
         assertEquals("each module ran in its own container", hostA, ra.path("hostname").asText());
