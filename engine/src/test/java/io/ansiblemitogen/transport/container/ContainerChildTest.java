@@ -45,11 +45,13 @@ public class ContainerChildTest {
 
     @BeforeClass
     public static void prepare() throws Exception {
-        env = ContainerEnvironment.prepare(false);
+        env = ContainerEnvironment.prepare(true);
         ct1 = env.startContainer("podman", ContainerEnvironment.IMAGE_PY311);
         ct2 = env.startContainer("podman", ContainerEnvironment.IMAGE_PY311);
-        // The host's podman needs this machine's settings (runc, cgroupfs); sshd gives them to every session.
-        sshd = SshdFixture.builder().config("SetEnv CONTAINERS_CONF=" + env.containersConf).start();
+        // The host's podman needs this machine's settings (runc, cgroupfs), its docker CLI the API socket that
+        // podman serves: sshd gives both to every session.
+        sshd = SshdFixture.builder().config("SetEnv CONTAINERS_CONF=" + env.containersConf + " DOCKER_HOST="
+                + env.dockerHost()).start();
     }
 
     @AfterClass
@@ -76,7 +78,11 @@ public class ContainerChildTest {
     }
 
     private static TargetSpec behindHost(String container, String python) {
-        return new TargetSpec("podman", container + "-inv", container, null, null, null, null, null, null, null, null,
+        return behindHost("podman", container, python);
+    }
+
+    private static TargetSpec behindHost(String runtime, String container, String python) {
+        return new TargetSpec(runtime, container + "-inv", container, null, null, null, null, null, null, null, null,
                 10, null, python, List.of(host()));
     }
 
@@ -156,6 +162,30 @@ public class ContainerChildTest {
             assertEquals(field, rd.path(field), rb.path(field));
         }
         assertNotEquals("two interpreters in that container", rd.path("pid"), rb.path("pid"));
+    }
+
+    @Test
+    public void dockerContainersBehindAHostAreChildrenToo() throws Exception {
+        String d1 = env.startContainer("docker", ContainerEnvironment.IMAGE_PY313);
+        String d2 = env.startContainer("docker", ContainerEnvironment.IMAGE_PY313);
+        engine = new Engine(new DefaultTransports());
+        int sessions = sshd.sessionsStarted();
+        EchoModule module = new EchoModule();
+        TargetSpec a = behindHost("docker", d1, "python3");
+        TargetSpec b = behindHost("docker", d2, "python3");
+        JsonNode ra = moduleOutput(engine.execModule(a, null, module.request("{}")));
+        assertEquals(sh(a, "hostname"), ra.path("hostname").asText());
+        TargetConnection host = connection("ssh", sshd.host());
+        sh(b, "true");
+        long before = host.bytesOut();
+        JsonNode rb = moduleOutput(engine.execModule(b, null, module.request("{}")));
+        long second = host.bytesOut() - before;
+        assertEquals(sh(b, "hostname"), rb.path("hostname").asText());
+        assertTrue(rb.toString(), rb.path("python").asText().startsWith("3.13."));
+        assertTrue(connection("docker", d2).startedByHost());
+        assertTrue("the second docker container got the ZIP from the host: " + second, second
+                < module.bytes.length / 4);
+        assertEquals("one session for the host and its docker containers", 1, sshd.sessionsStarted() - sessions);
     }
 
     @Test
