@@ -43,6 +43,7 @@ public final class AgentChannel implements AutoCloseable {
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong roundTrips = new AtomicLong();
     private final Set<CompletableFuture<Reply>> detached = ConcurrentHashMap.newKeySet();
+    private final ContextTree contexts = new ContextTree();
     private volatile ObjectNode rootHello;
     private volatile String deathCause;
     private volatile FrameTap tap;
@@ -95,8 +96,22 @@ public final class AgentChannel implements AutoCloseable {
         return roundTrips.get();
     }
 
-    void countRoundTrip() {
+    void countRoundTrip(int context) {
         roundTrips.incrementAndGet();
+        contexts.countRoundTrip(context);
+    }
+
+    /** The contexts behind this channel: who started whom, their module ZIPs, which ended, their traffic. */
+    public ContextTree contexts() {
+        return contexts;
+    }
+
+    /**
+     * A one-way call (request id 0: no reply, no round trip), for instructions the agent carries out in its reader
+     * loop before it reads the next frame, such as {@code give_zip}.
+     */
+    public void post(int dst, ObjectNode header, byte[] body) throws RemoteException {
+        send(dst, 0, Frame.CALL, header, body == null ? new byte[0] : body);
     }
 
     /** A call whose reply nobody waits for; {@link #close} gives it a moment to finish so nothing is lost. */
@@ -201,7 +216,9 @@ public final class AgentChannel implements AutoCloseable {
             t.frame(true, new Frame(dst, Frame.ENGINE, req, kind, header, body));
         }
         try {
-            writeRaw(FrameCodec.encode(dst, Frame.ENGINE, req, kind, header, body));
+            byte[] raw = FrameCodec.encode(dst, Frame.ENGINE, req, kind, header, body);
+            writeRaw(raw);
+            contexts.countOut(dst, raw.length);
         } catch (IOException e) {
             fail("write failed: " + e.getMessage());
             throw lost();
@@ -226,6 +243,7 @@ public final class AgentChannel implements AutoCloseable {
                 }
                 bytesIn.addAndGet(raw.length);
                 Frame f = FrameCodec.decode(raw);
+                contexts.countIn(f.src(), raw.length);
                 FrameTap t = tap;
                 if (t != null) {
                     t.frame(false, f);
@@ -263,6 +281,14 @@ public final class AgentChannel implements AutoCloseable {
                     h.complete(f.header());
                 }
             }
+            case Frame.GONE -> f.header().path("ids").forEach(id -> {
+                contexts.ended(id.asInt());
+                CompletableFuture<ObjectNode> h = hellos.get(id.asInt());
+                if (h != null) {
+                    h.completeExceptionally(new RemoteException("unreachable", "context " + id.asInt()
+                            + " ended while starting"));
+                }
+            });
             default -> logs.log(f.src(), "WARNING", "engine", "ignored frame of unknown kind " + f.kind());
         }
     }

@@ -33,6 +33,11 @@ public final class RemoteContext {
         return channel;
     }
 
+    /** Its channel is open and its parent has not reported it ended. */
+    public boolean isAlive() {
+        return channel.isAlive() && !channel.contexts().isGone(id);
+    }
+
     /** A call and its reply. {@code timeoutMillis <= 0} waits for as long as the call takes. */
     public Reply call(ObjectNode header, byte[] body, long timeoutMillis) throws RemoteException {
         int req = channel.newRequestId();
@@ -150,7 +155,7 @@ public final class RemoteContext {
 
     /** Waits for a reply: one round trip on the wire, however fast it came back. */
     Reply await(CompletableFuture<Reply> f, long timeoutMillis, String op) throws RemoteException {
-        channel.countRoundTrip();
+        channel.countRoundTrip(id);
         try {
             return timeoutMillis > 0 ? f.get(timeoutMillis, TimeUnit.MILLISECONDS) : f.get();
         } catch (TimeoutException e) {

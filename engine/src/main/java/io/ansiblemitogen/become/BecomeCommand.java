@@ -93,7 +93,7 @@ public record BecomeCommand(String method, String user, List<String> argv, List<
     }
 
     /** {@code python -c STAGE1}, with the marker that tells the parent sudo/su have finished talking. */
-    static List<String> boot(String python) throws BecomeException {
+    public static List<String> boot(String python) throws BecomeException {
         List<String> argv;
         try {
             argv = new ArrayList<>(ShellWords.split(python == null || python.isBlank() ? "python3" : python));

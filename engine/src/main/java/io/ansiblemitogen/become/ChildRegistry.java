@@ -75,7 +75,7 @@ public final class ChildRegistry {
     }
 
     public synchronized int size() {
-        return (int) entries.values().stream().filter(e -> e.ctx.channel().isAlive()).count();
+        return (int) entries.values().stream().filter(e -> e.ctx.isAlive()).count();
     }
 
     /** How many children were shut down to stay within the limit. */
@@ -83,10 +83,13 @@ public final class ChildRegistry {
         return retired;
     }
 
-    /** The child running as {@code become} under {@code login}'s root context, started if need be; now busy. */
-    public RemoteContext acquire(AgentChannel login, String python, BecomeSpec become) throws RemoteException {
+    /**
+     * The child running as {@code become} under {@code login} (a login interpreter: the root of its channel, or a
+     * container's interpreter started by its host's), started if need be; now busy.
+     */
+    public RemoteContext acquire(RemoteContext login, String python, BecomeSpec become) throws RemoteException {
         BecomeCommand cmd = BecomeCommand.of(become, python);
-        ChildKey key = ChildKey.of(AgentChannel.ROOT, python, become, cmd.method());
+        ChildKey key = ChildKey.of(login.id(), python, become, cmd.method());
         Entry e = lease(key, login);
         if (e != null) {
             return e.ctx;
@@ -99,7 +102,7 @@ public final class ChildRegistry {
             List<Entry> victims = reserve();
             try {
                 victims.forEach(this::retire);
-                RemoteContext ctx = spawn(login.root(), cmd, become.password());
+                RemoteContext ctx = spawn(login, cmd, become.password());
                 synchronized (this) {
                     Entry fresh = new Entry(key, ctx, ++sequence);
                     fresh.busy = 1;
@@ -151,16 +154,16 @@ public final class ChildRegistry {
         entries.clear();
     }
 
-    private synchronized Entry lease(ChildKey key, AgentChannel login) {
+    private synchronized Entry lease(ChildKey key, RemoteContext login) {
         Entry e = entries.get(key);
         if (e == null) {
             return null;
         }
-        if (e.ctx.channel() == login && login.isAlive()) {
+        if (e.ctx.channel() == login.channel() && e.ctx.isAlive()) {
             e.busy++;
             return e;
         }
-        entries.remove(key); // Its login interpreter was replaced: the child died with it.
+        entries.remove(key); // It ended, or its login interpreter was replaced and it died with it.
         onRetire.accept(e.ctx);
         return null;
     }
@@ -168,7 +171,7 @@ public final class ChildRegistry {
     /** Picks the children to shut down so one more fits, and counts the one about to start. */
     private synchronized List<Entry> reserve() {
         entries.values().removeIf(e -> {
-            boolean dead = !e.ctx.channel().isAlive();
+            boolean dead = !e.ctx.isAlive();
             if (dead) {
                 onRetire.accept(e.ctx);
             }
@@ -233,6 +236,7 @@ public final class ChildRegistry {
             throw translate(e, cmd);
         }
         ch.awaitHello(id, hello, 10_000);
+        ch.contexts().started(id, parent.id());
         return ch.context(id);
     }
 

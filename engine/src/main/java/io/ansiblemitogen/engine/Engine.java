@@ -1,7 +1,6 @@
 package io.ansiblemitogen.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.ansiblemitogen.agent.AgentChannel;
 import io.ansiblemitogen.agent.PendingCall;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
@@ -123,6 +122,8 @@ public final class Engine implements AutoCloseable {
             conn.noteModuleInterpreter(ctx, m.interpreter());
             Set<String> known = conn.zipsOf(ctx);
             boolean send = !known.contains(key);
+            int relay = send ? ZipRelay.handOver(ctx, key, () -> zip) : 0;
+            send &= relay == 0;
             ObjectNode h = Json.object().put("op", "run_module").put("fqn", m.fqn()).put("zip_digest", key)
                     .put("params", m.params()).put("isolation", m.isolation()).put("runner", m.runner());
             if (m.profile() != null) {
@@ -143,8 +144,12 @@ public final class Engine implements AutoCloseable {
                 if (!"need_zip".equals(e.type())) {
                     throw e;
                 }
-                // The context lost the ZIP (an interpreter restarted under the same id): send it again. The
-                // deferred commands and awaited calls were done before the agent asked for it.
+                // The context lost the ZIP (an interpreter restarted under the same id), or the context that was to
+                // hand it over did not have it: send it again. The deferred commands and awaited calls were done
+                // before the agent asked for it.
+                if (relay != 0) {
+                    ctx.channel().contexts().zips(relay).remove(key);
+                }
                 h.remove("pre");
                 h.remove("after");
                 r = ctx.call(h.put("has_zip", true), zip, 0);
@@ -175,9 +180,9 @@ public final class Engine implements AutoCloseable {
             boolean pty, List<String> pre, List<Long> after, boolean detach) throws EngineException {
         try {
             return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
-                if (become == null && stdin == null && !pty && pre.isEmpty() && after.isEmpty()
-                        && ctx.id() == AgentChannel.ROOT) {
-                    String home = HomeAnswer.answer(cmd, ctx.channel().rootHello());
+                ObjectNode hello = conn.loginHello(ctx);
+                if (become == null && stdin == null && !pty && pre.isEmpty() && after.isEmpty() && hello != null) {
+                    String home = HomeAnswer.answer(cmd, hello);
                     if (home != null) {
                         return new ExecResult(0, home.getBytes(StandardCharsets.UTF_8), new byte[0]);
                     }

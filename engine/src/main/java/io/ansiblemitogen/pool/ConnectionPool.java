@@ -2,6 +2,7 @@ package io.ansiblemitogen.pool;
 
 import io.ansiblemitogen.engine.TargetSpec;
 import io.ansiblemitogen.engine.TransportFactory;
+import io.ansiblemitogen.transport.ContainerTransport;
 import io.ansiblemitogen.transport.Transport;
 import io.ansiblemitogen.transport.TransportException;
 
@@ -52,19 +53,23 @@ public final class ConnectionPool implements AutoCloseable {
             if (c != null) {
                 c.close();
             }
-            Transport via = null;
+            TargetConnection hop = null;
             if (!spec.via().isEmpty()) {
                 List<TargetSpec> hops = spec.via();
                 TargetSpec last = hops.get(hops.size() - 1);
                 TargetSpec lastWithItsHops = withVia(last, hops.subList(0, hops.size() - 1));
                 try {
-                    via = get(lastWithItsHops).transport();
+                    hop = get(lastWithItsHops);
                 } catch (TransportException e) {
                     throw HopFailure.of(last, e);
                 }
             }
-            Transport t = factory.open(spec, via);
-            TargetConnection fresh = new TargetConnection(id, spec, t);
+            Transport t = factory.open(spec, hop == null ? null : hop.transport());
+            // A container behind an engine host: the host's interpreter starts the container's (no exec channel
+            // of its own) and hands it the module code it holds. The transport stays for raw commands.
+            ContainerChild spawner = hop != null && t instanceof ContainerTransport ct && ContainerChild.applies(spec)
+                    ? new ContainerChild(hop, spec, ct) : null;
+            TargetConnection fresh = new TargetConnection(id, spec, t, spawner);
             connections.put(id.digest(), fresh);
             opened.incrementAndGet();
             return fresh;

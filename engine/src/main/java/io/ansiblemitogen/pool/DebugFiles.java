@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DebugFiles implements FrameTap, AutoCloseable {
     private static final AtomicInteger SERIAL = new AtomicInteger();
     private static final List<String> SAFE = List.of("op", "fqn", "id", "method", "user", "name", "isolation",
-            "has_zip", "zip_sha1", "runner", "rc", "stdout_len", "type", "eof", "size", "pid", "context",
-            "protocol", "python", "has_stdin", "pty", "timeout", "password_via");
+            "has_zip", "zip_sha1", "zip_digest", "to", "ids", "tty", "runner", "rc", "stdout_len", "type", "eof",
+            "size", "pid", "context", "protocol", "python", "has_stdin", "pty", "timeout", "password_via");
 
     private final Path dir;
     private final String prefix;
@@ -91,6 +91,7 @@ public final class DebugFiles implements FrameTap, AutoCloseable {
             case Frame.LOG -> "LOG";
             case Frame.DATA -> "DATA";
             case Frame.HELLO -> "HELLO";
+            case Frame.GONE -> "GONE";
             default -> String.valueOf(k);
         };
     }

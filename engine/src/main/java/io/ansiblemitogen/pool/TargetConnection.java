@@ -1,5 +1,6 @@
 package io.ansiblemitogen.pool;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.AgentChannel;
 import io.ansiblemitogen.agent.RemoteContext;
 import io.ansiblemitogen.agent.RemoteException;
@@ -28,20 +29,26 @@ public final class TargetConnection implements AutoCloseable {
     private final LogBuffer logs;
     private final long createdAt = System.currentTimeMillis();
     private final AtomicLong requests = new AtomicLong();
-    private final Map<String, AgentChannel> logins = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> zipsByContext = new ConcurrentHashMap<>();
+    private final Map<String, Login> logins = new ConcurrentHashMap<>();
     private final ChildRegistry children;
+    /** Set for a container behind an SSH or local host: its interpreters are children of the host's. */
+    private final ContainerChild spawner;
     private volatile String moduleInterpreter;
     private volatile long lastUsed = System.currentTimeMillis();
     private volatile Path debugDir;
 
     public TargetConnection(TargetIdentity identity, TargetSpec spec, Transport transport) {
+        this(identity, spec, transport, null);
+    }
+
+    TargetConnection(TargetIdentity identity, TargetSpec spec, Transport transport, ContainerChild spawner) {
         this.identity = identity;
         this.spec = spec;
         this.transport = transport;
+        this.spawner = spawner;
         this.logs = new LogBuffer(spec.displayName());
         this.children = new ChildRegistry(spec.displayName(), this::loginCount, logs,
-                ctx -> zipsByContext.remove(key(ctx)));
+                ctx -> ctx.channel().contexts().ended(ctx.id()));
         this.children.setSpawnTimeoutSeconds(Math.max(30, spec.timeout() == null ? 10 : spec.timeout()));
     }
 
@@ -105,15 +112,24 @@ public final class TargetConnection implements AutoCloseable {
     }
 
     private int loginCount() {
-        return (int) logins.values().stream().filter(AgentChannel::isAlive).count();
+        return (int) logins.values().stream().filter(Login::isAlive).count();
     }
 
+    /**
+     * Bytes received from this target's interpreters. For a container whose interpreter the host started, the
+     * frames of its contexts on the host's channel (which the host's own figure includes too).
+     */
     public long bytesIn() {
-        return logins.values().stream().mapToLong(AgentChannel::bytesIn).sum();
+        return logins.values().stream().mapToLong(Login::bytesIn).sum();
     }
 
     public long bytesOut() {
-        return logins.values().stream().mapToLong(AgentChannel::bytesOut).sum();
+        return logins.values().stream().mapToLong(Login::bytesOut).sum();
+    }
+
+    /** Whether this target's interpreters are children of the interpreter of the host it runs on. */
+    public boolean startedByHost() {
+        return spawner != null;
     }
 
     /**
@@ -126,12 +142,12 @@ public final class TargetConnection implements AutoCloseable {
         if (!isAlive()) {
             return false;
         }
-        AgentChannel ch = logins.values().stream().filter(AgentChannel::isAlive).findFirst().orElse(null);
-        if (ch == null) {
+        Login login = logins.values().stream().filter(Login::isAlive).findFirst().orElse(null);
+        if (login == null) {
             return true;
         }
         try {
-            ch.root().call(io.ansiblemitogen.wire.Json.object().put("op", "ping"), null, timeoutMillis);
+            login.context().call(io.ansiblemitogen.wire.Json.object().put("op", "ping"), null, timeoutMillis);
             lastUsed = System.currentTimeMillis();
             return true;
         } catch (RemoteException e) {
@@ -141,14 +157,24 @@ public final class TargetConnection implements AutoCloseable {
 
     /** Replies the engine waited for from this target's interpreters: round trips on the wire. */
     public long roundTrips() {
-        return logins.values().stream().mapToLong(AgentChannel::roundTrips).sum();
+        return logins.values().stream().mapToLong(Login::roundTrips).sum();
     }
 
     /** Remembers the Python that modules run with, so that file transfers (which name none) go to it too. */
     public void noteModuleInterpreter(RemoteContext ctx, String interpreter) {
-        if (ctx.id() == AgentChannel.ROOT && interpreter != null && !interpreter.isBlank()) {
+        if (loginHello(ctx) != null && interpreter != null && !interpreter.isBlank()) {
             moduleInterpreter = interpreter;
         }
+    }
+
+    /** The hello of {@code ctx} if it is one of this target's login interpreters (not a become child), else null. */
+    public ObjectNode loginHello(RemoteContext ctx) {
+        for (Login l : logins.values()) {
+            if (l.context().id() == ctx.id() && l.context().channel() == ctx.channel()) {
+                return l.hello();
+            }
+        }
+        return null;
     }
 
     public void touch() {
@@ -167,9 +193,8 @@ public final class TargetConnection implements AutoCloseable {
      * locks other threads held at fork time (imports, ZIP reads; see core.py {@code _reinit_after_fork}).
      */
     public RemoteContext context(String interpreter, BecomeSpec become) throws RemoteException, TransportException {
-        AgentChannel login = login(interpreter);
-        RemoteContext ctx = become == null ? login.root() : children.acquire(login, interpreter, become);
-        return ctx;
+        RemoteContext login = login(interpreter).context();
+        return become == null ? login : children.acquire(login, interpreter, become);
     }
 
     /** Ends a request's use of a context from {@link #context}; called by the thread that got it. */
@@ -177,8 +202,8 @@ public final class TargetConnection implements AutoCloseable {
         children.release(ctx);
     }
 
-    private AgentChannel login(String interpreter) throws RemoteException, TransportException {
-        AgentChannel ch = logins.get(interpreter);
+    private Login login(String interpreter) throws RemoteException, TransportException {
+        Login ch = logins.get(interpreter);
         if (ch != null && ch.isAlive()) {
             return ch;
         }
@@ -188,9 +213,9 @@ public final class TargetConnection implements AutoCloseable {
                 return ch;
             }
             if (ch != null) {
-                forgetZips(ch);
+                ch.close();
             }
-            AgentChannel fresh = null;
+            Login fresh = null;
             for (int attempt = 1; fresh == null; attempt++) {
                 try {
                     fresh = start(interpreter);
@@ -217,7 +242,14 @@ public final class TargetConnection implements AutoCloseable {
         }
     }
 
-    private AgentChannel start(String interpreter) throws RemoteException, TransportException {
+    private Login start(String interpreter) throws RemoteException, TransportException {
+        if (spawner != null) {
+            Login child = spawner.start(interpreter, Math.max(30, spec.timeout() == null ? 10 : spec.timeout()));
+            if (child != null) {
+                return child;
+            }
+            // The host has no Python to start it with: run the runtime through the host's connection instead.
+        }
         RemoteProcess p = transport.exec(AgentBootstrap.command(interpreter));
         AgentChannel fresh = new AgentChannel(spec.displayName() + " " + interpreter, p.stdout(), p.stdin(),
                 p::stderrTail, logs);
@@ -229,8 +261,9 @@ public final class TargetConnection implements AutoCloseable {
                 logs.log(0, "WARNING", "engine", "router debug files not available in " + dir + ": " + e);
             }
         }
+        ObjectNode hello;
         try {
-            fresh.start(startTimeoutMillis());
+            hello = fresh.start(startTimeoutMillis());
         } catch (RemoteException e) {
             // The shell's own words ("python3: not found") may still be on their way when stdout ends: wait
             // briefly for the process, so the error (and the no-Python fallback) can rely on them.
@@ -243,7 +276,7 @@ public final class TargetConnection implements AutoCloseable {
             p.close();
             throw said.isBlank() ? e : e.withRemoteStderr(said);
         }
-        return fresh;
+        return new Login(fresh.root(), true, hello);
     }
 
     /** The shell's words for a missing interpreter: its name, then "not found" or "No such file". */
@@ -273,12 +306,12 @@ public final class TargetConnection implements AutoCloseable {
         }
         String preferred = moduleInterpreter;
         if (preferred != null) {
-            AgentChannel ch = logins.get(preferred);
+            Login ch = logins.get(preferred);
             if (ch != null && ch.isAlive()) {
                 return preferred;
             }
         }
-        for (Map.Entry<String, AgentChannel> e : logins.entrySet()) {
+        for (Map.Entry<String, Login> e : logins.entrySet()) {
             if (e.getValue().isAlive()) {
                 return e.getKey();
             }
@@ -288,23 +321,14 @@ public final class TargetConnection implements AutoCloseable {
 
     /** ZIP digests a context already holds, so a repeated module is sent as its digest alone. */
     public Set<String> zipsOf(RemoteContext ctx) {
-        return zipsByContext.computeIfAbsent(key(ctx), k -> ConcurrentHashMap.newKeySet());
-    }
-
-    private void forgetZips(AgentChannel ch) {
-        zipsByContext.keySet().removeIf(k -> k.startsWith(System.identityHashCode(ch) + "/"));
-    }
-
-    private static String key(RemoteContext ctx) {
-        return System.identityHashCode(ctx.channel()) + "/" + ctx.id();
+        return ctx.channel().contexts().zips(ctx.id());
     }
 
     @Override
     public void close() {
-        logins.values().forEach(AgentChannel::close);
+        logins.values().forEach(Login::close);
         logins.clear();
         children.clear();
-        zipsByContext.clear();
         transport.close();
     }
 }

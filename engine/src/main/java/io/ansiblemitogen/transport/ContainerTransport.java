@@ -83,7 +83,8 @@ public final class ContainerTransport implements Transport {
         return null;
     }
 
-    List<String> argv(String command) {
+    /** The runtime's argument vector that runs {@code command} (a shell string) in the container. */
+    public List<String> argv(String command) {
         List<String> argv = new ArrayList<>(List.of(executable, "exec", "-i"));
         if (user != null && !user.isBlank()) {
             argv.add("-u");

@@ -11,6 +11,8 @@ public record Frame(int dst, int src, int req, byte kind, ObjectNode header, byt
     public static final byte LOG = 4;
     public static final byte DATA = 5;
     public static final byte HELLO = 6;
+    /** A parent agent's notice that child contexts ended: header {@code {"ids": [...]}} (protocol 2). */
+    public static final byte GONE = 7;
 
     public static final int ENGINE = 0;
 

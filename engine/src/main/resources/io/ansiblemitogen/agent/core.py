@@ -23,8 +23,8 @@ import time
 import traceback
 import zipfile
 
-PROTOCOL = 1
-CALL, REPLY, ERROR, LOG, DATA, HELLO = 1, 2, 3, 4, 5, 6
+PROTOCOL = 2
+CALL, REPLY, ERROR, LOG, DATA, HELLO, GONE = 1, 2, 3, 4, 5, 6, 7
 _HEAD = struct.Struct('>IIIIBI')  # length, dst, src, req, kind, hlen
 CHUNK = 128 * 1024
 
@@ -139,6 +139,11 @@ class ZipStore(object):
             if digest not in self.zips:
                 self.zips[digest] = (zf, set(zf.namelist()))
                 self.order.insert(0, digest)
+
+    def data(self, digest):
+        """The ZIP's bytes, to hand to a child context; None if this context does not hold it."""
+        entry = self.zips.get(digest)
+        return entry[0].fp.getvalue() if entry is not None else None
 
     def find(self, fullname, prefer=None):
         base = fullname.replace('.', '/')
@@ -688,8 +693,10 @@ PASSWORD_REQUIRED = ('password is required', 'a terminal is required', 'no tty p
 class Child(object):
     """A child interpreter started through a become program; frames for its subtree go down its stdin."""
 
-    def __init__(self, agent, context_id, name):
+    def __init__(self, agent, context_id, name, tty=True):
         self.agent, self.id, self.name = agent, context_id, name
+        # Without a terminal (container runtimes: nothing prompts), stderr is a plain pipe read the same way.
+        self.use_tty = tty
         self.proc = None
         self.tty = -1
         self.stream = None
@@ -702,6 +709,19 @@ class Child(object):
         self.decoder = codecs.getincrementaldecoder('utf-8')('replace')  # a prompt may straddle two reads
 
     def start(self, argv):
+        if not self.use_tty:
+            r, w = os.pipe()
+            try:
+                self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=w,
+                                             start_new_session=True, close_fds=True, bufsize=0)
+            except BaseException:
+                os.close(r)
+                raise
+            finally:
+                os.close(w)
+            self.tty = r
+            self.stream = Stream(self.proc.stdout.fileno(), self.proc.stdin.fileno())
+            return
         master, slave = os.openpty()
         try:
             # No echo: whatever is typed at a prompt never comes back into our buffers or logs.
@@ -742,7 +762,7 @@ class Child(object):
                     low = pending.lower()
                     if sent and any(s in low for s in INCORRECT_PASSWORD):
                         raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
-                    if _is_prompt(pending, prompts):
+                    if self.use_tty and _is_prompt(pending, prompts):
                         if sent:
                             raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
                         if password is None:
@@ -761,7 +781,7 @@ class Child(object):
                     low = self.said.lower()
                     if sent and any(s in low for s in INCORRECT_PASSWORD):
                         raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
-                    if any(s in low for s in PASSWORD_REQUIRED):
+                    if self.use_tty and any(s in low for s in PASSWORD_REQUIRED):
                         raise RemoteError('become_password_required', self._scrub(self.said[-300:], password))
                     raise RemoteError('become_failed', self._scrub(
                         'exited before Python started: %s' % (self.said.strip()[-500:] or 'no message'), password))
@@ -825,7 +845,7 @@ class Child(object):
                 break
             for line in text.splitlines():
                 if line.strip():
-                    self.agent.log('INFO', 'become.%s' % self.name, line)
+                    self.agent.log('INFO', '%s.%s' % ('become' if self.use_tty else 'child', self.name), line)
 
     def write_raw(self, data):
         self.stream.write_raw(data)
@@ -835,6 +855,8 @@ class Child(object):
         kind = struct.unpack_from('>B', raw, 16)[0]
         if kind == CALL:
             src, req = struct.unpack_from('>II', raw, 8)
+            if req == 0:
+                return  # one-way (add_zip): nobody waits for an answer
             with self.lock:
                 self.inflight[(src, req)] = True
 
@@ -977,6 +999,11 @@ class Agent(object):
             if op == 'shutdown':
                 self.reply(frame, {})
                 return False
+            if op in ('give_zip', 'add_zip'):
+                # Handled here, in the reader loop, so the ZIP is in place before the next frame (the run_module
+                # that needs it) is dispatched or routed.
+                self.zip_op(frame)
+                return True
             if frame.header.get('track'):
                 # Registered before the call's thread starts, so that a later call naming it in `after` (read
                 # after this frame on the same stream) always finds it.
@@ -1032,12 +1059,21 @@ class Agent(object):
 
     def child_gone(self, child):
         child.dead = True
+        gone = [child.id]
         with self.children_lock:
             if self.children.get(child.id) is child:
                 del self.children[child.id]
             for ctx, via in list(self.routes.items()):
                 if via == child.id:
                     del self.routes[ctx]
+                    if ctx != child.id:
+                        gone.append(ctx)
+        if child.pumping:
+            # The engine forgets these contexts now (their module cache, their slot) instead of at the next call.
+            try:
+                self.send(0, 0, GONE, {'ids': gone})
+            except Exception:
+                pass
         for src, req in child.orphans():
             self.send(src, req, ERROR, {'type': 'unreachable',
                                         'msg': 'context %d (%s) exited' % (child.id, child.name)})
@@ -1117,6 +1153,24 @@ class Agent(object):
                     self.inbound.pop(req, None)
                 return
 
+    def zip_op(self, frame):
+        """add_zip: keep the body under zip_digest. give_zip: keep the body if there is one, then pass the ZIP
+        on to descendant `to` as an add_zip frame. One-way: a failure shows later as the child's need_zip."""
+        h = frame.header
+        digest = h.get('zip_digest')
+        try:
+            if frame.body:
+                self.store.add(digest, frame.body)
+            if frame.header.get('op') == 'give_zip':
+                data = self.store.data(digest)
+                if data is None:
+                    raise RemoteError('need_zip', 'context %d does not hold ZIP %s' % (self.id, digest))
+                dst = int(h['to'])
+                self.route_down(dst, encode_frame(dst, self.id, 0, CALL, {'op': 'add_zip', 'zip_digest': digest},
+                                                  data))
+        except Exception as e:
+            self.log('WARNING', 'router', '%s of ZIP %s failed: %s' % (h.get('op'), digest, e))
+
     # -- operations
     def on_ping(self, frame):
         return {}, b''
@@ -1177,7 +1231,7 @@ class Agent(object):
         name = h.get('name') or '%s:%s' % (h.get('method'), h.get('user'))
         deadline = time.time() + float(h.get('timeout') or 30)
         password = h.get('password')
-        child = Child(self, cid, name)
+        child = Child(self, cid, name, tty=h.get('tty', True))
         try:
             child.start([str(a) for a in argv])
         except OSError as e:
@@ -1224,10 +1278,10 @@ class DebugLog(object):
 
     A frame is written as its kind, addresses, sizes and a few header fields known to hold no secret: never a
     password, module parameters, a command line or a body."""
-    SAFE = ('op', 'fqn', 'id', 'method', 'user', 'name', 'isolation', 'has_zip', 'zip_sha1', 'runner', 'rc',
-            'stdout_len', 'type', 'eof', 'size', 'pid', 'context', 'protocol', 'python', 'level', 'has_stdin',
-            'pty', 'timeout', 'password_via')
-    KINDS = {CALL: 'CALL', REPLY: 'REPLY', ERROR: 'ERROR', LOG: 'LOG', DATA: 'DATA', HELLO: 'HELLO'}
+    SAFE = ('op', 'fqn', 'id', 'method', 'user', 'name', 'isolation', 'has_zip', 'zip_sha1', 'zip_digest', 'to',
+            'ids', 'tty', 'runner', 'rc', 'stdout_len', 'type', 'eof', 'size', 'pid', 'context', 'protocol',
+            'python', 'level', 'has_stdin', 'pty', 'timeout', 'password_via')
+    KINDS = {CALL: 'CALL', REPLY: 'REPLY', ERROR: 'ERROR', LOG: 'LOG', DATA: 'DATA', HELLO: 'HELLO', GONE: 'GONE'}
 
     def __init__(self, context_id):
         d = os.path.join(tempfile.gettempdir(), 'ansible-mitogen-debug-%d' % os.getuid())

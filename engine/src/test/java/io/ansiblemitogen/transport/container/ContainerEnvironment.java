@@ -110,6 +110,11 @@ final class ContainerEnvironment implements AutoCloseable {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    /** DOCKER_HOST for the Docker CLI to reach the API that podman serves here. */
+    String dockerHost() {
+        return "unix://" + dockerSock;
+    }
+
     /** The executable the engine should use for {@code runtime} (set as {@code ansible.mitogen.RUNTIME}). */
     Path wrapperPath(String runtime) {
         return dir.resolve(runtime);

@@ -39,6 +39,10 @@ final class EchoModule {
     }
 
     ModuleRequest request(String argsJson) {
-        return zip.request("python3", "ansible.modules.where", argsJson, "reuse", Map.of());
+        return request(argsJson, "python3");
+    }
+
+    ModuleRequest request(String argsJson, String interpreter) {
+        return zip.request(interpreter, "ansible.modules.where", argsJson, "reuse", Map.of());
     }
 }
