@@ -22,6 +22,7 @@ import threading
 import time
 import traceback
 import zipfile
+import zlib
 
 PROTOCOL = 1
 CALL, REPLY, ERROR, LOG, DATA, HELLO = 1, 2, 3, 4, 5, 6
@@ -48,13 +49,58 @@ def encode_frame(dst, src, req, kind, header, body=b''):
 
 
 class Stream(object):
-    """A framed byte stream over two file descriptors; writes are serialised by a lock."""
+    """A framed byte stream over two file descriptors; writes are serialised by a lock.
+
+    With link compression (docs/protocol.md "Link layer", switched on by the init frame's "zlib" field) each
+    direction is one zlib stream and every write ends with Z_SYNC_FLUSH, so a frame is readable on arrival.
+    """
+
+    # Inflated bytes held at once: a highly compressible chunk cannot balloon in RAM.
+    _INFLATE_STEP = 1 << 20
 
     def __init__(self, rfd, wfd):
         self.rfd, self.wfd = rfd, wfd
         self.wlock = threading.Lock()
+        self._zin = None
+        self._zout = None
+        self._rbuf = bytearray()
+
+    def compress(self, level):
+        """From now on both directions are zlib streams (the peer switches after the same init frame)."""
+        self._zout = zlib.compressobj(level)
+        self._zin = zlib.decompressobj()
+
+    def _read_some(self, n):
+        while True:
+            try:
+                return os.read(self.rfd, n)
+            except OSError as e:
+                if e.errno != errno.EINTR:
+                    raise
+
+    def _inflate_more(self):
+        """Appends the next inflated piece to the read buffer; False at the end of the stream."""
+        z = self._zin
+        while True:
+            data = z.unconsumed_tail
+            if not data:
+                data = self._read_some(1 << 16)
+                if not data:
+                    return False
+            out = z.decompress(data, self._INFLATE_STEP)
+            if out:
+                self._rbuf += out
+                return True
 
     def _read_exact(self, n):
+        if self._zin is not None:
+            buf = self._rbuf
+            while len(buf) < n:
+                if not self._inflate_more():
+                    return None
+            out = bytes(buf[:n])
+            del buf[:n]
+            return out
         parts, got = [], 0
         while got < n:
             try:
@@ -82,6 +128,8 @@ class Stream(object):
 
     def write_raw(self, data):
         with self.wlock:
+            if self._zout is not None:
+                data = self._zout.compress(data) + self._zout.flush(zlib.Z_SYNC_FLUSH)
             view = memoryview(data)
             while view:
                 try:
@@ -1342,6 +1390,8 @@ def main():
     if raw is None:
         os._exit(1)
     init = decode_frame(raw)
+    if init.header.get('zlib'):
+        stream.compress(int(init.header['zlib']))
     global DEBUG
     if init.header.get('debug'):
         try:
