@@ -122,6 +122,21 @@ public class LinkCompressionSshTest {
     }
 
     @Test
+    public void aBecomeChildBehindACompressedLoginSpeaksPlainFrames() throws Exception {
+        TargetSpec t = SshTargets.to(SSHD).build();
+        io.ansiblemitogen.engine.BecomeSpec sudo = new io.ansiblemitogen.engine.BecomeSpec("sudo", "root", null, null,
+                "-H -S -n");
+        for (int i = 0; i < 3; i++) {
+            ExecResult r = engine.execCommand(t, sudo, "id -u; echo " + i, null, null);
+            assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), "0\n" + i + "\n",
+                    new String(r.stdout(), StandardCharsets.UTF_8));
+        }
+        ExecResult m = engine.execModule(t, sudo, SshEngineTest.echoModule("{\"as\": \"root\"}"));
+        assertEquals(new String(m.stderr(), StandardCharsets.UTF_8), 0, m.rc());
+        assertTrue(new String(m.stdout(), StandardCharsets.UTF_8).contains("root"));
+    }
+
+    @Test
     public void onForSshByDefaultOffWhenCompressionIsSetEitherWay() throws Exception {
         try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).build(), null)) {
             assertEquals("Ansible's -C leaves the engine's own compression on",
