@@ -57,6 +57,10 @@ class Stream(object):
 
     # Inflated bytes held at once: a highly compressible chunk cannot balloon in RAM.
     _INFLATE_STEP = 1 << 20
+    # A write this large probes: if zlib saves under 10%, the next _SKIP such writes go as stored blocks
+    # (LinkCompression.BULK on the engine side), so random data or a deflated ZIP costs no zlib CPU.
+    _BULK = 32 * 1024
+    _SKIP = 32
 
     def __init__(self, rfd, wfd):
         self.rfd, self.wfd = rfd, wfd
@@ -64,6 +68,8 @@ class Stream(object):
         self._zin = None
         self._zout = None
         self._rbuf = bytearray()
+        self._zfull = False
+        self._skip = 0
 
     def compress(self, level):
         """From now on both directions are zlib streams (the peer switches after the same init frame)."""
@@ -83,14 +89,28 @@ class Stream(object):
         z = self._zin
         while True:
             data = z.unconsumed_tail
-            if not data:
+            # A full step may leave output inside zlib with no input left: ask for it before reading more.
+            if not data and not self._zfull:
                 data = self._read_some(1 << 16)
                 if not data:
                     return False
             out = z.decompress(data, self._INFLATE_STEP)
+            self._zfull = len(out) >= self._INFLATE_STEP
             if out:
                 self._rbuf += out
                 return True
+
+    def _deflate(self, data):
+        z = self._zout
+        if len(data) >= self._BULK and self._skip > 0:
+            # Python's zlib cannot change level mid-stream. After a full flush the compressor refers to nothing
+            # before it, so stored blocks written by hand there keep both ends' windows consistent.
+            self._skip -= 1
+            return z.flush(zlib.Z_FULL_FLUSH) + _stored_blocks(data)
+        out = z.compress(data) + z.flush(zlib.Z_SYNC_FLUSH)
+        if len(data) >= self._BULK and len(out) * 10 > len(data) * 9:
+            self._skip = self._SKIP
+        return out
 
     def _read_exact(self, n):
         if self._zin is not None:
@@ -129,7 +149,7 @@ class Stream(object):
     def write_raw(self, data):
         with self.wlock:
             if self._zout is not None:
-                data = self._zout.compress(data) + self._zout.flush(zlib.Z_SYNC_FLUSH)
+                data = self._deflate(data)
             view = memoryview(data)
             while view:
                 try:
@@ -139,6 +159,16 @@ class Stream(object):
                         continue
                     raise
                 view = view[n:]
+
+
+def _stored_blocks(data):
+    """Deflate stored blocks (RFC 1951 3.2.4, not final) holding data; the stream must be byte-aligned."""
+    parts = []
+    for i in range(0, len(data), 0xffff):
+        piece = data[i:i + 0xffff]
+        parts.append(struct.pack('<BHH', 0, len(piece), len(piece) ^ 0xffff))
+        parts.append(piece)
+    return b''.join(parts)
 
 
 def decode_frame(raw):
