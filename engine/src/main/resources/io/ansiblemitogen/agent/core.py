@@ -107,7 +107,7 @@ class Stream(object):
             # before it, so stored blocks written by hand there keep both ends' windows consistent.
             self._skip -= 1
             return z.flush(zlib.Z_FULL_FLUSH) + _stored_blocks(data)
-        out = z.compress(data) + z.flush(zlib.Z_SYNC_FLUSH)
+        out = z.compress(data) + z.flush(_PARTIAL_FLUSH)
         if len(data) >= self._BULK and len(out) * 10 > len(data) * 9:
             self._skip = self._SKIP
         return out
@@ -159,6 +159,11 @@ class Stream(object):
                         continue
                     raise
                 view = view[n:]
+
+
+# Ends a frame like Z_SYNC_FLUSH (every byte of it can be inflated at once) with a 10-bit empty block instead of
+# a 5-byte one: ~3.5 bytes less per frame, which is most of what a repeated reply costs.
+_PARTIAL_FLUSH = getattr(zlib, 'Z_PARTIAL_FLUSH', 1)
 
 
 def _stored_blocks(data):
