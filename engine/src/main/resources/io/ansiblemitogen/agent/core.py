@@ -61,6 +61,8 @@ class Stream(object):
     # (LinkCompression.BULK on the engine side), so random data or a deflated ZIP costs no zlib CPU.
     _BULK = 32 * 1024
     _SKIP = 32
+    # How long a lazy frame (the reply to a call nobody waits for) may wait to share a packet with the next frame.
+    _LAZY_DELAY = 0.05
 
     def __init__(self, rfd, wfd):
         self.rfd, self.wfd = rfd, wfd
@@ -70,6 +72,8 @@ class Stream(object):
         self._rbuf = bytearray()
         self._zfull = False
         self._skip = 0
+        self._lazy = []
+        self._lazy_timer = None
 
     def compress(self, level):
         """From now on both directions are zlib streams (the peer switches after the same init frame)."""
@@ -146,19 +150,45 @@ class Stream(object):
             return None
         return first + rest
 
-    def write_raw(self, data):
+    def write_raw(self, data, lazy=False):
+        """Writes frames; a lazy one leaves with the next write, or after _LAZY_DELAY: one SSH packet less."""
         with self.wlock:
-            if self._zout is not None:
-                data = self._deflate(data)
-            view = memoryview(data)
-            while view:
+            if lazy:
+                self._lazy.append(data)
+                if self._lazy_timer is None:
+                    self._lazy_timer = threading.Timer(self._LAZY_DELAY, self._flush_lazy)
+                    self._lazy_timer.daemon = True
+                    self._lazy_timer.start()
+                return
+            if self._lazy:
+                self._lazy.append(data)
+                data = b''.join(self._lazy)
+                self._lazy = []
+            self._write_locked(data)
+
+    def _flush_lazy(self):
+        with self.wlock:
+            self._lazy_timer = None
+            if self._lazy:
+                data = b''.join(self._lazy)
+                self._lazy = []
                 try:
-                    n = os.write(self.wfd, view)
-                except OSError as e:
-                    if e.errno == errno.EINTR:
-                        continue
-                    raise
-                view = view[n:]
+                    self._write_locked(data)
+                except OSError:
+                    pass  # the link is gone; the reader side notices
+
+    def _write_locked(self, data):
+        if self._zout is not None:
+            data = self._deflate(data)
+        view = memoryview(data)
+        while view:
+            try:
+                n = os.write(self.wfd, view)
+            except OSError as e:
+                if e.errno == errno.EINTR:
+                    continue
+                raise
+            view = view[n:]
 
 
 # Ends a frame like Z_SYNC_FLUSH (every byte of it can be inflated at once) with a 10-bit empty block instead of
@@ -1008,11 +1038,11 @@ class Agent(object):
         }
 
     # -- sending
-    def send(self, dst, req, kind, header, body=b''):
+    def send(self, dst, req, kind, header, body=b'', lazy=False):
         raw = encode_frame(dst, self.id, req, kind, header, body)
         if DEBUG is not None:
             DEBUG.frame('send', raw)
-        self.stream.write_raw(raw)
+        self.stream.write_raw(raw, lazy)
 
     def log(self, level, name, msg):
         if DEBUG is not None:
@@ -1184,7 +1214,7 @@ class Agent(object):
                                   % (req, entry[1]))
 
     def reply(self, frame, header, body=b''):
-        self.send(frame.src, frame.req, REPLY, header, body)
+        self.send(frame.src, frame.req, REPLY, header, body, bool(frame.header.get('lazy')))
 
     def data_frames(self, req):
         """Yields DATA bodies for a request until the one marked eof."""

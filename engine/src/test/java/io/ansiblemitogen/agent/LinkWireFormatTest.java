@@ -139,6 +139,44 @@ public class LinkWireFormatTest {
         assertEquals("the channel counts wire bytes", r.received().length, r.countedIn());
     }
 
+    /** A reply nobody waits for waits for the next frame up (one packet less), but never longer than 50 ms. */
+    @Test
+    public void aLazyReplyLeavesWithTheNextFrameOrAfterItsDelay() throws Exception {
+        Process p = new ProcessBuilder("/bin/sh", "-c", AgentBootstrap.command("python3")).start();
+        AgentChannel ch = new AgentChannel("lazy-test", p.getInputStream(), p.getOutputStream(), () -> "",
+                LogSink.DISCARD);
+        ch.compressLink(6);
+        try {
+            ch.start(30_000);
+            java.util.concurrent.CompletableFuture<Reply> lazy = new java.util.concurrent.CompletableFuture<>();
+            ch.root().callDetached(Json.object().put("op", "ping"), null, (r, e) -> {
+                if (e != null) {
+                    lazy.completeExceptionally(e);
+                } else {
+                    lazy.complete(r);
+                }
+            });
+            Thread.sleep(20);
+            boolean early = lazy.isDone();
+            ch.root().call(Json.object().put("op", "ping"), null, 10_000);
+            lazy.get(10, TimeUnit.SECONDS);
+            assertTrue("the lazy reply left before its delay and before any other frame", !early);
+            assertTrue("the lazy reply came with the next one", lazy.isDone());
+
+            Thread.sleep(100); // the first lazy reply's timer is spent
+            java.util.concurrent.CompletableFuture<Reply> alone = new java.util.concurrent.CompletableFuture<>();
+            long t1 = System.nanoTime();
+            ch.root().callDetached(Json.object().put("op", "ping"), null, (r, e) -> alone.complete(r));
+            alone.get(10, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t1) / 1_000_000;
+            assertTrue("a lazy reply alone arrives after its delay, not at once: " + ms + " ms", ms >= 45);
+        } finally {
+            ch.close();
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     public void theEnvironmentSwitchReadsLikeUsersWriteIt() {
         assertEquals(LinkCompression.DEFAULT_LEVEL, LinkCompression.levelFromEnv(null));
