@@ -56,9 +56,20 @@ public final class AgentBootstrap {
 
     /** @param debug the context keeps a router debug log and passes the switch on to its children */
     public static byte[] payload(int contextId, boolean debug) {
+        return payload(contextId, debug, 0);
+    }
+
+    /**
+     * @param zlibLevel above 0: every frame after this init frame travels zlib-compressed at that level, both
+     *                  ways (link layer 1, docs/protocol.md); the context does not pass it on to its children
+     */
+    public static byte[] payload(int contextId, boolean debug, int zlibLevel) {
         ObjectNode init = Json.object().put("op", "init").put("context", contextId);
         if (debug) {
             init.put("debug", true);
+        }
+        if (zlibLevel > 0) {
+            init.put("zlib", zlibLevel);
         }
         byte[] frame = FrameCodec.encode(contextId, Frame.ENGINE, 0, Frame.CALL, init, new byte[0]);
         byte[] out = new byte[CORE.length + frame.length];

@@ -2,7 +2,9 @@ package io.ansiblemitogen.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.wire.Frame;
+import io.ansiblemitogen.wire.CountingStreams;
 import io.ansiblemitogen.wire.FrameCodec;
+import io.ansiblemitogen.wire.LinkCompression;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -29,8 +31,12 @@ public final class AgentChannel implements AutoCloseable {
     public static final int ROOT = 1;
 
     private final String label;
-    private final InputStream in;
-    private final OutputStream out;
+    private final InputStream rawIn;
+    private final OutputStream rawOut;
+    private final Object writeLock = new Object();
+    private volatile InputStream in;
+    private volatile OutputStream out;
+    private int linkLevel;
     private final Supplier<String> diagnostics;
     private final LogSink logs;
     private final AtomicInteger nextReq = new AtomicInteger(1);
@@ -55,8 +61,10 @@ public final class AgentChannel implements AutoCloseable {
      */
     public AgentChannel(String label, InputStream in, OutputStream out, Supplier<String> diagnostics, LogSink logs) {
         this.label = label;
-        this.in = new BufferedInputStream(in, 1 << 16);
-        this.out = out;
+        this.rawIn = CountingStreams.in(in, bytesIn);
+        this.rawOut = CountingStreams.out(out, bytesOut);
+        this.in = new BufferedInputStream(rawIn, 1 << 16);
+        this.out = rawOut;
         this.diagnostics = diagnostics;
         this.logs = logs;
     }
@@ -70,15 +78,37 @@ public final class AgentChannel implements AutoCloseable {
         this.debug = true;
     }
 
+    /**
+     * Link compression (docs/protocol.md "Link layer"): once the init frame is out, both directions are one zlib
+     * stream each at {@code level} (0: plain frames, the default). Call before {@link #start}.
+     */
+    public void compressLink(int level) {
+        this.linkLevel = Math.max(0, Math.min(9, level));
+    }
+
+    /** The zlib level of this link, 0 when frames travel plain. */
+    public int linkCompressionLevel() {
+        return linkLevel;
+    }
+
     /** Sends the core and waits for the root context's hello. */
     public ObjectNode start(long timeoutMillis) throws RemoteException {
         CompletableFuture<ObjectNode> hello = new CompletableFuture<>();
         hellos.put(ROOT, hello);
+        if (linkLevel > 0) {
+            // The agent compresses everything it writes: it writes nothing before it has read the init frame.
+            in = new BufferedInputStream(LinkCompression.inflating(rawIn), 1 << 16);
+        }
         reader = new Thread(this::readLoop, "agent-reader " + label);
         reader.setDaemon(true);
         reader.start();
         try {
-            writeRaw(AgentBootstrap.payload(ROOT, debug));
+            synchronized (writeLock) {
+                writeRaw(AgentBootstrap.payload(ROOT, debug, linkLevel));
+                if (linkLevel > 0) {
+                    out = LinkCompression.deflating(rawOut, linkLevel);
+                }
+            }
         } catch (IOException e) {
             // The process may have died already (no Python); the reader reports why.
         }
@@ -178,10 +208,12 @@ public final class AgentChannel implements AutoCloseable {
         return deathCause;
     }
 
+    /** Bytes received on the channel as they were on the wire (compressed when the link is). */
     public long bytesIn() {
         return bytesIn.get();
     }
 
+    /** Bytes sent on the channel as they were on the wire (compressed when the link is). */
     public long bytesOut() {
         return bytesOut.get();
     }
@@ -225,12 +257,12 @@ public final class AgentChannel implements AutoCloseable {
         }
     }
 
+    /** One frame (or the bootstrap payload) as a unit: with link compression, the flush ends its zlib block. */
     private void writeRaw(byte[] bytes) throws IOException {
-        synchronized (out) {
+        synchronized (writeLock) {
             out.write(bytes);
             out.flush();
         }
-        bytesOut.addAndGet(bytes.length);
     }
 
     private void readLoop() {
@@ -241,7 +273,6 @@ public final class AgentChannel implements AutoCloseable {
                     fail("the remote Python exited");
                     return;
                 }
-                bytesIn.addAndGet(raw.length);
                 Frame f = FrameCodec.decode(raw);
                 contexts.countIn(f.src(), raw.length);
                 FrameTap t = tap;
@@ -322,7 +353,7 @@ public final class AgentChannel implements AutoCloseable {
         hellos.values().forEach(h -> h.completeExceptionally(e));
         streams.clear();
         try {
-            out.close();
+            rawOut.close(); // not the compressing stream: a writer may still be inside it
         } catch (IOException ignored) {
             // Already dead.
         }
@@ -349,7 +380,7 @@ public final class AgentChannel implements AutoCloseable {
             }
         }
         try {
-            in.close();
+            rawIn.close();
         } catch (IOException ignored) {
             // Closing is best effort.
         }

@@ -87,7 +87,8 @@ public final class RemoteContext {
         int req = channel.newRequestId();
         CompletableFuture<Reply> f = channel.register(req);
         try {
-            stream(req, f, header.put("track", true), data);
+            // lazy: nobody waits for this reply, so it may share a packet with the next frame up (protocol.md)
+            stream(req, f, header.put("track", true).put("lazy", true), data);
         } catch (RemoteException | IOException | RuntimeException e) {
             channel.unregister(req);
             throw e;
@@ -106,7 +107,7 @@ public final class RemoteContext {
             onReply.accept(r, e);
         });
         channel.detach(f);
-        channel.send(id, req, Frame.CALL, header, body == null ? new byte[0] : body);
+        channel.send(id, req, Frame.CALL, header.put("lazy", true), body == null ? new byte[0] : body);
     }
 
     private void stream(int req, CompletableFuture<Reply> f, ObjectNode header, InputStream data)

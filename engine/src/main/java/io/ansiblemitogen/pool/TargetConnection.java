@@ -253,6 +253,7 @@ public final class TargetConnection implements AutoCloseable {
         RemoteProcess p = transport.exec(AgentBootstrap.command(interpreter));
         AgentChannel fresh = new AgentChannel(spec.displayName() + " " + interpreter, p.stdout(), p.stdin(),
                 p::stderrTail, logs);
+        fresh.compressLink(transport.linkCompressionLevel());
         Path dir = debugDir;
         if (dir != null) {
             try {

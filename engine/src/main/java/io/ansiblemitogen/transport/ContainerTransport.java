@@ -128,6 +128,12 @@ public final class ContainerTransport implements Transport {
         return new Labelled(via.exec(shellCommand(command)), runtime + " exec into container '" + container + "'");
     }
 
+    /** Through an SSH hop the container's link crosses that network: it compresses as the hop's own would. */
+    @Override
+    public int linkCompressionLevel() {
+        return via.linkCompressionLevel();
+    }
+
     @Override
     public boolean isConnected() {
         return open && via.isConnected();

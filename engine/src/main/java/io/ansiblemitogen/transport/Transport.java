@@ -12,6 +12,14 @@ public interface Transport extends AutoCloseable {
     /** False once the underlying connection is known to be gone. */
     boolean isConnected();
 
+    /**
+     * The zlib level for the link to a login interpreter started through this transport (link layer 1,
+     * docs/protocol.md), 0 for plain frames. Only links over a network gain from it: pipes default to 0.
+     */
+    default int linkCompressionLevel() {
+        return 0;
+    }
+
     /** For messages: e.g. {@code ssh deploy@10.0.0.5:22}. */
     String describe();
 

@@ -96,7 +96,7 @@ final class SshLogin {
             SshEndpoint ep = endpoint(o, host, port, user, alias != null ? alias : host, alias != null ? 22 : port);
             ClientSession s = login(ep, o, ids, through, "");
             String label = ep.label() + (through == null ? "" : " (tunnelled)");
-            return new SshTransport(s, jumps, label, authTimeoutMillis(o));
+            return new SshTransport(s, jumps, label, authTimeoutMillis(o), o.linkCompressionLevel());
         } catch (TransportException | RuntimeException e) {
             jumps.forEach(j -> j.close(true));
             throw e;

@@ -525,6 +525,15 @@ public final class SshOptions {
         return yes("compression", false);
     }
 
+    /**
+     * The engine's own link compression (docs/ssh.md "Compression"): on unless {@code Compression} is set either
+     * way: {@code no} asks for none, {@code yes} gets SSH's compression (compressing twice only costs CPU).
+     * {@code ANSIBLE_MITOGEN_LINK_COMPRESSION} picks the level or turns it off.
+     */
+    public int linkCompressionLevel() {
+        return get("compression") != null ? 0 : io.ansiblemitogen.wire.LinkCompression.configuredLevel();
+    }
+
     public String hostKeyAlias() {
         return get("hostkeyalias");
     }

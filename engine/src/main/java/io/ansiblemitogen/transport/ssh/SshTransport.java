@@ -22,8 +22,11 @@ public final class SshTransport implements Transport {
     private final List<ClientSession> ownedJumps;
     private final String label;
     private final long channelTimeoutMillis;
+    private final int linkCompressionLevel;
 
-    SshTransport(ClientSession session, List<ClientSession> ownedJumps, String label, long channelTimeoutMillis) {
+    SshTransport(ClientSession session, List<ClientSession> ownedJumps, String label, long channelTimeoutMillis,
+                 int linkCompressionLevel) {
+        this.linkCompressionLevel = linkCompressionLevel;
         this.session = session;
         this.ownedJumps = List.copyOf(ownedJumps);
         this.label = label;
@@ -63,6 +66,11 @@ public final class SshTransport implements Transport {
             throw new TransportException("cannot run a command on " + label + ": " + e.getMessage()
                     + (isConnected() ? "" : " (connection lost)"), e);
         }
+    }
+
+    @Override
+    public int linkCompressionLevel() {
+        return linkCompressionLevel;
     }
 
     @Override

@@ -44,6 +44,27 @@ public class LargeFileTransferTest {
                 out.write(buf);
             }
         }
+        roundTrip(src);
+    }
+
+    /** Text that zlib shrinks ~100x: the link's inflaters must stream it too (1 MB steps on the agent). */
+    @Test
+    public void fiftyMegabytesOfCompressibleTextStreamThroughTheCompressedLink() throws Exception {
+        Path src = tmp.getRoot().toPath().resolve("src.txt");
+        try (OutputStream out = Files.newOutputStream(src)) {
+            byte[] line = "the same log line, over and over, as big logs are\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] buf = new byte[1 << 20];
+            for (int i = 0; i < buf.length; i++) {
+                buf[i] = line[i % line.length];
+            }
+            for (int i = 0; i < SIZE / buf.length; i++) {
+                out.write(buf);
+            }
+        }
+        roundTrip(src);
+    }
+
+    private void roundTrip(Path src) throws Exception {
         Path remote = tmp.getRoot().toPath().resolve("remote.bin");
         Path back = tmp.getRoot().toPath().resolve("back.bin");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
