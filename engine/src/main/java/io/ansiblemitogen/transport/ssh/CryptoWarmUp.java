@@ -12,7 +12,7 @@ import java.security.KeyPair;
 
 /**
  * Runs once, on throwaway keys, the algorithms a first SSH login to a current OpenSSH server negotiates
- * (curve25519 key exchange, an ed25519 host key, AES-GCM), so that the first real login finds their classes
+ * (curve25519 key exchange, an ed25519 host key, AES-GCM or ChaCha20-Poly1305), so that the first real login finds their classes
  * loaded and their JCA providers initialised: in a fresh JVM that is most of a loopback login's 300 ms.
  */
 final class CryptoWarmUp {
@@ -56,8 +56,13 @@ final class CryptoWarmUp {
     }
 
     private static void cipher() {
+        cipher(BuiltinCiphers.aes128gcm);
+        cipher(BuiltinCiphers.cc20p1305_openssh);
+    }
+
+    private static void cipher(BuiltinCiphers which) {
         try {
-            Cipher c = BuiltinCiphers.aes128gcm.create();
+            Cipher c = which.create();
             c.init(Cipher.Mode.Encrypt, new byte[c.getKdfSize()], new byte[c.getIVSize()]);
             byte[] packet = new byte[4 + 64 + c.getAuthenticationTagSize()];
             c.updateWithAAD(packet, 0, 4, 64);
