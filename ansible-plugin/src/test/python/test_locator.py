@@ -13,8 +13,11 @@ import testlib
 from ansible_mitogen_engine import locator
 from ansible_mitogen_engine.client import EngineUnavailable
 
-# Stands in for `java -jar JAR daemon --socket-dir DIR`: serves the fake engine there, detached like the real one.
+# Stands in for `java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar JAR daemon --socket-dir DIR`: serves the fake
+# engine there, detached like the real one.
 FAKE_JAVA = '''#!/bin/sh
+[ "$1" = -XX:+UseSerialGC ] && [ "$2" = -XX:TieredStopAtLevel=1 ] || { echo "no engine JVM options: $*" >&2; exit 2; }
+shift 2
 [ "$1" = -jar ] && [ "$3" = daemon ] && [ "$4" = --socket-dir ] || { echo "unexpected args: $*" >&2; exit 2; }
 echo $$ > "$5/fake-daemon.pid"
 exec %s %s "$5/engine.sock" "$5/requests.jsonl"

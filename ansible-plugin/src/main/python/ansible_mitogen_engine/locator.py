@@ -106,7 +106,8 @@ def start_daemon(sock_path, env=None):
         os.makedirs(sock_dir, 0o700)
     log_path = os.path.join(sock_dir, 'daemon.log')
     env.pop(SOCKET_ENV, None)
-    argv = [java, '-jar', jar, 'daemon', '--socket-dir', sock_dir]
+    # The JVM options bin/ansible-mitogen and the Jenkins plugin use (docs/architecture.md "Start-up of a run").
+    argv = [java] + ENGINE_JVM_OPTIONS + ['-jar', jar, 'daemon', '--socket-dir', sock_dir]
     with open(log_path, 'ab') as log:
         # A new session so that neither Ctrl-C on ansible-playbook nor the end of this run stops it.
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -147,6 +148,9 @@ def locate_socket(env=None, autostart=True):
 
 
 _client = None
+
+
+ENGINE_JVM_OPTIONS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']
 
 
 def get_client():

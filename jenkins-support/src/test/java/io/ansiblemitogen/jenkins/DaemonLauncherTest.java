@@ -70,6 +70,16 @@ public class DaemonLauncherTest {
     }
 
     @Test
+    public void theDaemonRunsWithTheEnginesJvmOptionsBeforeTheJar() {
+        DaemonLauncher.Config cfg = DaemonLauncher.Config.forJar(Path.of("/opt/engine.jar"),
+                tmp.getRoot().toPath(), 5);
+        List<String> cmd = cfg.command();
+        assertEquals(Path.of(System.getProperty("java.home"), "bin", "java").toString(), cmd.get(0));
+        assertEquals(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/opt/engine.jar"),
+                cmd.subList(1, cmd.size()));
+    }
+
+    @Test
     public void startsOnceThenReusesTheRunningDaemon() throws Exception {
         Path dir = tmp.getRoot().toPath().resolve("d");
         DaemonLauncher.Launch first = launcher(dir, Duration.ofSeconds(30)).ensureRunning();
