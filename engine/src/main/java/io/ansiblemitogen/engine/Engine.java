@@ -115,9 +115,8 @@ public final class Engine implements AutoCloseable {
                         "the module ZIP of " + m.fqn() + " is unreadable: " + e.getMessage(), e);
             }
         }
-        String digest = held.digest();
+        String key = held.digest();
         byte[] zip = held.zip();
-        String key = digest;
         return withContext(target, become, m.interpreter(), pre, after, (conn, ctx, extras) -> {
             conn.noteModuleInterpreter(ctx, m.interpreter());
             Set<String> known = conn.zipsOf(ctx);

@@ -95,6 +95,15 @@ public final class TempDirWatch implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** What was created since the previous call of this method (or since the start), then forgotten. */
+    public List<Path> takeCreated() {
+        synchronized (created) {
+            List<Path> out = List.copyOf(created);
+            created.clear();
+            return out;
+        }
+    }
+
     /** True if the kernel dropped events (too many at once): then {@link #created()} may be incomplete. */
     public boolean overflowed() {
         return overflowed;

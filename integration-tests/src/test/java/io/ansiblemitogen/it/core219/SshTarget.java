@@ -21,7 +21,7 @@ import java.util.Map;
  * One ssh target of the 2.19 suite: a real sshd on loopback, either serving this machine (Debian 12, Python
  * 3.11) or chrooted into the trixie root (Debian 13, Python 3.13; sshd's {@code ChrootDirectory}, so only the
  * session runs inside it). Each target's sessions get their own {@code TMPDIR} (sshd {@code SetEnv}), which is
- * where AnsiballZ unpacks a module it runs from a file: {@link TempDirWatch} watches it.
+ * where AnsiballZ unpacks a module it runs from a file: the test kit's {@link io.ansiblemitogen.testkit.TempDirWatch} watches it.
  *
  * <p>The chrooted sshd runs in a private mount namespace holding {@code /proc}, {@code /sys} (network facts read
  * it) and {@code /dev/pts} inside the

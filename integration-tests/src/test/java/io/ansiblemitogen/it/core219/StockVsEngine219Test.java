@@ -8,6 +8,7 @@ import io.ansiblemitogen.testkit.Mode;
 import io.ansiblemitogen.testkit.ResultComparator;
 import io.ansiblemitogen.testkit.ResultNormaliser;
 import io.ansiblemitogen.testkit.RunResult;
+import io.ansiblemitogen.testkit.TempDirWatch;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /**
@@ -80,7 +82,7 @@ public class StockVsEngine219Test {
         TARGETS.add(SshTarget.thisMachine("py311"));
         TARGETS.add(SshTarget.inRoot("py313", root));
         for (SshTarget t : TARGETS) {
-            WATCHES.add(new TempDirWatch(t.onHost(t.tmpDir())));
+            WATCHES.add(TempDirWatch.start(t.onHost(t.tmpDir())));
         }
         engine = new EmbeddedEngine();
         engineMode = EngineMode.of(engine);
@@ -156,9 +158,16 @@ public class StockVsEngine219Test {
         }
     }
 
+    /** Names created in the targets' temp dirs since the previous call; fails if inotify lost events. */
     private static List<String> drainWatches() {
         List<String> all = new ArrayList<>();
-        WATCHES.forEach(w -> all.addAll(w.drain()));
+        if (!WATCHES.isEmpty()) {
+            WATCHES.get(0).settle(); // one wait covers every watch: it only lets queued events arrive
+        }
+        for (TempDirWatch w : WATCHES) {
+            assertFalse("inotify lost events: the temp-dir check would prove nothing", w.overflowed());
+            w.takeCreated().forEach(p -> all.add(p.getFileName().toString()));
+        }
         return all;
     }
 
