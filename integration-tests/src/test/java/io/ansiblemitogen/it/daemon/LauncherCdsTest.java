@@ -1,0 +1,125 @@
+package io.ansiblemitogen.it.daemon;
+
+import io.ansiblemitogen.testkit.Procs;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+/**
+ * The launcher's class-data archive (bin/ansible-mitogen): written by the first {@code playbook} run after a build,
+ * mapped by the next ones, replaced after a rebuild, never written by other commands or when turned off, and never
+ * a byte of JVM logging on stdout. Runs a copy of the launcher in a tree of its own, with {@code true} for
+ * ansible-playbook, so the repository's own archive is left alone.
+ */
+public class LauncherCdsTest {
+    private Path tree;
+    private Path jar;
+
+    @Before
+    public void setUp() throws IOException {
+        tree = Files.createTempDirectory("launcher-cds");
+        Files.createDirectories(tree.resolve("bin"));
+        Files.createDirectories(tree.resolve("cli/target"));
+        Path launcher = Files.copy(Cli.bin(), tree.resolve("bin/ansible-mitogen"));
+        assertTrue(launcher.toFile().setExecutable(true));
+        Path built;
+        try (Stream<Path> s = Files.list(Cli.root().resolve("cli/target"))) {
+            built = s.filter(p -> p.getFileName().toString().matches("ansible-mitogen-cli-.*-all\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("build the cli module first (mvn package)"));
+        }
+        jar = Files.copy(built, tree.resolve("cli/target").resolve(built.getFileName()));
+    }
+
+    @After
+    public void tearDown() {
+        Procs.deleteTree(tree);
+    }
+
+    @Test
+    public void firstPlaybookRunWritesTheArchiveAndTheNextMapsIt() throws Exception {
+        Procs.Output first = launch(Map.of(), "playbook", "site.yml");
+        assertEquals(first.stderr(), 0, first.exitCode());
+        assertEquals("no JVM logging on stdout", "", first.stdout());
+        assertFalse("the archive's own warnings are not shown: " + first.stderr(), first.stderr().contains("[cds]"));
+        List<String> archives = archives();
+        assertEquals(archives.toString(), 1, archives.size());
+        assertTrue(archives.get(0), archives.get(0).matches("engine-[0-9]+-[0-9]+-[0-9]+\\.jsa"));
+
+        Path loadLog = tree.resolve("class-load.txt");
+        Procs.Output second = launch(Map.of("ANSIBLE_MITOGEN_JAVA_OPTS", "-Xlog:class+load=info:file=" + loadLog),
+                "playbook", "site.yml");
+        assertEquals(second.stderr(), 0, second.exitCode());
+        String loads = Files.readString(loadLog);
+        assertTrue("the CLI's classes come from the archive",
+                loads.contains("io.ansiblemitogen.cli.Main source: shared objects file (top)"));
+        assertEquals("the mapping run writes nothing new", archives, archives());
+    }
+
+    @Test
+    public void aRebuiltJarGetsAFreshArchiveAndTheOldOneGoes() throws Exception {
+        assertEquals(0, launch(Map.of(), "playbook").exitCode());
+        List<String> before = archives();
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        assertEquals(0, launch(Map.of(), "playbook").exitCode());
+        List<String> after = archives();
+        assertEquals(after.toString(), 1, after.size());
+        assertFalse("the archive of the old jar is gone", after.equals(before));
+    }
+
+    @Test
+    public void otherCommandsAndTheSwitchWriteNoArchive() throws Exception {
+        Procs.Output env = launch(Map.of(), "env");
+        assertEquals(env.stderr(), 0, env.exitCode());
+        assertTrue(env.stdout(), env.stdout().contains("ANSIBLE_STRATEGY"));
+        assertEquals(0, launch(Map.of("ANSIBLE_MITOGEN_CDS", "0"), "playbook").exitCode());
+        assertEquals(List.of(), archives());
+    }
+
+    private List<String> archives() throws IOException {
+        Path dir = tree.resolve("cli/target/cds");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private Procs.Output launch(Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>();
+        argv.add(tree.resolve("bin/ansible-mitogen").toString());
+        argv.addAll(List.of(args));
+        Path out = tree.resolve("out.txt");
+        Path err = tree.resolve("err.txt");
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(tree.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        env.remove("ANSIBLE_MITOGEN_SOCKET");
+        env.remove("ANSIBLE_MITOGEN_SOCKET_DIR");
+        env.remove("ANSIBLE_MITOGEN_JAVA_OPTS");
+        env.remove("ANSIBLE_MITOGEN_CDS");
+        env.put("ANSIBLE_MITOGEN_EMBEDDED", "1");
+        env.put("ANSIBLE_MITOGEN_ANSIBLE_PLAYBOOK", "true");
+        env.put("HOME", tree.toString()); // `env` unpacks the plugin under ~/.cache: keep it in this tree
+        env.putAll(extraEnv);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            Procs.killTree(p.toHandle());
+            throw new IllegalStateException("timed out: " + argv);
+        }
+        return new Procs.Output(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
