@@ -8,8 +8,13 @@ import java.util.Optional;
 public record BenchResults(Meta meta, List<WorkloadInfo> workloads, List<RunResult> results) {
 
     /** When, where and how the run was made. */
+    /** @param repeat runs per figure (the median run is reported); 0 in results written before it existed: 1 */
     public record Meta(String date, boolean quick, String note, String command, boolean hostKeyChecking,
-            Map<String, String> machine, Map<String, String> versions, Map<String, String> systems) {
+            Map<String, String> machine, Map<String, String> versions, Map<String, String> systems, int repeat) {
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public int runsPerFigure() {
+            return Math.max(1, repeat);
+        }
     }
 
     /** A workload as the report describes it. */

@@ -27,7 +27,8 @@ final class BenchRunner {
     /** Prefix of every marker of this session: one sweep finds whatever any of its runs left behind. */
     private final String sessionMarker = "amb-" + ProcessHandle.current().pid() + "-";
 
-    BenchRunner(Targets targets, Path workDir, Duration timeout, PrintStream log) {
+    BenchRunner(Targets targets, Path workDir, Duration timeout, PrintStream log, int repeat) {
+        this.repeat = Math.max(1, repeat);
         this.targets = targets;
         this.workDir = workDir;
         this.timeout = timeout;
@@ -41,6 +42,23 @@ final class BenchRunner {
     }
 
     private volatile boolean stopped;
+    private final int repeat;
+
+    /**
+     * One unreported one-task run per system before any measurement: the first run after a build or an install
+     * pays once for what later runs reuse (the engine launcher's class-data archive, Python's bytecode caches),
+     * and no workload should carry that.
+     */
+    void prepare(List<BenchSystem> systems) {
+        Workload first = new Workload("first-run", "one command task, not reported", Workload.Kind.COMMAND, 1, 5, 1,
+                0, 0, 0, 0, false);
+        log.println("first run of each system (not reported):");
+        for (RunResult r : run(first, systems, 1)) {
+            if (!"ok".equals(r.status()) && !"skipped".equals(r.status())) {
+                log.println("  warning: the first run of " + r.system() + " did not succeed: " + r.note());
+            }
+        }
+    }
 
     /** Called on interruption (Ctrl-C): no further measurement starts. */
     void stop() {
@@ -55,7 +73,12 @@ final class BenchRunner {
         return sessionMarker;
     }
 
+    /** Measures {@code w} under each system ({@code --repeat} times; the median run stands for them). */
     List<RunResult> run(Workload w, List<BenchSystem> systems) {
+        return run(w, systems, repeat);
+    }
+
+    private List<RunResult> run(Workload w, List<BenchSystem> systems, int times) {
         List<RunResult> results = new ArrayList<>();
         Path wdir = workDir.resolve("w").resolve(w.name());
         Path dest = workDir.resolve("dest");
@@ -73,20 +96,41 @@ final class BenchRunner {
             }
             List<String> args = List.of("-i", inventory.toString(), "-f", Integer.toString(w.forks()),
                     playbook.toString());
-            RunResult r = measure(w, s.id(), wdir, dest, (warm, state) -> {
-                List<String> argv = new ArrayList<>(s.command(warm, state));
-                argv.addAll(args);
-                return argv;
-            }, s);
-            log.printf("  %-8s %s%n", s.id(), summary(r));
-            results.add(r);
+            List<RunResult> runs = new ArrayList<>();
+            for (int i = 0; i < times && !stopped; i++) {
+                RunResult r = measure(w, s.id(), wdir, dest, (warm, state) -> {
+                    List<String> argv = new ArrayList<>(s.command(warm, state));
+                    argv.addAll(args);
+                    return argv;
+                }, s);
+                log.printf("  %-8s %s%n", s.id(), summary(r));
+                runs.add(r);
+            }
+            if (!runs.isEmpty()) {
+                results.add(Repeats.representative(runs));
+            }
         }
         if (w.fileBytes() > 0 && !stopped) {
-            RunResult r = measureScp(w, wdir, dest);
-            log.printf("  %-8s %s%n", "scp", summary(r));
-            results.add(r);
+            List<RunResult> runs = new ArrayList<>();
+            for (int i = 0; i < times && !stopped; i++) {
+                RunResult r = measureScp(w, wdir, dest);
+                log.printf("  %-8s %s%n", "scp", summary(r));
+                runs.add(r);
+            }
+            if (!runs.isEmpty()) {
+                results.add(Repeats.representative(runs));
+            }
         }
         return results;
+    }
+
+    /** A directory no earlier run used (a repeat gets -2, -3...), so no state or log of one run meets another. */
+    private Path freshRunDir(String name) {
+        Path dir = workDir.resolve("r").resolve(name);
+        for (int n = 2; Files.exists(dir); n++) {
+            dir = workDir.resolve("r").resolve(name + "-" + n);
+        }
+        return dir;
     }
 
     private interface Command {
@@ -95,7 +139,7 @@ final class BenchRunner {
 
     private RunResult measure(Workload w, String system, Path wdir, Path dest, Command cmd, BenchSystem s) {
         String marker = sessionMarker + w.name() + "-" + system + "-" + System.nanoTime();
-        Path runDir = workDir.resolve("r").resolve(w.name() + "-" + system);
+        Path runDir = freshRunDir(w.name() + "-" + system);
         MarkedProcesses.Mark mark = new MarkedProcesses.Mark(marker, false, runDir.resolve("cp").toString());
         Path state = runDir.resolve("state");
         AutoCloseable warmHandle = null;
@@ -165,7 +209,7 @@ final class BenchRunner {
     /** scp of the same file through the same proxy port: the throughput a copy should approach. */
     private RunResult measureScp(Workload w, Path wdir, Path dest) {
         MarkedProcesses.Mark mark = new MarkedProcesses.Mark(sessionMarker + "scp-" + System.nanoTime(), false, null);
-        Path runDir = workDir.resolve("r").resolve(w.name() + "-scp");
+        Path runDir = freshRunDir(w.name() + "-scp");
         try {
             Files.createDirectories(runDir);
             Files.createDirectories(dest);

@@ -27,6 +27,7 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: bench.sh [options]",
             "  --quick                 small counts: a smoke run of every workload in a few minutes",
+            "  --repeat N              run each measurement N times and report the median run (default: 1)",
             "  --workloads a,b,...     run only these (see --list); default: all",
             "  --systems a,b,...       stock, mitogen, engine; default: all three",
             "  --out DIR               docs directory to write benchmarks.md and benchmarks/ into (default: REPO/docs)",
@@ -98,12 +99,12 @@ public final class Main {
         BenchResults.Meta meta = new BenchResults.Meta(
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 o.quick, o.note, shownCommand(argv), o.hostKeyChecking, machine,
-                MachineInfo.versions(o.repo), sysLabels);
+                MachineInfo.versions(o.repo), sysLabels, o.repeat);
         List<BenchResults.WorkloadInfo> infos = new ArrayList<>();
         List<RunResult> results = new ArrayList<>();
         out.println("work directory: " + workDir + "; " + maxHosts + " target host(s)");
         Targets targets = new Targets(maxHosts, workDir, o.hostKeyChecking);
-        BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out);
+        BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out, o.repeat);
         Thread cleanup = new Thread(() -> {
             runner.stop();
             MarkedProcesses.killAll(runner.sessionMark());
@@ -111,6 +112,7 @@ public final class Main {
         });
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
+            runner.prepare(systems);
             for (Workload w : workloads) {
                 out.println(w.name() + ": " + w.description());
                 infos.add(BenchResults.WorkloadInfo.of(w));
@@ -186,6 +188,7 @@ public final class Main {
         boolean list;
         boolean help;
         boolean keepWork;
+        int repeat = 1;
         boolean hostKeyChecking = true;
         List<String> workloads;
         List<String> systems;
@@ -206,6 +209,7 @@ public final class Main {
                 String a = argv[i];
                 switch (a) {
                     case "--quick" -> o.quick = true;
+                    case "--repeat" -> o.repeat = positive(value(argv, ++i, a), a);
                     case "--list" -> o.list = true;
                     case "-h", "--help" -> o.help = true;
                     case "--keep-work" -> o.keepWork = true;
@@ -243,6 +247,18 @@ public final class Main {
                 throw new IllegalArgumentException(opt + " needs a value");
             }
             return argv[i];
+        }
+
+        private static int positive(String v, String opt) {
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= 1) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // the message below names the option
+            }
+            throw new IllegalArgumentException(opt + " needs a whole number of at least 1, not '" + v + "'");
         }
 
         private static List<String> csv(String s) {

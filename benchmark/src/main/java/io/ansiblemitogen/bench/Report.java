@@ -94,7 +94,8 @@ final class Report {
                 md.append(ratios.toString().strip()).append("\n\n");
             }
             for (RunResult r : b.results()) {
-                if (r.workload().equals(w.name()) && !"ok".equals(r.status()) && r.note() != null) {
+                boolean spread = m.runsPerFigure() > 1 && r.measured();
+                if (r.workload().equals(w.name()) && (!"ok".equals(r.status()) || spread) && r.note() != null) {
                     md.append("- ").append(NAMES.getOrDefault(r.system(), r.system())).append(": ")
                             .append(r.note().replace("|", "\\|")).append('\n');
                 }
@@ -148,7 +149,15 @@ final class Report {
         md.append("- Copy throughput: the file size over the copy task's own duration (Ansible's profile_tasks "
                 + "callback, enabled on that workload for every system), or over the whole command when that is not "
                 + "known; for scp, over its command's time less that of an scp of an empty file (connection set-up).\n");
-        md.append("- One run per figure; the machine is shared with other jobs, so timings are indicative.\n");
+        md.append(m.runsPerFigure() > 1
+                ? "- Each figure is the median run (by wall time) of " + m.runsPerFigure() + " runs of the same "
+                        + "measurement, all its columns from that one run; the notes under each table give every "
+                        + "run's wall time. A run that failed is reported instead of the median.\n"
+                : "- One run per figure; run-to-run variance on this machine is about 15%, so read single ratios "
+                        + "with that margin (`--repeat N` reports the median of N runs).\n");
+        md.append("- Before any measurement each system runs a one-task play once, unreported: what a first run "
+                + "after a build or install pays once (the engine launcher's class-data archive, Python bytecode "
+                + "caches) is in no figure.\n");
         return md.toString();
     }
 
