@@ -228,7 +228,7 @@ public final class AgentChannel implements AutoCloseable {
         pending.put(req, f);
         if (closed.get()) {
             pending.remove(req);
-            f.completeExceptionally(lost());
+            f.completeExceptionally(lost().undelivered());
         }
         return f;
     }
@@ -253,7 +253,7 @@ public final class AgentChannel implements AutoCloseable {
             contexts.countOut(dst, raw.length);
         } catch (IOException e) {
             fail("write failed: " + e.getMessage());
-            throw lost();
+            throw kind == Frame.CALL ? lost().undelivered() : lost();
         }
     }
 

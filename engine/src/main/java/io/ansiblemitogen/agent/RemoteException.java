@@ -7,6 +7,7 @@ package io.ansiblemitogen.agent;
 public class RemoteException extends Exception {
     private final String type;
     private String remoteStderr = "";
+    private boolean undelivered;
 
     public RemoteException(String type, String message) {
         super(message);
@@ -25,6 +26,20 @@ public class RemoteException extends Exception {
 
     public RemoteException withRemoteStderr(String stderr) {
         this.remoteStderr = stderr == null ? "" : stderr;
+        return this;
+    }
+
+    /**
+     * The call never reached the remote side: its channel was already closed when it was made, or writing its
+     * CALL frame failed (a peer that reads no more; the agent acts only on whole frames). Sending it again on a
+     * fresh connection cannot run it twice.
+     */
+    public boolean isUndelivered() {
+        return undelivered;
+    }
+
+    RemoteException undelivered() {
+        this.undelivered = true;
         return this;
     }
 

@@ -392,8 +392,31 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on the context for {@code become} on {@code target}. A pooled connection can die unseen
+     * between two tasks (a container restarted, sshd killed): a call that was then never delivered is made again,
+     * once, on a fresh connection, so that task does not fail. Not when it waits for files sent earlier on the
+     * dead connection ({@code after}): those are lost with it, and the task must fail.
+     */
     private <T> T withContext(TargetSpec target, BecomeSpec become, String interpreter, List<String> pre,
             List<Long> after, ContextWork<T> work) throws EngineException {
+        try {
+            return withContextOnce(target, become, interpreter, pre, after, work, after.isEmpty());
+        } catch (Undelivered u) {
+            evictQuietly(target);
+            return withContextOnce(target, become, interpreter, pre, after, work, false);
+        }
+    }
+
+    /** Thrown inside {@link #withContext} only: the first attempt's call never left the engine. */
+    private static final class Undelivered extends RuntimeException {
+        Undelivered(RemoteException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private <T> T withContextOnce(TargetSpec target, BecomeSpec become, String interpreter, List<String> pre,
+            List<Long> after, ContextWork<T> work, boolean mayRetry) throws EngineException {
         TargetConnection conn = connect(target);
         RemoteContext ctx;
         interpreter = conn.interpreterFor(interpreter);
@@ -407,6 +430,9 @@ public final class Engine implements AutoCloseable {
             throw new EngineException(e.isBadRequest() ? EngineException.Kind.BAD_REQUEST
                     : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (RemoteException e) {
+            if (mayRetry && e.isUndelivered()) {
+                throw new Undelivered(e);
+            }
             if (TargetConnection.looksLikeNoPython(e.remoteStderr(), interpreter)) {
                 throw new NoPythonException(target.displayName(), "no Python at '" + interpreter + "' on "
                         + target.displayName() + ": " + e.remoteStderr().strip(), e.remoteStderr());
@@ -425,6 +451,9 @@ public final class Engine implements AutoCloseable {
             extras = CallExtras.take(detached, ctx, pre, after);
             return work.run(conn, ctx, extras);
         } catch (RemoteException e) {
+            if (mayRetry && e.isUndelivered()) {
+                throw new Undelivered(e);
+            }
             if (e.isUnreachable() && ctx.channel().isAlive() && conn.children().forget(ctx)) {
                 // Only the become interpreter died; the connection and its other interpreters are fine.
                 throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
