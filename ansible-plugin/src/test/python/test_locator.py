@@ -11,7 +11,7 @@ import unittest
 
 import testlib
 from ansible_mitogen_engine import locator
-from ansible_mitogen_engine.client import EngineUnavailable
+from ansible_mitogen_engine.client import EngineClient, EngineUnavailable
 
 # Stands in for `java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar JAR daemon --socket-dir DIR`: serves the fake
 # engine there, detached like the real one.
@@ -140,6 +140,43 @@ class Locator(unittest.TestCase):
         self.assertEqual(pids[0], pids[1], 'the second run started another daemon')
         with open(os.path.join(self.sock_dir, 'requests.jsonl')) as f:
             self.assertEqual(len([line for line in f if '"exec_module"' in line]), 2)
+
+
+    def test_first_connection_waits_for_an_engine_that_is_starting(self):
+        # `ansible-mitogen playbook` starts ansible-playbook before its engine listens (ANSIBLE_MITOGEN_SOCKET_WAIT).
+        import subprocess
+        path = os.path.join(self.dir, 'late.sock')
+        record = os.path.join(self.dir, 'late.jsonl')
+        fake = os.path.join(testlib.HERE, 'fake_engine.py')
+        starter = subprocess.Popen([sys.executable, '-c', 'import os, sys, time; time.sleep(0.5); '
+                                    'os.execv(sys.executable, [sys.executable] + sys.argv[1:])',
+                                    fake, path, record])
+        try:
+            client = EngineClient(path, '2.14.18', wait_for_socket=20)
+            start = time.time()
+            info = client.connect()
+            self.assertGreaterEqual(time.time() - start, 0.4, 'connected before the engine existed?')
+            self.assertIn('protocol', info)
+            client.close()
+        finally:
+            starter.kill()
+            starter.wait()
+
+    def test_without_a_wait_a_missing_socket_fails_at_once_and_names_it(self):
+        path = os.path.join(self.dir, 'never.sock')
+        for wait in (0, 0.3):
+            start = time.time()
+            with self.assertRaises(EngineUnavailable) as ctx:
+                EngineClient(path, '2.14.18', wait_for_socket=wait).connect()
+            self.assertLess(time.time() - start, wait + 2)
+            self.assertGreaterEqual(time.time() - start, wait)
+            self.assertIn(path, str(ctx.exception))
+
+    def test_the_wait_comes_from_the_environment(self):
+        self.assertEqual(locator._seconds('60'), 60.0)
+        self.assertEqual(locator._seconds(None), 0.0)
+        self.assertEqual(locator._seconds('soon'), 0.0)
+        self.assertEqual(locator._seconds('-3'), 0.0)
 
 
 if __name__ == '__main__':

@@ -8,10 +8,12 @@ and opens its own socket.
 """
 from __future__ import absolute_import, division, print_function
 
+import errno
 import json
 import os
 import socket
 import struct
+import time
 
 PROTOCOL_VERSION = 1
 CLIENT_NAME = 'ansible-mitogen-plugin/0.1'
@@ -73,10 +75,13 @@ def read_frame(sock):
 class EngineClient(object):
     """Request/reply over one Unix socket, hello first."""
 
-    def __init__(self, path, ansible_version, connect_timeout=10.0):
+    def __init__(self, path, ansible_version, connect_timeout=10.0, wait_for_socket=0.0):
         self.path = path
         self.ansible_version = ansible_version
         self.connect_timeout = connect_timeout
+        # `ansible-mitogen playbook` starts ansible-playbook before its engine listens (they start up side by
+        # side): until then the socket is missing or refuses, and the first connection waits this many seconds.
+        self.wait_for_socket = wait_for_socket
         self.engine_info = {}
         self._sock = None
         self._pid = None
@@ -89,13 +94,19 @@ class EngineClient(object):
         if self._sock is not None:
             # Inherited from the parent across fork: drop our copy, keep theirs usable.
             self.close()
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.connect_timeout)
-        try:
-            sock.connect(self.path)
-        except (OSError, socket.error) as e:
-            sock.close()
-            raise EngineUnavailable('cannot connect to the engine socket %s: %s' % (self.path, e))
+        deadline = time.time() + self.wait_for_socket
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.connect_timeout)
+            try:
+                sock.connect(self.path)
+                break
+            except (OSError, socket.error) as e:
+                sock.close()
+                starting = getattr(e, 'errno', None) in (errno.ENOENT, errno.ECONNREFUSED)
+                if not (starting and time.time() < deadline):
+                    raise EngineUnavailable('cannot connect to the engine socket %s: %s' % (self.path, e))
+                time.sleep(0.02)
         # Module runs may take as long as they like.
         sock.settimeout(None)
         self._sock = sock

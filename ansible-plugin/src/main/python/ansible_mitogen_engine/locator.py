@@ -20,6 +20,16 @@ SOCKET_ENV = 'ANSIBLE_MITOGEN_SOCKET'
 JAR_ENV = 'ANSIBLE_MITOGEN_JAR'
 JAR_NAME = 'ansible-mitogen-cli.jar'
 START_TIMEOUT_ENV = 'ANSIBLE_MITOGEN_START_TIMEOUT'
+# Set by `ansible-mitogen playbook` for the engine it starts beside ansible-playbook: how long the first
+# connection may wait for that engine's socket.
+WAIT_ENV = 'ANSIBLE_MITOGEN_SOCKET_WAIT'
+
+
+def _seconds(raw):
+    try:
+        return max(0.0, min(float(raw), 300.0)) if raw else 0.0
+    except ValueError:
+        return 0.0
 
 # <root>/ansible_mitogen_engine/locator.py -> <root>
 PLUGIN_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -158,7 +168,7 @@ def get_client():
     global _client
     if _client is None:
         from ansible.release import __version__ as ansible_version
-        _client = EngineClient(locate_socket(), ansible_version)
+        _client = EngineClient(locate_socket(), ansible_version, wait_for_socket=_seconds(os.environ.get(WAIT_ENV)))
     return _client
 
 

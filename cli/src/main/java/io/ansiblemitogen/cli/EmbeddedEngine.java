@@ -10,32 +10,62 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** An engine that lives as long as one CLI run, on a socket in a fresh private directory. */
+/**
+ * An engine that lives as long as one CLI run, on a socket in a fresh private directory. {@link #reserve()} only
+ * makes the directory, so the CLI can start ansible-playbook (a second of Python start-up) before the engine
+ * itself, then {@link #start()} it meanwhile.
+ */
 public final class EmbeddedEngine implements AutoCloseable {
     private final Path dir;
-    private final EngineServer server;
-    private final Engine engine;
+    private final Path socket;
+    private Engine engine;
+    private EngineServer server;
 
-    public EmbeddedEngine() throws IOException {
-        dir = Files.createTempDirectory("ansible-mitogen-");
+    private EmbeddedEngine(Path dir) {
+        this.dir = dir;
+        this.socket = SocketDirs.socketIn(dir);
+    }
+
+    /** The private directory and the socket path in it; nothing listens there until {@link #start()}. */
+    public static EmbeddedEngine reserve() throws IOException {
+        Path dir = Files.createTempDirectory("ansible-mitogen-");
         SocketDirs.ensurePrivate(dir);
-        engine = new Engine(new DefaultTransports());
-        WarmUp.start(engine);
-        server = new EngineServer(engine, SocketDirs.socketIn(dir), 0).start();
+        return new EmbeddedEngine(dir);
+    }
+
+    /** A reserved and started engine. */
+    public EmbeddedEngine() throws IOException {
+        this(Files.createTempDirectory("ansible-mitogen-"));
+        SocketDirs.ensurePrivate(dir);
+        start();
+    }
+
+    /** Builds the engine, starts its warm-up and listens on {@link #socket()}. */
+    public synchronized EmbeddedEngine start() throws IOException {
+        if (server == null) {
+            engine = new Engine(new DefaultTransports());
+            WarmUp.start(engine);
+            server = new EngineServer(engine, socket, 0).start();
+        }
+        return this;
     }
 
     public Path socket() {
-        return server.socket();
+        return socket;
     }
 
+    /** The engine, once started. */
     public Engine engine() {
         return engine;
     }
 
     @Override
-    public void close() {
-        server.stop();
+    public synchronized void close() {
+        if (server != null) {
+            server.stop();
+        }
         try {
+            Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
         } catch (IOException ignored) {
             // A leftover empty temp dir is harmless.

@@ -11,6 +11,9 @@ import java.util.Map;
  * daemon if one answers, else by an engine embedded in this process for the length of the run.
  */
 public final class PlaybookCommand {
+    /** How long the plugin's first connection waits for the engine's socket (ansible_mitogen_engine.locator). */
+    static final String SOCKET_WAIT_ENV = "ANSIBLE_MITOGEN_SOCKET_WAIT";
+
     private PlaybookCommand() {
     }
 
@@ -20,7 +23,7 @@ public final class PlaybookCommand {
         EmbeddedEngine embedded = null;
         Path socket = daemon;
         if (socket == null) {
-            embedded = new EmbeddedEngine();
+            embedded = EmbeddedEngine.reserve();
             socket = embedded.socket();
         }
         boolean summary = env.containsKey("ANSIBLE_MITOGEN_SUMMARY");
@@ -31,6 +34,10 @@ public final class PlaybookCommand {
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
             pb.environment().putAll(AnsibleEnvironment.forEngine(socket, env));
+            if (embedded != null) {
+                // ansible-playbook starts first and the engine meanwhile: its first connection waits for the socket.
+                pb.environment().put(SOCKET_WAIT_ENV, "60");
+            }
             Process p;
             try {
                 p = pb.start();
@@ -38,6 +45,15 @@ public final class PlaybookCommand {
                 System.err.println("ansible-mitogen: cannot run " + cmd.get(0) + ": " + e.getMessage()
                         + " (install ansible-core, or set ANSIBLE_MITOGEN_ANSIBLE_PLAYBOOK)");
                 return 2;
+            }
+            if (embedded != null) {
+                try {
+                    embedded.start();
+                } catch (IOException | RuntimeException e) {
+                    p.destroy();
+                    System.err.println("ansible-mitogen: cannot start the engine on " + socket + ": " + e);
+                    return 2;
+                }
             }
             Process child = p;
             Thread killer = new Thread(child::destroy);

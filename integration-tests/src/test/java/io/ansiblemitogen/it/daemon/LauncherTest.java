@@ -19,12 +19,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 /**
- * The launcher's class-data archive (bin/ansible-mitogen): written by the first {@code playbook} run after a build,
- * mapped by the next ones, replaced after a rebuild, never written by other commands or when turned off, and never
- * a byte of JVM logging on stdout. Runs a copy of the launcher in a tree of its own, with {@code true} for
- * ansible-playbook, so the repository's own archive is left alone.
+ * What every CLI start pays for, in a copy of the launcher and jar in a tree of their own (with {@code true} for
+ * ansible-playbook, and the plugin cache in the tree), so the repository's own archive and the user's cache are left alone:
+ * the class-data archive (written by the first {@code playbook} run after a build, mapped by the next ones, replaced
+ * after a rebuild, never written by other commands or when turned off, never a byte of JVM logging on stdout), and
+ * the index that spares a run from opening the jar to find the extracted plugin.
  */
-public class LauncherCdsTest {
+public class LauncherTest {
     private Path tree;
     private Path jar;
 
@@ -88,6 +89,26 @@ public class LauncherCdsTest {
         assertEquals(List.of(), archives());
     }
 
+    @Test
+    public void theExtractedPluginIsFoundThroughTheJarIndexAndReExtractedWhenGone() throws Exception {
+        Path cache = tree.resolve(".cache/ansible-mitogen");
+        Procs.Output first = launch(Map.of(), "env");
+        assertEquals(first.stderr(), 0, first.exitCode());
+        List<Path> indexes;
+        try (Stream<Path> s = Files.list(cache.resolve("jars"))) {
+            indexes = s.toList();
+        }
+        assertEquals(indexes.toString(), 1, indexes.size());
+        Path plugin = cache.resolve(Files.readString(indexes.get(0)).strip());
+        assertTrue(first.stdout(), first.stdout().contains(plugin.resolve("strategy").toString()));
+
+        Procs.deleteTree(plugin);
+        Procs.Output again = launch(Map.of(), "env");
+        assertEquals(again.stderr(), 0, again.exitCode());
+        assertEquals("the same plugin, extracted again", first.stdout(), again.stdout());
+        assertTrue(Files.isRegularFile(plugin.resolve("strategy/mitogen_linear.py")));
+    }
+
     private List<String> archives() throws IOException {
         Path dir = tree.resolve("cli/target/cds");
         if (!Files.isDirectory(dir)) {
@@ -111,9 +132,9 @@ public class LauncherCdsTest {
         env.remove("ANSIBLE_MITOGEN_SOCKET_DIR");
         env.remove("ANSIBLE_MITOGEN_JAVA_OPTS");
         env.remove("ANSIBLE_MITOGEN_CDS");
+        env.put("XDG_CACHE_HOME", tree.resolve(".cache").toString()); // where the plugin is unpacked
         env.put("ANSIBLE_MITOGEN_EMBEDDED", "1");
         env.put("ANSIBLE_MITOGEN_ANSIBLE_PLAYBOOK", "true");
-        env.put("HOME", tree.toString()); // `env` unpacks the plugin under ~/.cache: keep it in this tree
         env.putAll(extraEnv);
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
