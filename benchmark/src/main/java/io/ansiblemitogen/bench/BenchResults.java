@@ -8,12 +8,21 @@ import java.util.Optional;
 public record BenchResults(Meta meta, List<WorkloadInfo> workloads, List<RunResult> results) {
 
     /** When, where and how the run was made. */
-    /** @param repeat runs per figure (the median run is reported); 0 in results written before it existed: 1 */
+    /**
+     * @param repeat runs per figure (the median run is reported); 0 in results written before it existed: 1
+     * @param once workloads measured once whatever {@code repeat} says (long ones); null: none
+     */
     public record Meta(String date, boolean quick, String note, String command, boolean hostKeyChecking,
-            Map<String, String> machine, Map<String, String> versions, Map<String, String> systems, int repeat) {
+            Map<String, String> machine, Map<String, String> versions, Map<String, String> systems, int repeat,
+            java.util.List<String> once) {
         @com.fasterxml.jackson.annotation.JsonIgnore
         public int runsPerFigure() {
             return Math.max(1, repeat);
+        }
+
+        /** Runs behind each figure of {@code workload}. */
+        public int runsPerFigure(String workload) {
+            return once != null && once.contains(workload) ? 1 : runsPerFigure();
         }
     }
 

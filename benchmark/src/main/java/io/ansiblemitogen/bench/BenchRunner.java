@@ -27,8 +27,9 @@ final class BenchRunner {
     /** Prefix of every marker of this session: one sweep finds whatever any of its runs left behind. */
     private final String sessionMarker = "amb-" + ProcessHandle.current().pid() + "-";
 
-    BenchRunner(Targets targets, Path workDir, Duration timeout, PrintStream log, int repeat) {
+    BenchRunner(Targets targets, Path workDir, Duration timeout, PrintStream log, int repeat, List<String> once) {
         this.repeat = Math.max(1, repeat);
+        this.once = once == null ? List.of() : List.copyOf(once);
         this.targets = targets;
         this.workDir = workDir;
         this.timeout = timeout;
@@ -43,6 +44,7 @@ final class BenchRunner {
 
     private volatile boolean stopped;
     private final int repeat;
+    private final List<String> once;
 
     /**
      * One unreported one-task run per system before any measurement: the first run after a build or an install
@@ -75,7 +77,7 @@ final class BenchRunner {
 
     /** Measures {@code w} under each system ({@code --repeat} times; the median run stands for them). */
     List<RunResult> run(Workload w, List<BenchSystem> systems) {
-        return run(w, systems, repeat);
+        return run(w, systems, once.contains(w.name()) ? 1 : repeat);
     }
 
     private List<RunResult> run(Workload w, List<BenchSystem> systems, int times) {

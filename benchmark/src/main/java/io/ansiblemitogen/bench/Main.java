@@ -28,6 +28,7 @@ public final class Main {
             "usage: bench.sh [options]",
             "  --quick                 small counts: a smoke run of every workload in a few minutes",
             "  --repeat N              run each measurement N times and report the median run (default: 1)",
+            "  --once a,b,...          workloads measured once whatever --repeat says (the long ones)",
             "  --workloads a,b,...     run only these (see --list); default: all",
             "  --systems a,b,...       stock, mitogen, engine; default: all three",
             "  --out DIR               docs directory to write benchmarks.md and benchmarks/ into (default: REPO/docs)",
@@ -99,12 +100,12 @@ public final class Main {
         BenchResults.Meta meta = new BenchResults.Meta(
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 o.quick, o.note, shownCommand(argv), o.hostKeyChecking, machine,
-                MachineInfo.versions(o.repo), sysLabels, o.repeat);
+                MachineInfo.versions(o.repo), sysLabels, o.repeat, o.once);
         List<BenchResults.WorkloadInfo> infos = new ArrayList<>();
         List<RunResult> results = new ArrayList<>();
         out.println("work directory: " + workDir + "; " + maxHosts + " target host(s)");
         Targets targets = new Targets(maxHosts, workDir, o.hostKeyChecking);
-        BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out, o.repeat);
+        BenchRunner runner = new BenchRunner(targets, workDir, o.timeout, out, o.repeat, o.once);
         Thread cleanup = new Thread(() -> {
             runner.stop();
             MarkedProcesses.killAll(runner.sessionMark());
@@ -189,6 +190,7 @@ public final class Main {
         boolean help;
         boolean keepWork;
         int repeat = 1;
+        List<String> once = List.of();
         boolean hostKeyChecking = true;
         List<String> workloads;
         List<String> systems;
@@ -210,6 +212,7 @@ public final class Main {
                 switch (a) {
                     case "--quick" -> o.quick = true;
                     case "--repeat" -> o.repeat = positive(value(argv, ++i, a), a);
+                    case "--once" -> o.once = csv(value(argv, ++i, a));
                     case "--list" -> o.list = true;
                     case "-h", "--help" -> o.help = true;
                     case "--keep-work" -> o.keepWork = true;

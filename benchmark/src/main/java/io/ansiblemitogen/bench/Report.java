@@ -94,7 +94,7 @@ final class Report {
                 md.append(ratios.toString().strip()).append("\n\n");
             }
             for (RunResult r : b.results()) {
-                boolean spread = m.runsPerFigure() > 1 && r.measured();
+                boolean spread = m.runsPerFigure(w.name()) > 1 && r.measured();
                 if (r.workload().equals(w.name()) && (!"ok".equals(r.status()) || spread) && r.note() != null) {
                     md.append("- ").append(NAMES.getOrDefault(r.system(), r.system())).append(": ")
                             .append(r.note().replace("|", "\\|")).append('\n');
@@ -152,7 +152,9 @@ final class Report {
         md.append(m.runsPerFigure() > 1
                 ? "- Each figure is the median run (by wall time) of " + m.runsPerFigure() + " runs of the same "
                         + "measurement, all its columns from that one run; the notes under each table give every "
-                        + "run's wall time. A run that failed is reported instead of the median.\n"
+                        + "run's wall time. A run that failed is reported instead of the median."
+                        + (m.once() == null || m.once().isEmpty() ? ""
+                                : " Measured once (long): " + String.join(", ", m.once()) + ".") + "\n"
                 : "- One run per figure; run-to-run variance on this machine is about 15%, so read single ratios "
                         + "with that margin (`--repeat N` reports the median of N runs).\n");
         md.append("- Before any measurement each system runs a one-task play once, unreported: what a first run "

@@ -53,6 +53,14 @@ public class RepeatsTest {
     }
 
     @Test
+    public void workloadsNamedOnceHaveOneRunPerFigure() {
+        BenchResults.Meta m = new BenchResults.Meta("d", false, null, "c", true, java.util.Map.of(), java.util.Map.of(),
+                java.util.Map.of(), 3, List.of("hosts300"));
+        assertEquals(1, m.runsPerFigure("hosts300"));
+        assertEquals(3, m.runsPerFigure("cmd100"));
+    }
+
+    @Test
     public void repeatMustBeAWholeNumberOfAtLeastOne() throws Exception {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int rc = Main.run(new String[] {"--repeat", "0", "--workloads", "floor"}, new java.io.PrintStream(out));

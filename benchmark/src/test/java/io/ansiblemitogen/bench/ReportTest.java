@@ -48,7 +48,7 @@ public class ReportTest {
                 RunResult.skipped("copy200m", "mitogen", "not installed | here"));
         BenchResults.Meta meta = new BenchResults.Meta("2026-11-27 09:00 UTC", false, "Partial run: stock and Mitogen only.",
                 "bench.sh --workloads cmd100 --note 'Partial run: stock and Mitogen only.'", true, Map.of("CPU", "test CPU"), Map.of("ansible-core", "2.14.18"),
-                Map.of("stock", "stock label", "mitogen", "mitogen label", "engine", "engine label"), 1);
+                Map.of("stock", "stock label", "mitogen", "mitogen label", "engine", "engine label"), 1, null);
         return new BenchResults(meta, infos, r);
     }
 
