@@ -12,7 +12,7 @@ import java.security.KeyPair;
 
 /**
  * Runs once, on throwaway keys, the algorithms a first SSH login to a current OpenSSH server negotiates
- * (curve25519 key exchange, an ed25519 host key, AES-GCM or ChaCha20-Poly1305), so that the first real login finds their classes
+ * (curve25519 key exchange, an ed25519 host key, the cipher offered first), so that the first real login finds their classes
  * loaded and their JCA providers initialised: in a fresh JVM that is most of a loopback login's 300 ms.
  */
 final class CryptoWarmUp {
@@ -55,9 +55,9 @@ final class CryptoWarmUp {
         }
     }
 
+    /** Only the cipher this JVM offers first (CipherOrder): warming the other would be CPU for nothing. */
     private static void cipher() {
-        cipher(BuiltinCiphers.aes128gcm);
-        cipher(BuiltinCiphers.cc20p1305_openssh);
+        cipher(CipherOrder.optimisingJit() ? BuiltinCiphers.aes128gcm : BuiltinCiphers.cc20p1305_openssh);
     }
 
     private static void cipher(BuiltinCiphers which) {
