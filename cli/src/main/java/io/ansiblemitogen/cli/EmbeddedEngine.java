@@ -28,16 +28,19 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     /** The private directory and the socket path in it; nothing listens there until {@link #start()}. */
     public static EmbeddedEngine reserve() throws IOException {
-        Path dir = Files.createTempDirectory("ansible-mitogen-");
-        SocketDirs.ensurePrivate(dir);
-        return new EmbeddedEngine(dir);
+        return new EmbeddedEngine(privateDir());
     }
 
     /** A reserved and started engine. */
     public EmbeddedEngine() throws IOException {
-        this(Files.createTempDirectory("ansible-mitogen-"));
-        SocketDirs.ensurePrivate(dir);
+        this(privateDir());
         start();
+    }
+
+    private static Path privateDir() throws IOException {
+        Path dir = Files.createTempDirectory("ansible-mitogen-");
+        SocketDirs.ensurePrivate(dir);
+        return dir;
     }
 
     /** Builds the engine, starts its warm-up and listens on {@link #socket()}. */

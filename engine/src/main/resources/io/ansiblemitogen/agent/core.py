@@ -822,33 +822,28 @@ class Child(object):
         self.decoder = codecs.getincrementaldecoder('utf-8')('replace')  # a prompt may straddle two reads
 
     def start(self, argv):
-        if not self.use_tty:
-            r, w = os.pipe()
-            try:
-                self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=w,
-                                             start_new_session=True, close_fds=True, bufsize=0)
-            except BaseException:
-                os.close(r)
-                raise
-            finally:
-                os.close(w)
-            self.tty = r
-            self.stream = Stream(self.proc.stdout.fileno(), self.proc.stdin.fileno())
-            return
-        master, slave = os.openpty()
+        """Starts argv with our stdin/stdout pipes; its stderr goes to self.tty: a private terminal for become (the
+        password prompt appears there), a plain pipe for a container runtime."""
+        if self.use_tty:
+            ours, theirs = os.openpty()
+            extra = dict(preexec_fn=_become_session_leader)
+        else:
+            ours, theirs = os.pipe()
+            extra = dict(start_new_session=True)
         try:
-            # No echo: whatever is typed at a prompt never comes back into our buffers or logs.
-            attrs = termios.tcgetattr(slave)
-            attrs[3] &= ~(termios.ECHO | termios.ECHONL)
-            termios.tcsetattr(slave, termios.TCSANOW, attrs)
-            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=slave,
-                                         preexec_fn=_become_session_leader, close_fds=True, bufsize=0)
+            if self.use_tty:
+                # No echo: whatever is typed at a prompt never comes back into our buffers or logs.
+                attrs = termios.tcgetattr(theirs)
+                attrs[3] &= ~(termios.ECHO | termios.ECHONL)
+                termios.tcsetattr(theirs, termios.TCSANOW, attrs)
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=theirs,
+                                         close_fds=True, bufsize=0, **extra)
         except BaseException:
-            os.close(master)
+            os.close(ours)
             raise
         finally:
-            os.close(slave)
-        self.tty = master
+            os.close(theirs)
+        self.tty = ours
         self.stream = Stream(self.proc.stdout.fileno(), self.proc.stdin.fileno())
 
     def handshake(self, password, password_via, prompts, deadline):

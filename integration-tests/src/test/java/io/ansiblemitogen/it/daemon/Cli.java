@@ -61,8 +61,16 @@ final class Cli {
 
     /** A short CLI command ({@code pool ...}); output to files, so it can never block on a pipe. */
     static Procs.Output run(long timeoutSeconds, String... args) {
+        return run(bin(), Map.of(), timeoutSeconds, args);
+    }
+
+    /**
+     * {@code launcher} (this tree's or a copy of it) with {@code env} over the caller's environment; a null value
+     * removes that variable.
+     */
+    static Procs.Output run(Path launcher, Map<String, String> env, long timeoutSeconds, String... args) {
         List<String> argv = new ArrayList<>();
-        argv.add(bin().toString());
+        argv.add(launcher.toString());
         argv.addAll(List.of(args));
         Path out = null;
         Path err = null;
@@ -74,6 +82,13 @@ final class Cli {
             // The CLI must not find some other daemon through the caller's environment.
             pb.environment().remove("ANSIBLE_MITOGEN_SOCKET");
             pb.environment().remove("ANSIBLE_MITOGEN_SOCKET_DIR");
+            env.forEach((k, v) -> {
+                if (v == null) {
+                    pb.environment().remove(k);
+                } else {
+                    pb.environment().put(k, v);
+                }
+            });
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 Procs.killTree(p.toHandle());

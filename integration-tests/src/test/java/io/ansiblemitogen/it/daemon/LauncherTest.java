@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.Assert.assertEquals;
@@ -119,28 +119,14 @@ public class LauncherTest {
         }
     }
 
-    private Procs.Output launch(Map<String, String> extraEnv, String... args) throws Exception {
-        List<String> argv = new java.util.ArrayList<>();
-        argv.add(tree.resolve("bin/ansible-mitogen").toString());
-        argv.addAll(List.of(args));
-        Path out = tree.resolve("out.txt");
-        Path err = tree.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(tree.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Map<String, String> env = pb.environment();
-        env.remove("ANSIBLE_MITOGEN_SOCKET");
-        env.remove("ANSIBLE_MITOGEN_SOCKET_DIR");
-        env.remove("ANSIBLE_MITOGEN_JAVA_OPTS");
-        env.remove("ANSIBLE_MITOGEN_CDS");
-        env.put("XDG_CACHE_HOME", tree.resolve(".cache").toString()); // where the plugin is unpacked
+    private Procs.Output launch(Map<String, String> extraEnv, String... args) {
+        Map<String, String> env = new HashMap<>();
+        env.put("ANSIBLE_MITOGEN_JAVA_OPTS", null);
+        env.put("ANSIBLE_MITOGEN_CDS", null);
         env.put("ANSIBLE_MITOGEN_EMBEDDED", "1");
         env.put("ANSIBLE_MITOGEN_ANSIBLE_PLAYBOOK", "true");
+        env.put("XDG_CACHE_HOME", tree.resolve(".cache").toString()); // where the plugin is unpacked
         env.putAll(extraEnv);
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            Procs.killTree(p.toHandle());
-            throw new IllegalStateException("timed out: " + argv);
-        }
-        return new Procs.Output(p.exitValue(), Files.readString(out), Files.readString(err));
+        return Cli.run(tree.resolve("bin/ansible-mitogen"), env, 60, args);
     }
 }
