@@ -228,6 +228,73 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertIn('"ping": "pong"', out)
         self.assertEqual([m['module']['fqn'] for m in engine.requests('exec_module')], ['ansible.modules.ping'])
 
+    # An action plugin that reports which process and thread ran it (workers.py).
+    WHERE_ACTION = (
+        'import os, threading\n'
+        'from ansible.plugins.action import ActionBase\n'
+        'class ActionModule(ActionBase):\n'
+        '    def run(self, tmp=None, task_vars=None):\n'
+        '        return dict(pid=os.getpid(), thread=threading.current_thread().name, changed=False)\n')
+
+    WORKERS_PLAY = (
+        '- hosts: all\n  gather_facts: false\n  tasks:\n'
+        '    - where:\n      register: w1\n'
+        '    - where:\n      register: w2\n'
+        '    - command: echo {{ inventory_hostname }}\n      register: own\n'
+        '    - set_fact:\n        mine: "{{ inventory_hostname }}-{{ own.stdout }}"\n'
+        '    - command: echo {{ letter }}-{{ mine }}\n      loop: [a, b]\n'
+        '      loop_control:\n        loop_var: letter\n      register: looped\n'
+        '    - copy:\n        content: "{{ {\'pids\': [w1.pid, w2.pid], \'threads\': [w1.thread, w2.thread], '
+        '\'own\': own.stdout, \'looped\': looped.results | map(attribute=\'stdout\') | list, '
+        '\'letter_left\': letter is defined} | to_json }}"\n'
+        '        dest: "{{ work }}/{{ inventory_hostname }}.json"\n')
+
+    def workers_run(self, **env):
+        actions = os.path.join(self.work, 'actions')
+        os.makedirs(actions)
+        with open(os.path.join(actions, 'where.py'), 'w') as f:
+            f.write(self.WHERE_ACTION)
+        engine = self.engine()
+        inventory = ''.join('h%d ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' % i
+                            for i in range(4))
+        rc, out, _ = self.playbook(engine.socket, self.WORKERS_PLAY, inventory, '--forks', '3',
+                                   ANSIBLE_ACTION_PLUGINS=actions, **env)
+        self.assertEqual(rc, 0, out)
+        results = {}
+        for i in range(4):
+            with open(os.path.join(self.work, 'h%d.json' % i)) as f:
+                results['h%d' % i] = json.load(f)
+        return results, engine
+
+    def assert_each_host_saw_its_own(self, results):
+        for host, r in results.items():
+            self.assertEqual(r['own'], host)
+            self.assertEqual(r['looped'], ['a-%s-%s' % (host, host), 'b-%s-%s' % (host, host)])
+            self.assertFalse(r['letter_left'], 'the loop variable leaked out of its task on %s' % host)
+
+    def test_workers_are_threads_of_the_controller_by_default(self):
+        results, engine = self.workers_run()
+        pids = {p for r in results.values() for p in r['pids']}
+        self.assertEqual(len(pids), 1, results)
+        self.assertTrue(all(t.startswith('ansible-worker ') for r in results.values() for t in r['threads']), results)
+        self.assert_each_host_saw_its_own(results)
+        # Still one hello: thread workers trust the strategy's, as forked ones do.
+        self.assertEqual(len(engine.requests('hello')), 1)
+
+    def test_workers_fork_on_request(self):
+        results, _ = self.workers_run(ANSIBLE_MITOGEN_WORKERS='fork')
+        pids = [p for r in results.values() for p in r['pids']]
+        self.assertEqual(len(set(pids)), len(pids), results)  # a process per task
+        self.assert_each_host_saw_its_own(results)
+
+    def test_bad_workers_value_names_the_variable(self):
+        engine = self.engine()
+        rc, out, _ = self.playbook(engine.socket, '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                   self.LOCAL_INVENTORY, ANSIBLE_MITOGEN_WORKERS='processes')
+        self.assertNotEqual(rc, 0)
+        self.assertIn("ANSIBLE_MITOGEN_WORKERS='processes' is not one of thread, fork", out)
+        self.assertEqual(engine.requests('exec_module'), [])
+
 
 if __name__ == '__main__':
     unittest.main()

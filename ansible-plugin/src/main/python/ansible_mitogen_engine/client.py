@@ -2,9 +2,9 @@
 """Client of the engine protocol (docs/protocol.md section 1).
 
 Frames are a 4-byte big-endian length followed by UTF-8 JSON. One socket per
-process: Ansible forks a worker per task, and a socket inherited across fork
+worker: Ansible forks a worker per task, and a socket inherited across fork
 would interleave two processes' frames, so a client notices the pid change
-and opens its own socket.
+and opens its own socket; a thread worker (workers.py) uses a sibling client.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -85,8 +85,18 @@ class EngineClient(object):
         self.engine_info = {}
         self._sock = None
         self._pid = None
-        self._hello_pid = None
+        # (pid, client) that said this client's hello: a forked copy of it, or a sibling, trusts that hello.
+        self._hello_owner = None
         self._next_id = 0
+
+    def sibling(self):
+        """A client of the same engine with a socket of its own (for a thread worker), trusting this one's hello."""
+        other = EngineClient(self.path, self.ansible_version, self.connect_timeout, self.wait_for_socket)
+        if not self.engine_info:
+            self.connect()
+        other.engine_info = self.engine_info
+        other._hello_owner = self._hello_owner
+        return other
 
     def _ensure_socket(self):
         if self._sock is not None and self._pid == os.getpid():
@@ -112,8 +122,9 @@ class EngineClient(object):
         self._sock = sock
         self._pid = os.getpid()
         # A worker Ansible forked from the process that said hello (the strategy, moments ago, on this same
-        # path) trusts that hello instead of repeating it: one round trip less per task.
-        if not (self.engine_info and self._hello_pid not in (None, self._pid)):
+        # path), or a thread worker's sibling client, trusts that hello instead of repeating it: one round trip
+        # less per task. The client that said it says it again when it reconnects (the engine may be another).
+        if not self.engine_info or self._hello_owner == (self._pid, id(self)):
             self._hello()
 
     def _hello(self):
@@ -128,7 +139,7 @@ class EngineClient(object):
                                     'use the plugin shipped with that engine (bin/ansible-mitogen plugin-path)'
                                     % (self.path, reply.get('protocol'), PROTOCOL_VERSION))
         self.engine_info = reply
-        self._hello_pid = os.getpid()
+        self._hello_owner = (os.getpid(), id(self))
 
     def has_feature(self, name):
         return name in (self.engine_info.get('features') or ())

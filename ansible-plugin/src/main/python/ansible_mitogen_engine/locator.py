@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 from ansible_mitogen_engine.client import EngineClient, EngineUnavailable
@@ -158,18 +159,45 @@ def locate_socket(env=None, autostart=True):
 
 
 _client = None
+# Thread workers (workers.py) each borrow a client of their own: frames of two tasks must never interleave on
+# one socket. An ended worker's client, socket still open, waits here for the next worker.
+_thread_local = threading.local()
+_spare_clients = []
+_spare_lock = threading.Lock()
 
 
 ENGINE_JVM_OPTIONS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1']
 
 
-def get_client():
-    """The process-wide client (it reopens its socket itself after fork)."""
+def _process_client():
     global _client
     if _client is None:
         from ansible.release import __version__ as ansible_version
         _client = EngineClient(locate_socket(), ansible_version, wait_for_socket=_seconds(os.environ.get(WAIT_ENV)))
     return _client
+
+
+def get_client():
+    """This worker's client: the process-wide one (it reopens its socket itself after fork), or in a thread
+    worker a client of that thread's own."""
+    if threading.current_thread() is threading.main_thread():
+        return _process_client()
+    client = getattr(_thread_local, 'client', None)
+    if client is None:
+        with _spare_lock:
+            client = _spare_clients.pop() if _spare_clients else None
+        if client is None:
+            client = _process_client().sibling()
+        _thread_local.client = client
+    return client
+
+
+def release_thread_client():
+    """A thread worker is done: its client (if it took one) serves the next."""
+    client = _thread_local.__dict__.pop('client', None)
+    if client is not None:
+        with _spare_lock:
+            _spare_clients.append(client)
 
 
 def check_engine():

@@ -2,16 +2,19 @@
 """What mitogen_linear and mitogen_free add to the stock strategies.
 
 Everything happens when the strategy is built, in the controller process,
-before any worker forks: version and feature checks, connection plugin
+before any worker starts: version and feature checks, connection plugin
 routing, the engine hand-shake (so a missing engine fails the run at once,
-never falling back to stock), and the context mitogen_via needs.
+never falling back to stock), the choice of thread or forked task workers
+(workers.py), and the context mitogen_via needs.
 """
 from __future__ import absolute_import, division, print_function
 
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import compat, install, locator, vias
+import os
+
+from ansible_mitogen_engine import compat, install, locator, vias, workers
 from ansible_mitogen_engine.client import EngineUnavailable
 
 display = Display()
@@ -29,7 +32,16 @@ class EngineStrategyMixin(object):
             raise AnsibleError('ansible-mitogen: %s' % e)
         display.vvv('ansible-mitogen: engine %s at %s' % (info.get('engine_version', '?'), locator.get_client().path))
         super(EngineStrategyMixin, self).__init__(tqm)
-        if compat.workers_are_forked():
+        explicit = bool(os.environ.get(workers.MODE_ENV))
+        self._engine_workers = workers.choose(note=display.warning if explicit else display.vvv)
+        display.vvv('ansible-mitogen: task workers are %ss' % self._engine_workers)
+        if self._engine_workers == 'thread' or compat.workers_are_forked():
             vias.set_context(self._inventory, self._variable_manager, self._loader)
         # Workers open their own socket; the controller's is not needed any more.
         locator.get_client().close()
+
+    def _queue_task(self, host, task, task_vars, play_context):
+        if self._engine_workers != 'thread':
+            return super(EngineStrategyMixin, self)._queue_task(host, task, task_vars, play_context)
+        with workers.threads_for_queue_task():
+            return super(EngineStrategyMixin, self)._queue_task(host, task, task_vars, play_context)

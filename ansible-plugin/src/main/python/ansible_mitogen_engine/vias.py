@@ -6,7 +6,7 @@ TaskExecutor reads them for a task on that host: an instance of the hop's
 connection plugin gets set_options(var_options=...) with the hop's variables,
 so precedence and defaults are ansible-core's. The inventory and variable
 manager come from the strategy (set in the controller process before the
-worker forks; workers are forked, so they see them).
+worker starts: a forked worker has a copy of them, a thread worker shares them).
 """
 from __future__ import absolute_import, division, print_function
 

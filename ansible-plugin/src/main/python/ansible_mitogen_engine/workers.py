@@ -1,0 +1,164 @@
+# Copyright the ansible-mitogen-for-Jenkins authors.
+"""Task workers as threads of the controller process instead of forked processes.
+
+Stock Ansible forks the controller for every task of every host. Through the engine a task's worker mostly waits
+for one reply on a socket, and the fork costs more than the rest of the task: copying the page tables of a large
+Python process, then faulting its pages back in as both sides touch them (about 6 ms of system CPU per task on a
+2-core machine). A thread runs the same TaskExecutor in the controller, with no fork and with the plugin
+loaders' caches kept warm from task to task.
+
+A fork isolated the worker for free; a thread must isolate itself where TaskExecutor writes:
+- the task: post_validate templates the task and its parent block in place, so the worker runs a copy (the
+  block without its task list, as `_process_pending_results` copies it);
+- the task vars: loops set their loop variables in the dict given to TaskExecutor, so it gets a shallow copy;
+- the result: it goes through the same final queue as from a process, so the controller receives a pickled copy;
+- the host: WorkerProcess empties its host's vars and groups before sending (in its own copy); a thread never
+  does, that would be the controller's host.
+
+ANSIBLE_MITOGEN_WORKERS selects `thread` (the default) or `fork` (stock). Threads are used only where this
+ansible-core's WorkerProcess and TaskExecutor take exactly the arguments this module passes (2.14 to 2.18);
+elsewhere (2.19 added a per-worker queue, stdio capture and signal handling to its workers) the workers fork.
+The private hook, StrategyBase._queue_task creating `WorkerProcess` by its module-level name, is listed in
+docs/architecture.md.
+"""
+from __future__ import absolute_import, division, print_function
+
+import contextlib
+import inspect
+import os
+import sys
+import threading
+import traceback
+
+from ansible.errors import AnsibleConnectionFailure, AnsibleError
+
+from ansible_mitogen_engine import locator
+
+MODE_ENV = 'ANSIBLE_MITOGEN_WORKERS'
+MODES = ('thread', 'fork')
+
+# The parameters this module passes, by position, to the WorkerProcess it stands in for and to TaskExecutor.
+_WORKER_PARAMS = ('final_q', 'task_vars', 'host', 'task', 'play_context', 'loader', 'variable_manager',
+                  'shared_loader_obj')
+_EXECUTOR_PARAMS = ('host', 'task', 'job_vars', 'play_context', 'new_stdin', 'loader', 'shared_loader_obj',
+                    'final_q')
+
+
+def requested_mode(env=None):
+    env = os.environ if env is None else env
+    raw = (env.get(MODE_ENV) or 'thread').strip().lower()
+    if raw not in MODES:
+        raise AnsibleError('ansible-mitogen: %s=%r is not one of %s' % (MODE_ENV, env.get(MODE_ENV), ', '.join(MODES)))
+    return raw
+
+
+def _params(func):
+    try:
+        return tuple(p for p in inspect.signature(func).parameters if p != 'self')
+    except (TypeError, ValueError):
+        return None
+
+
+def unsupported_reason():
+    """None if thread workers can stand in for this ansible-core's WorkerProcess, else why not."""
+    import ansible.plugins.strategy as strategy_module
+    from ansible.executor.task_executor import TaskExecutor
+
+    stock = getattr(strategy_module, 'WorkerProcess', None)
+    if stock is None:
+        return 'ansible.plugins.strategy has no WorkerProcess'
+    if _params(stock.__init__) != _WORKER_PARAMS:
+        return 'WorkerProcess takes %s' % (_params(stock.__init__),)
+    if _params(TaskExecutor.__init__) != _EXECUTOR_PARAMS:
+        return 'TaskExecutor takes %s' % (_params(TaskExecutor.__init__),)
+    if not callable(getattr(getattr(strategy_module, 'StrategyBase', None), '_queue_task', None)):
+        return 'StrategyBase has no _queue_task'
+    return None
+
+
+def choose(env=None, note=None):
+    """The mode this run uses: the requested one, or `fork` (with a note saying why) where threads cannot work."""
+    mode = requested_mode(env)
+    if mode == 'thread':
+        reason = unsupported_reason()
+        if reason is not None:
+            if note is not None:
+                note('ansible-mitogen: task workers fork as stock Ansible does (%s, not what thread workers '
+                     'expect)' % reason)
+            return 'fork'
+    return mode
+
+
+@contextlib.contextmanager
+def threads_for_queue_task():
+    """While the strategy queues a task, its `WorkerProcess` is ThreadWorker."""
+    import ansible.plugins.strategy as strategy_module
+
+    stock = strategy_module.WorkerProcess
+    strategy_module.WorkerProcess = ThreadWorker
+    try:
+        yield
+    finally:
+        strategy_module.WorkerProcess = stock
+
+
+def _private_stdin():
+    # As WorkerProcess._save_stdin: a terminal stays usable by the task (pause, prompts), anything else is null.
+    try:
+        if sys.stdin is not None and sys.stdin.isatty():
+            return os.fdopen(os.dup(sys.stdin.fileno()))
+    except (AttributeError, ValueError, OSError):
+        pass
+    return open(os.devnull)
+
+
+class ThreadWorker(threading.Thread):
+    """Stands in for WorkerProcess: the same constructor, start(), is_alive(), exitcode and terminate()."""
+
+    def __init__(self, final_q, task_vars, host, task, play_context, loader, variable_manager, shared_loader_obj):
+        super(ThreadWorker, self).__init__(name='ansible-worker %s' % host.name)
+        self.daemon = True  # a run interrupted by Ctrl-C must not wait for a module that may never end
+        self.exitcode = None
+        self._final_q = final_q
+        self._task_vars = task_vars
+        self._host = host
+        self._task = task
+        self._play_context = play_context
+        self._loader = loader
+        self._shared_loader_obj = shared_loader_obj
+        self._new_stdin = None
+
+    def start(self):
+        self._new_stdin = _private_stdin()
+        super(ThreadWorker, self).start()
+
+    def terminate(self):
+        # A thread cannot be killed; the strategy calls this only for workers still running at its end, and
+        # those are daemon threads that end with the controller.
+        pass
+
+    def run(self):
+        from ansible.executor.task_executor import TaskExecutor
+
+        task = self._task.copy(exclude_parent=False, exclude_tasks=True)
+        try:
+            try:
+                result = TaskExecutor(self._host, task, dict(self._task_vars), self._play_context,
+                                      self._new_stdin, self._loader, self._shared_loader_obj, self._final_q).run()
+            except AnsibleConnectionFailure:
+                result = dict(unreachable=True)
+            except BaseException:
+                # Whatever it was (SystemExit from a plugin included), the strategy waits for a result: send one.
+                result = dict(failed=True, exception=traceback.format_exc(), stdout='')
+            self._final_q.send_task_result(self._host.name, task._uuid, result, task_fields=task.dump_attrs())
+        except BaseException:
+            # The result could not be sent: tell the strategy this worker died, as a dead process would.
+            self.exitcode = 1
+            sys.stderr.write('ansible-mitogen: the worker for %s lost its result:\n%s'
+                             % (self._host.name, traceback.format_exc()))
+        finally:
+            try:
+                self._new_stdin.close()
+            except Exception:
+                pass
+            locator.release_thread_client()
