@@ -281,6 +281,26 @@ class PlaybookThroughPlugin(unittest.TestCase):
         # Still one hello: thread workers trust the strategy's, as forked ones do.
         self.assertEqual(len(engine.requests('hello')), 1)
 
+    def test_thread_workers_load_a_plugin_once_all_at_once(self):
+        # Three workers reach a lookup plugin nobody loaded yet at the same moment (the strategy preloads action
+        # plugins, not lookups); its code takes a while to run. The stock loader would hand the second and third
+        # a module still without its LookupModule.
+        lookups = os.path.join(self.work, 'lookups')
+        os.makedirs(lookups)
+        with open(os.path.join(lookups, 'slowload.py'), 'w') as f:
+            f.write('import time\ntime.sleep(1.5)\n'
+                    'from ansible.plugins.lookup import LookupBase\n'
+                    'class LookupModule(LookupBase):\n'
+                    '    def run(self, terms, variables=None, **kwargs):\n'
+                    '        return ["loaded"]\n')
+        engine = self.engine()
+        inventory = ''.join('h%d ansible_connection=local\n' % i for i in range(3))
+        rc, out, _ = self.playbook(engine.socket, '- hosts: all\n  gather_facts: false\n  tasks:\n'
+                                   '    - debug:\n        msg: "{{ lookup(\'slowload\') }}"\n',
+                                   inventory, '--forks', '3', ANSIBLE_LOOKUP_PLUGINS=lookups)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.count('"msg": "loaded"'), 3, out)
+
     def test_workers_fork_on_request(self):
         results, _ = self.workers_run(ANSIBLE_MITOGEN_WORKERS='fork')
         pids = [p for r in results.values() for p in r['pids']]

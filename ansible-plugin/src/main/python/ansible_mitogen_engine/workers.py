@@ -13,13 +13,16 @@ A fork isolated the worker for free; a thread must isolate itself where TaskExec
 - the task vars: loops set their loop variables in the dict given to TaskExecutor, so it gets a shallow copy;
 - the result: it goes through the same final queue as from a process, so the controller receives a pickled copy;
 - the host: WorkerProcess empties its host's vars and groups before sending (in its own copy); a thread never
-  does, that would be the controller's host.
+  does, that would be the controller's host;
+- plugin loading: PluginLoader._load_module_source puts a plugin's module in sys.modules before running its code
+  and hands out whatever is there, so a second thread loading the same plugin at that moment would get a module
+  without its class. Loading takes a lock (plugins already loaded cost a dict look-up, as before).
 
 ANSIBLE_MITOGEN_WORKERS selects `thread` (the default) or `fork` (stock). Threads are used only where this
 ansible-core's WorkerProcess and TaskExecutor take exactly the arguments this module passes (2.14 to 2.18);
 elsewhere (2.19 added a per-worker queue, stdio capture and signal handling to its workers) the workers fork.
-The private hook, StrategyBase._queue_task creating `WorkerProcess` by its module-level name, is listed in
-docs/architecture.md.
+The private hooks (StrategyBase._queue_task creating `WorkerProcess` by its module-level name, and
+PluginLoader._load_module_source) are listed in docs/ansible-plugin.md.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -42,6 +45,8 @@ _WORKER_PARAMS = ('final_q', 'task_vars', 'host', 'task', 'play_context', 'loade
                   'shared_loader_obj')
 _EXECUTOR_PARAMS = ('host', 'task', 'job_vars', 'play_context', 'new_stdin', 'loader', 'shared_loader_obj',
                     'final_q')
+_LOAD_SOURCE_PARAMS = ('name', 'path')
+_load_lock = threading.RLock()
 
 
 def requested_mode(env=None):
@@ -73,7 +78,25 @@ def unsupported_reason():
         return 'TaskExecutor takes %s' % (_params(TaskExecutor.__init__),)
     if not callable(getattr(getattr(strategy_module, 'StrategyBase', None), '_queue_task', None)):
         return 'StrategyBase has no _queue_task'
+    from ansible.plugins.loader import PluginLoader
+    if _params(getattr(PluginLoader, '_load_module_source', None)) != _LOAD_SOURCE_PARAMS:
+        return 'PluginLoader._load_module_source is not (name, path)'
     return None
+
+
+def _serialise_plugin_loading():
+    from ansible.plugins.loader import PluginLoader
+
+    stock = PluginLoader._load_module_source
+    if getattr(stock, 'ansible_mitogen_locked', False):
+        return
+
+    def _load_module_source(self, name, path):
+        with _load_lock:
+            return stock(self, name, path)
+
+    _load_module_source.ansible_mitogen_locked = True
+    PluginLoader._load_module_source = _load_module_source
 
 
 def choose(env=None, note=None):
@@ -86,6 +109,7 @@ def choose(env=None, note=None):
                 note('ansible-mitogen: task workers fork as stock Ansible does (%s, not what thread workers '
                      'expect)' % reason)
             return 'fork'
+        _serialise_plugin_loading()
     return mode
 
 
