@@ -65,7 +65,7 @@ class AnsibleCore219(unittest.TestCase):
         env = ['ANSIBLE_STRATEGY_PLUGINS=%s/strategy' % plugin, 'ANSIBLE_STRATEGY=mitogen_linear',
                'ANSIBLE_MITOGEN_SOCKET=' + engine.socket, 'ANSIBLE_LOCAL_TEMP=%s/tmp' % work,
                'ANSIBLE_NOCOLOR=1', 'ANSIBLE_DEPRECATION_WARNINGS=False', 'PYTHONDONTWRITEBYTECODE=1',
-               'HOME=/root', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin']
+               'HOME=/root', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin'] + list(kw.get('env', ()))
         argv = ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-eu', '-c', ENTER, 'enter',
                 TRIXIE_ROOT, '%s %s' % (work, engine.dir), work, '-i'] + env + [
                 'ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work]
@@ -95,6 +95,15 @@ class AnsibleCore219(unittest.TestCase):
         # su is pipelined too: 2.19 asks the connection (is_pipelining_enabled), and the engine does become.
         self.assertEqual(by_args['id -un']['become']['method'], 'su')
         self.assertFalse([c for c in engine.requests('exec_command') if c.get('stdin_b64')])
+
+    def test_thread_workers_asked_for_fall_back_to_forks(self):
+        # 2.19's WorkerProcess takes other arguments (a worker id, CLI args) and does more (a per-worker queue,
+        # stdio capture): the plugin says so and forks, and the run still works.
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', env=['ANSIBLE_MITOGEN_WORKERS=thread'])
+        self.assertEqual(rc, 0, out)
+        self.assertIn('task workers fork as stock Ansible does (WorkerProcess takes', out)
+        with open(os.path.join(work, 'out.txt')) as f:
+            self.assertEqual(f.read(), 'hello-219\n')
 
     def test_ssh_options_and_via(self):
         inventory = ('b1 ansible_host=192.0.2.1 ansible_user=jump\n'

@@ -9,10 +9,10 @@ never falling back to stock), the choice of thread or forked task workers
 """
 from __future__ import absolute_import, division, print_function
 
+import os
+
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
-
-import os
 
 from ansible_mitogen_engine import compat, install, locator, vias, workers
 from ansible_mitogen_engine.client import EngineUnavailable

@@ -156,27 +156,30 @@ class ThreadWorker(threading.Thread):
         self._new_stdin = _private_stdin()
         super(ThreadWorker, self).start()
 
+    def _execute(self, task):
+        from ansible.executor.task_executor import TaskExecutor
+
+        try:
+            return TaskExecutor(self._host, task, dict(self._task_vars), self._play_context, self._new_stdin,
+                                self._loader, self._shared_loader_obj, self._final_q).run()
+        except AnsibleConnectionFailure:
+            return dict(unreachable=True)
+        except BaseException:
+            # Whatever it was (SystemExit from a plugin included), the strategy waits for a result: send one.
+            return dict(failed=True, exception=traceback.format_exc(), stdout='')
+
     def terminate(self):
         # A thread cannot be killed; the strategy calls this only for workers still running at its end, and
         # those are daemon threads that end with the controller.
         pass
 
     def run(self):
-        from ansible.executor.task_executor import TaskExecutor
-
-        task = self._task.copy(exclude_parent=False, exclude_tasks=True)
         try:
-            try:
-                result = TaskExecutor(self._host, task, dict(self._task_vars), self._play_context,
-                                      self._new_stdin, self._loader, self._shared_loader_obj, self._final_q).run()
-            except AnsibleConnectionFailure:
-                result = dict(unreachable=True)
-            except BaseException:
-                # Whatever it was (SystemExit from a plugin included), the strategy waits for a result: send one.
-                result = dict(failed=True, exception=traceback.format_exc(), stdout='')
+            task = self._task.copy(exclude_parent=False, exclude_tasks=True)
+            result = self._execute(task)
             self._final_q.send_task_result(self._host.name, task._uuid, result, task_fields=task.dump_attrs())
         except BaseException:
-            # The result could not be sent: tell the strategy this worker died, as a dead process would.
+            # No result reached the strategy: tell it this worker died, as a dead process would.
             self.exitcode = 1
             sys.stderr.write('ansible-mitogen: the worker for %s lost its result:\n%s'
                              % (self._host.name, traceback.format_exc()))
