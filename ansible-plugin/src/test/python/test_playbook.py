@@ -301,6 +301,29 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.assertEqual(out.count('"msg": "loaded"'), 3, out)
 
+    def test_tasks_that_arm_sigalrm_get_a_forked_worker(self):
+        # Only a process's main thread may set a signal handler: the `timeout` keyword and `pause` need a process.
+        actions = os.path.join(self.work, 'actions')
+        os.makedirs(actions)
+        with open(os.path.join(actions, 'where.py'), 'w') as f:
+            f.write(self.WHERE_ACTION)
+        engine = self.engine()
+        play = ('- hosts: local\n  gather_facts: false\n  tasks:\n'
+                '    - where:\n      register: w1\n'
+                '    - where:\n      timeout: 30\n      register: w2\n'
+                '    - pause:\n        seconds: 1\n'
+                '    - command: sleep 10\n      timeout: 1\n      register: late\n      ignore_errors: true\n'
+                '    - copy:\n        content: "{{ {\'w1\': w1, \'w2\': w2, \'late\': late.msg} | to_json }}"\n'
+                '        dest: "{{ work }}/out.json"\n')
+        rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY, ANSIBLE_ACTION_PLUGINS=actions)
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(self.work, 'out.json')) as f:
+            r = json.load(f)
+        self.assertTrue(r['w1']['thread'].startswith('ansible-worker '), r)
+        self.assertEqual(r['w2']['thread'], 'MainThread', r)
+        self.assertNotEqual(r['w1']['pid'], r['w2']['pid'])
+        self.assertIn('failed to execute in the expected time frame (1)', r['late'])
+
     def test_workers_fork_on_request(self):
         results, _ = self.workers_run(ANSIBLE_MITOGEN_WORKERS='fork')
         pids = [p for r in results.values() for p in r['pids']]

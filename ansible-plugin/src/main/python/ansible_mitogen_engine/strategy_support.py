@@ -43,5 +43,5 @@ class EngineStrategyMixin(object):
     def _queue_task(self, host, task, task_vars, play_context):
         if self._engine_workers != 'thread':
             return super(EngineStrategyMixin, self)._queue_task(host, task, task_vars, play_context)
-        with workers.threads_for_queue_task():
+        with workers.worker_for_queue_task(task):
             return super(EngineStrategyMixin, self)._queue_task(host, task, task_vars, play_context)

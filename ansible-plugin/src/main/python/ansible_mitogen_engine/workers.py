@@ -18,6 +18,9 @@ A fork isolated the worker for free; a thread must isolate itself where TaskExec
   and hands out whatever is there, so a second thread loading the same plugin at that moment would get a module
   without its class. Loading takes a lock (plugins already loaded cost a dict look-up, as before).
 
+Some tasks still get a forked worker: those whose controller-side code arms SIGALRM, which Python lets only a
+process's main thread do (the task `timeout` keyword, handled by TaskExecutor, and the `pause` action).
+
 ANSIBLE_MITOGEN_WORKERS selects `thread` (the default) or `fork` (stock). Threads are used only where this
 ansible-core's WorkerProcess and TaskExecutor take exactly the arguments this module passes (2.14 to 2.18);
 elsewhere (2.19 added a per-worker queue, stdio capture and signal handling to its workers) the workers fork.
@@ -47,6 +50,8 @@ _EXECUTOR_PARAMS = ('host', 'task', 'job_vars', 'play_context', 'new_stdin', 'lo
                     'final_q')
 _LOAD_SOURCE_PARAMS = ('name', 'path')
 _load_lock = threading.RLock()
+# Actions whose plugin calls signal.signal/alarm (main thread only).
+_SIGNAL_ACTIONS = frozenset(('pause', 'ansible.builtin.pause', 'ansible.legacy.pause'))
 
 
 def requested_mode(env=None):
@@ -113,13 +118,50 @@ def choose(env=None, note=None):
     return mode
 
 
-@contextlib.contextmanager
-def threads_for_queue_task():
-    """While the strategy queues a task, its `WorkerProcess` is ThreadWorker."""
+def needs_process(task):
+    """Whether this task must run in a forked worker: it arms SIGALRM on the controller. A templated timeout
+    counts as set (its value is known only in the worker)."""
+    if task.action in _SIGNAL_ACTIONS:
+        return True
+    timeout = task.timeout
+    return bool(timeout) and str(timeout).strip() != '0'
+
+
+def _forked_worker_class():
+    """The stock WorkerProcess, forking only when no thread holds the plugin-load lock: the child keeps just the
+    forking thread, and a lock held by another would stay held in it for good."""
     import ansible.plugins.strategy as strategy_module
 
     stock = strategy_module.WorkerProcess
-    strategy_module.WorkerProcess = ThreadWorker
+
+    class ForkedWorker(stock):
+        def start(self):
+            with _load_lock:
+                return super(ForkedWorker, self).start()
+
+    return ForkedWorker
+
+
+_forked_worker = []
+
+
+def worker_class(task):
+    """What stands for WorkerProcess while this task is queued: ThreadWorker, or for a task that needs a process
+    of its own, a forked worker."""
+    if not needs_process(task):
+        return ThreadWorker
+    if not _forked_worker:
+        _forked_worker.append(_forked_worker_class())
+    return _forked_worker[0]
+
+
+@contextlib.contextmanager
+def worker_for_queue_task(task):
+    """While the strategy queues this task, its `WorkerProcess` is worker_class(task)."""
+    import ansible.plugins.strategy as strategy_module
+
+    stock = strategy_module.WorkerProcess
+    strategy_module.WorkerProcess = worker_class(task)
     try:
         yield
     finally:

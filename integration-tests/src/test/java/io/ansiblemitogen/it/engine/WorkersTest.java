@@ -52,4 +52,23 @@ public class WorkersTest {
             }
         }
     }
+
+    /** The free strategy queues each host's next task as soon as that host is done: mitogen_free vs stock free. */
+    @Test
+    public void freeStrategyThreadWorkersAgreeWithStockFree() throws Exception {
+        Inventory inventory = Inventory.forFixture(SSHD, "f1", "f2", "f3", "f4");
+        try (CorpusRunner runner = new CorpusRunner(); EmbeddedEngine engine = new EmbeddedEngine()) {
+            RunResult stock = runner.run(PLAYBOOK, inventory,
+                    Mode.STOCK.withEnv("ANSIBLE_STRATEGY", "free").withArgs("--forks", "3"));
+            assertEquals("stock run failed:\n" + stock.describe(), 0, stock.exitCode());
+            Mode free = EngineMode.of("free-threads", engine).withEnv("ANSIBLE_STRATEGY", "mitogen_free")
+                    .withArgs("--forks", "3", "-vvv");
+            RunResult ours = runner.run(PLAYBOOK, inventory, free);
+            assertTrue("the run did not say it used thread workers:\n" + ours.stdout(),
+                    ours.stdout().contains("ansible-mitogen: task workers are threads"));
+            String report = new ResultComparator(ResultNormaliser.standard(), "stock free", "mitogen_free")
+                    .report(stock, ours);
+            assertEquals("stock free and mitogen_free differ\n" + report + "\nrun:\n" + ours.describe(), "", report);
+        }
+    }
 }
