@@ -324,6 +324,23 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertNotEqual(r['w1']['pid'], r['w2']['pid'])
         self.assertIn('failed to execute in the expected time frame (1)', r['late'])
 
+    def test_home_lookup_is_asked_once_per_target_until_a_reset(self):
+        # Each copy item makes a temp dir, and ActionBase first asks `echo ~USER`; the answer cannot change while
+        # the engine's connection lives, so the plugin asks once (a reset forgets it).
+        engine = self.engine()
+        play = ('- hosts: local\n  gather_facts: false\n  tasks:\n'
+                '    - copy:\n        content: "item {{ item }}"\n        dest: "{{ work }}/c{{ item }}.txt"\n'
+                '      loop: [1, 2, 3]\n'
+                '    - meta: reset_connection\n'
+                '    - copy:\n        content: "item 4"\n        dest: "{{ work }}/c4.txt"\n')
+        rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY)
+        self.assertEqual(rc, 0, out)
+        for i in (1, 2, 3, 4):
+            with open(os.path.join(self.work, 'c%d.txt' % i)) as f:
+                self.assertEqual(f.read(), 'item %d' % i)
+        homes = [c['cmd'] for c in engine.requests('exec_command') if c['cmd'].startswith('echo ~')]
+        self.assertEqual(len(homes), 2, homes)  # the first copy item, and the copy after the reset
+
     def test_workers_fork_on_request(self):
         results, _ = self.workers_run(ANSIBLE_MITOGEN_WORKERS='fork')
         pids = [p for r in results.values() for p in r['pids']]

@@ -7,7 +7,9 @@ I/O methods change: each becomes one request to the engine.
 from __future__ import absolute_import, division, print_function
 
 import base64
+import json
 import os
+import re
 
 import yaml
 
@@ -63,6 +65,16 @@ def _text_or_none(value):
     if value is None:
         return None
     return to_text(value, errors='surrogate_or_strict')
+
+
+# The login user's home-directory lookups (`echo ~`, `echo ~LOGIN_USER`, as the sh shell plugin's expand_user
+# builds them) that the engine answered for a target, by (target, command): ActionBase asks once per task that
+# makes a temp dir (every copy or template item). The engine answers them from its connection's login hello
+# (HomeAnswer), so asking again would only repeat a local request; a reset forgets them, as the engine's reconnect
+# does. Other users' homes are asked every time (a play may create or move them).
+_HOME_LOOKUP = re.compile(r'^echo ~([A-Za-z0-9_.-]*)$')
+_PLAIN_HOME = re.compile(br'^/[A-Za-z0-9_./@+,:-]*\n$')
+_homes = {}
 
 
 class _NeedZip(Exception):
@@ -327,6 +339,9 @@ class EngineConnectionMixin(object):
                 env.update(interp.env)
                 return self._result(self._exec_module(payload, interp.interpreter, env, become))
         fields = {'target': self.engine_target(), 'become': become, 'cmd': inner}
+        home_key = self._home_key(fields, in_data, sudoable)
+        if home_key is not None and home_key in _homes:
+            return 0, _homes[home_key], b''
         if in_data is not None:
             fields['stdin_b64'] = base64.b64encode(in_data).decode('ascii')
         elif sudoable and self._wants_tty():
@@ -334,7 +349,18 @@ class EngineConnectionMixin(object):
         cwd = self._engine_cwd()
         if cwd:
             fields['chdir'] = cwd
-        return self._result(self._engine_call('exec_command', **fields))
+        result = self._result(self._engine_call('exec_command', **fields))
+        if home_key is not None and result[0] == 0 and not result[2] and _PLAIN_HOME.match(result[1]):
+            _homes[home_key] = result[1]
+        return result
+
+    def _home_key(self, fields, in_data, sudoable):
+        m = _HOME_LOOKUP.match(fields['cmd'])
+        if in_data is not None or fields['become'] is not None or m is None or (sudoable and self._wants_tty()):
+            return None
+        if m.group(1) and m.group(1) != fields['target'].get('user'):
+            return None
+        return json.dumps([fields['target'], fields['cmd']], sort_keys=True, default=str)
 
     def _exec_module(self, payload, interpreter, env, become):
         """One exec_module request; the ZIP travels only if the engine does not hold it yet."""
@@ -385,6 +411,7 @@ class EngineConnectionMixin(object):
 
     def reset(self):
         display.vvv('ENGINE RESET', host=self._engine_host)
+        _homes.clear()
         self._flush_quietly()
         self._engine_call('reset', target=self.engine_target())
 
