@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What makes two requests share a connection: transport, address, user, hop chain, and digests of the
@@ -16,11 +21,50 @@ import java.util.HexFormat;
  * same host and user gets a connection of its own.
  */
 public record TargetIdentity(String digest, String label) {
+    /**
+     * Identities worked out before, by spec: every request names its target, most name one seen before, and
+     * working one out reads and hashes the key files. A key file that changed since (its size, time, inode or
+     * readability) makes the identity be worked out again.
+     */
+    private static final Map<TargetSpec, Known> KNOWN = new ConcurrentHashMap<>();
+    private static final int KNOWN_MAX = 4096;
+
+    private record Known(TargetIdentity identity, List<Object> keyStamps) {
+    }
 
     public static TargetIdentity of(TargetSpec spec) throws IOException {
+        List<Object> stamps = new ArrayList<>();
+        keyStamps(spec, stamps);
+        Known known = KNOWN.get(spec);
+        if (known != null && known.keyStamps().equals(stamps)) {
+            return known.identity();
+        }
         MessageDigest md = sha256();
         feed(md, spec);
-        return new TargetIdentity(HexFormat.of().formatHex(md.digest()), spec.toString());
+        TargetIdentity id = new TargetIdentity(HexFormat.of().formatHex(md.digest()), spec.toString());
+        if (KNOWN.size() >= KNOWN_MAX) {
+            KNOWN.clear(); // a run with this many distinct specs pays the reads again, nothing worse
+        }
+        KNOWN.put(spec, new Known(id, stamps));
+        return id;
+    }
+
+    private static void keyStamps(TargetSpec s, List<Object> out) {
+        for (TargetSpec hop : s.via()) {
+            keyStamps(hop, out);
+        }
+        String path = s.privateKeyFile();
+        if (path == null || path.isBlank()) {
+            out.add("");
+            return;
+        }
+        Path p = Path.of(expandHome(path));
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            out.add(List.of(Files.isReadable(p), a.size(), a.lastModifiedTime(), String.valueOf(a.fileKey())));
+        } catch (IOException e) {
+            out.add("absent");
+        }
     }
 
     private static void feed(MessageDigest md, TargetSpec s) throws IOException {
