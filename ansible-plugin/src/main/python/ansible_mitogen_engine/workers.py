@@ -22,8 +22,9 @@ Some tasks still get a forked worker: those whose controller-side code arms SIGA
 process's main thread do (the task `timeout` keyword, handled by TaskExecutor, and the `pause` action).
 
 ANSIBLE_MITOGEN_WORKERS selects `thread` (the default) or `fork` (stock). Threads are used only where this
-ansible-core's WorkerProcess and TaskExecutor take exactly the arguments this module passes (2.14 to 2.18);
-elsewhere (2.19 added a per-worker queue, stdio capture and signal handling to its workers) the workers fork.
+ansible-core's WorkerProcess and TaskExecutor take exactly the arguments this module passes (those of 2.14,
+tested on 2.14.18); elsewhere the workers fork (2.19's take a worker id and CLI args, and add a per-worker
+queue, stdio capture and signal handling; the releases between were not checked).
 The private hooks (StrategyBase._queue_task creating `WorkerProcess` by its module-level name, and
 PluginLoader._load_module_source) are listed in docs/ansible-plugin.md.
 """
