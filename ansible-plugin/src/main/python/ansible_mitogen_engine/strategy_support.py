@@ -9,8 +9,6 @@ never falling back to stock), the choice of thread or forked task workers
 """
 from __future__ import absolute_import, division, print_function
 
-import os
-
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
 
@@ -32,8 +30,7 @@ class EngineStrategyMixin(object):
             raise AnsibleError('ansible-mitogen: %s' % e)
         display.vvv('ansible-mitogen: engine %s at %s' % (info.get('engine_version', '?'), locator.get_client().path))
         super(EngineStrategyMixin, self).__init__(tqm)
-        explicit = bool(os.environ.get(workers.MODE_ENV))
-        self._engine_workers = workers.choose(note=display.warning if explicit else display.vvv)
+        self._engine_workers = workers.choose(warn=display.warning, note=display.vvv)
         display.vvv('ansible-mitogen: task workers are %ss' % self._engine_workers)
         if self._engine_workers == 'thread' or compat.workers_are_forked():
             vias.set_context(self._inventory, self._variable_manager, self._loader)

@@ -105,15 +105,18 @@ def _serialise_plugin_loading():
     PluginLoader._load_module_source = _load_module_source
 
 
-def choose(env=None, note=None):
-    """The mode this run uses: the requested one, or `fork` (with a note saying why) where threads cannot work."""
+def choose(env=None, warn=None, note=None):
+    """The mode this run uses: the requested one, or `fork` where threads cannot work, saying why through `warn`
+    if the user asked for threads, else through `note`."""
+    env = os.environ if env is None else env
     mode = requested_mode(env)
     if mode == 'thread':
         reason = unsupported_reason()
         if reason is not None:
-            if note is not None:
-                note('ansible-mitogen: task workers fork as stock Ansible does (%s, not what thread workers '
-                     'expect)' % reason)
+            say = warn if env.get(MODE_ENV) else note
+            if say is not None:
+                say('ansible-mitogen: task workers fork as stock Ansible does (%s, not what thread workers '
+                    'expect)' % reason)
             return 'fork'
         _serialise_plugin_loading()
     return mode
@@ -128,12 +131,9 @@ def needs_process(task):
     return bool(timeout) and str(timeout).strip() != '0'
 
 
-def _forked_worker_class():
+def _forked_worker_class(stock):
     """The stock WorkerProcess, forking only when no thread holds the plugin-load lock: the child keeps just the
     forking thread, and a lock held by another would stay held in it for good."""
-    import ansible.plugins.strategy as strategy_module
-
-    stock = strategy_module.WorkerProcess
 
     class ForkedWorker(stock):
         def start(self):
@@ -143,26 +143,22 @@ def _forked_worker_class():
     return ForkedWorker
 
 
-_forked_worker = []
-
-
-def worker_class(task):
-    """What stands for WorkerProcess while this task is queued: ThreadWorker, or for a task that needs a process
-    of its own, a forked worker."""
-    if not needs_process(task):
-        return ThreadWorker
-    if not _forked_worker:
-        _forked_worker.append(_forked_worker_class())
-    return _forked_worker[0]
+_forked_workers = {}
 
 
 @contextlib.contextmanager
 def worker_for_queue_task(task):
-    """While the strategy queues this task, its `WorkerProcess` is worker_class(task)."""
+    """While the strategy queues this task, its `WorkerProcess` is ThreadWorker, or for a task that needs a
+    process of its own, the stock one behind the plugin-load lock."""
     import ansible.plugins.strategy as strategy_module
 
     stock = strategy_module.WorkerProcess
-    strategy_module.WorkerProcess = worker_class(task)
+    if needs_process(task):
+        if stock not in _forked_workers:
+            _forked_workers[stock] = _forked_worker_class(stock)
+        strategy_module.WorkerProcess = _forked_workers[stock]
+    else:
+        strategy_module.WorkerProcess = ThreadWorker
     try:
         yield
     finally:
