@@ -19,8 +19,8 @@ import static org.junit.Assert.assertTrue;
 /**
  * Four hosts, three workers at a time: the engine's thread workers (the default) and its forked workers
  * (ANSIBLE_MITOGEN_WORKERS=fork) give the same results as stock Ansible, field by field, for tasks that template
- * per host, loop, set facts, copy, delegate, run once, fail on one host and notify handlers. Each run says at
- * -vvv which kind of worker it used, so a fallback to forks cannot pass for threads.
+ * per host, loop, set facts, copy, delegate, run once, fail on one host, run out of their {@code timeout} and notify
+ * handlers. Each run says at -vvv which kind of worker it used, so a fallback to forks cannot pass for threads.
  */
 public class WorkersTest {
     @ClassRule
