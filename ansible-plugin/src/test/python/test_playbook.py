@@ -355,6 +355,37 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertIn("ANSIBLE_MITOGEN_WORKERS='processes' is not one of thread, fork", out)
         self.assertEqual(engine.requests('exec_module'), [])
 
+    # A role that brings its own vars plugin: included at run time, its directory is added to the vars plugin
+    # loader mid-play, and the tasks after the include see the plugin's variable (listings.py keeps the vars
+    # plugin list between tasks only until a directory is added).
+    ROLE_VARS_PLUGIN = (
+        'from ansible.plugins.vars import BaseVarsPlugin\n'
+        'class VarsModule(BaseVarsPlugin):\n'
+        '    def get_vars(self, loader, path, entities, cache=True):\n'
+        '        return {"r1_plugin_var": "seen"}\n')
+
+    def test_vars_plugin_of_an_included_role_is_seen_as_stock_sees_it(self):
+        os.makedirs(os.path.join(self.work, 'roles', 'r1', 'vars_plugins'))
+        os.makedirs(os.path.join(self.work, 'roles', 'r1', 'tasks'))
+        self.write('roles/r1/vars_plugins/r1vars.py', self.ROLE_VARS_PLUGIN)
+        self.write('roles/r1/tasks/main.yml', '- debug: msg=in-role\n')
+        play = ('- hosts: local\n  gather_facts: false\n  tasks:\n'
+                '    - debug: var=r1_plugin_var\n'
+                '    - debug: var=r1_plugin_var\n'
+                '    - include_role: name=r1\n'
+                '    - debug: var=r1_plugin_var\n')
+        seen = {}
+        for strategy in ('linear', 'mitogen_linear'):
+            engine = self.engine()
+            rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY, '-vvv', ANSIBLE_STRATEGY=strategy)
+            self.assertEqual(rc, 0, out)
+            seen[strategy] = ['undefined' if 'VARIABLE IS NOT DEFINED' in line else line.strip()
+                              for line in out.splitlines() if '"r1_plugin_var":' in line]
+            if strategy == 'mitogen_linear':
+                self.assertIn('plugin listings kept between tasks', out)
+        self.assertEqual(seen['linear'], ['undefined', 'undefined', '"r1_plugin_var": "seen"'])
+        self.assertEqual(seen['mitogen_linear'], seen['linear'])
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -4,15 +4,16 @@
 Everything happens when the strategy is built, in the controller process,
 before any worker starts: version and feature checks, connection plugin
 routing, the engine hand-shake (so a missing engine fails the run at once,
-never falling back to stock), the choice of thread or forked task workers
-(workers.py), and the context mitogen_via needs.
+never falling back to stock), the plugin listings kept between tasks
+(listings.py), the choice of thread or forked task workers (workers.py), and
+the context mitogen_via needs.
 """
 from __future__ import absolute_import, division, print_function
 
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import compat, install, locator, vias, workers
+from ansible_mitogen_engine import compat, install, listings, locator, vias, workers
 from ansible_mitogen_engine.client import EngineUnavailable
 
 display = Display()
@@ -24,6 +25,7 @@ class EngineStrategyMixin(object):
         compat.check_version(warn=display.warning)
         compat.check_features()
         install.install()
+        listings.install(note=display.vvv)
         try:
             info = locator.check_engine()
         except EngineUnavailable as e:
