@@ -39,7 +39,7 @@ enum Algorithms {
 
     private static Object supported(Object f) {
         if (f instanceof BuiltinCiphers c) {
-            return c.isSupported() ? c : null;
+            return c.isSupported() ? CipherOrder.ours(c) : null;
         }
         if (f instanceof BuiltinMacs m) {
             return m.isSupported() ? m : null;

@@ -1,5 +1,6 @@
 package io.ansiblemitogen.transport.ssh;
 
+import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -57,10 +58,10 @@ final class CryptoWarmUp {
 
     /** Only the cipher this JVM offers first (CipherOrder): warming the other would be CPU for nothing. */
     private static void cipher() {
-        cipher(CipherOrder.optimisingJit() ? BuiltinCiphers.aes128gcm : BuiltinCiphers.cc20p1305_openssh);
+        cipher(CipherOrder.optimisingJit() ? BuiltinCiphers.aes128gcm : ChaCha20Poly1305.FACTORY);
     }
 
-    private static void cipher(BuiltinCiphers which) {
+    private static void cipher(NamedFactory<Cipher> which) {
         try {
             Cipher c = which.create();
             c.init(Cipher.Mode.Encrypt, new byte[c.getKdfSize()], new byte[c.getIVSize()]);

@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.Assert.assertEquals;
@@ -291,6 +292,29 @@ public class SshTransportTest {
         e = openFails(SshTargets.to(SSHD).extra("-o HostKeyAlgorithms=ssh-rsa").build());
         // the server has an ed25519 host key only: MINA's reason is part of the message
         assertContains(e.getMessage(), "closed during the key exchange: ", "ssh-rsa");
+    }
+
+    @Test
+    public void chaChaPoly1305CarriesBulkDataBothWaysWithAnOpenSshServer() throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD)
+                .extra("-c chacha20-poly1305@openssh.com").build(), null)) {
+            org.apache.sshd.client.session.ClientSession s = t.session();
+            assertEquals("chacha20-poly1305@openssh.com", s.getNegotiatedKexParameter(
+                    org.apache.sshd.common.kex.KexProposalOption.C2SENC));
+            assertTrue(s.getCipherInformation(false) instanceof ChaCha20Poly1305);
+            assertTrue(s.getCipherInformation(true) instanceof ChaCha20Poly1305);
+            // ~3 MB each way: many full packets, the last one short
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; sent.length() < 3_000_000; i++) {
+                sent.append(i).append(i % 7 == 0 ? '\n' : ' ');
+            }
+            String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sent.toString().getBytes(StandardCharsets.UTF_8)));
+            assertEquals(digest + "  -\n", run(t, "sha256sum", sent.toString(), 0));
+            String back = run(t, "seq 1 400000", null, 0);
+            assertEquals(400000, back.split("\n").length);
+            assertTrue(back.startsWith("1\n2\n") && back.endsWith("\n400000\n"));
+        }
     }
 
     @Test
