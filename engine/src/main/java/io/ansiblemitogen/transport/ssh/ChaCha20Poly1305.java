@@ -46,9 +46,13 @@ final class ChaCha20Poly1305 implements Cipher {
         }
     };
 
-    private final javax.crypto.Cipher stream;
+    /** Key stream of the payload key: block 0 gives the Poly1305 key, the payload continues from block 1. */
+    private final javax.crypto.Cipher payloadStream;
+    /** Key stream of the length key, block 0 only. */
+    private final javax.crypto.Cipher lengthStream;
     private final Poly1305Mac mac = new Poly1305Mac();
     private final byte[] nonce = new byte[12];
+    private final byte[] block0 = new byte[64];
     private final byte[] polyKey = new byte[Poly1305Mac.KEY_BYTES];
     private Mode mode;
     private SecretKeySpec payloadKey;
@@ -58,7 +62,8 @@ final class ChaCha20Poly1305 implements Cipher {
 
     ChaCha20Poly1305() {
         try {
-            stream = javax.crypto.Cipher.getInstance("ChaCha20");
+            payloadStream = javax.crypto.Cipher.getInstance("ChaCha20");
+            lengthStream = javax.crypto.Cipher.getInstance("ChaCha20");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK has no ChaCha20", e);
         }
@@ -77,20 +82,20 @@ final class ChaCha20Poly1305 implements Cipher {
         startPacket();
     }
 
+    /**
+     * One JDK cipher per key, initialised once per packet. The JDK refuses to initialise a ChaCha20 cipher twice in a
+     * row with the same key and nonce (whatever the mode); one init per key and packet never does, even with the two
+     * halves of the key equal.
+     */
     private void startPacket() throws Exception {
         BufferUtils.putLong(seq, nonce, 4, 8);
-        java.util.Arrays.fill(polyKey, (byte) 0);
-        crypt(payloadKey, 0, polyKey, 0, polyKey.length);
+        ChaCha20ParameterSpec fromBlock0 = new ChaCha20ParameterSpec(nonce, 0);
+        payloadStream.init(javax.crypto.Cipher.DECRYPT_MODE, payloadKey, fromBlock0);
+        java.util.Arrays.fill(block0, (byte) 0);
+        payloadStream.update(block0, 0, block0.length, block0, 0);
+        System.arraycopy(block0, 0, polyKey, 0, polyKey.length);
         mac.init(polyKey);
-    }
-
-    /**
-     * XORs the key stream into {@code buf} in place. DECRYPT_MODE for both directions: the transform is the same,
-     * and ENCRYPT_MODE would refuse the second use of a key and nonce that every packet makes (block 0, block 1).
-     */
-    private void crypt(SecretKeySpec key, int counter, byte[] buf, int off, int len) throws GeneralSecurityException {
-        stream.init(javax.crypto.Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce, counter));
-        stream.doFinal(buf, off, len, buf, off);
+        lengthStream.init(javax.crypto.Cipher.DECRYPT_MODE, lengthKey, fromBlock0);
     }
 
     @Override
@@ -104,7 +109,7 @@ final class ChaCha20Poly1305 implements Cipher {
         if (mode == Mode.Decrypt) {
             mac.update(data, offset, length);
         }
-        crypt(lengthKey, 0, data, offset, length);
+        lengthStream.update(data, offset, length, data, offset);
         if (mode == Mode.Encrypt) {
             mac.update(data, offset, length);
         }
@@ -122,7 +127,7 @@ final class ChaCha20Poly1305 implements Cipher {
                 throw new AEADBadTagException("Tag mismatch");
             }
         }
-        crypt(payloadKey, 1, input, offset, length);
+        payloadStream.update(input, offset, length, input, offset);
         if (mode == Mode.Encrypt) {
             mac.update(input, offset, length);
             mac.doFinal(input, offset + length);
