@@ -73,8 +73,12 @@ def _text_or_none(value):
 # (HomeAnswer), so asking again would only repeat a local request; a reset forgets them, as the engine's reconnect
 # does. Other users' homes are asked every time (a play may create or move them).
 _HOME_LOOKUP = re.compile(r'^echo ~([A-Za-z0-9_.-]*)$')
-_PLAIN_HOME = re.compile(br'^/[A-Za-z0-9_./@+,:-]*\n$')
 _homes = {}
+
+
+def _is_home_answer(stdout):
+    """`echo ~` printed one plain absolute path (deferral's notion of a path echo prints verbatim) and a newline."""
+    return stdout.endswith(b'\n') and deferral.is_plain_path(stdout[:-1].decode('utf-8', 'replace'))
 
 
 class _NeedZip(Exception):
@@ -350,7 +354,7 @@ class EngineConnectionMixin(object):
         if cwd:
             fields['chdir'] = cwd
         result = self._result(self._engine_call('exec_command', **fields))
-        if home_key is not None and result[0] == 0 and not result[2] and _PLAIN_HOME.match(result[1]):
+        if home_key is not None and result[0] == 0 and not result[2] and _is_home_answer(result[1]):
             _homes[home_key] = result[1]
         return result
 

@@ -22,6 +22,11 @@ _CHMOD_MODE = re.compile(r'^([0-7]{3,4}|[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxX
 _MKDTEMP_PARTS = re.compile(r'mkdir -p \S+ echo (\S+) .* echo ([^\s=]+)=')
 
 
+def is_plain_path(text):
+    """Whether `echo` prints this absolute path verbatim (connection_base also keeps home lookups only then)."""
+    return _PLAIN_PATH.match(text) is not None
+
+
 def _split(text):
     try:
         return shlex.split(text)

@@ -11,8 +11,9 @@ lists plugin directories again each time:
   plugin directory) for every host with facts, on every release.
 
 Measured on 100 tasks, one host, ansible-core 2.14: `get_vars` took 1.3-1.6 ms a call; with the vars listing
-kept, 0.65-0.75 ms; with both, 0.58-0.63 ms. A listing is kept while the loader's search path list is the very same object: `add_directory` (a role's
-plugin dirs) and cache clearing replace it, so a new directory is listed at the next call, as upstream does.
+kept, 0.65-0.75 ms; with both, 0.58-0.63 ms. A listing is kept while the loader's search path list is the very
+same object: `add_directory` (a role's plugin dirs) and cache clearing replace it, so a new directory is listed at
+the next call, as upstream does.
 Vars plugin instances are kept per thread: `host_group_vars` keeps the path it works on in the instance, and a
 thread worker may compute variables (delegation) while the strategy thread does.
 """

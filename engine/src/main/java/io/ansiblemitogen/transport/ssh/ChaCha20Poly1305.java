@@ -21,8 +21,8 @@ import java.security.GeneralSecurityException;
  * the 4-byte length with block counter 0; the first half gives the Poly1305 key (block 0) and encrypts the payload
  * from block 1; the tag covers the encrypted length and payload. OpenSSH's ChaCha20 takes a 64-bit counter and a
  * 64-bit nonce; the JDK's (RFC 8439) a 32-bit counter and a 96-bit nonce, so the nonce is four zero bytes (the
- * counter's upper half, never reached by a packet) followed by {@code n}, a uint32 that wraps to 0 as in OpenSSH. MINA gives the first sequence number as
- * the IV of every cipher whose algorithm name starts with "ChaCha".
+ * counter's upper half, never reached by a packet) followed by {@code n}, a uint32 that wraps to 0 as in OpenSSH.
+ * MINA gives the first sequence number as the IV of every cipher whose algorithm name starts with "ChaCha".
  */
 final class ChaCha20Poly1305 implements Cipher {
     static final String NAME = "chacha20-poly1305@openssh.com";
