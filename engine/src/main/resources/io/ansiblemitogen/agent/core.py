@@ -1085,6 +1085,7 @@ class Agent(object):
         self.stream = stream
         self.id = context_id
         self.channel_closed = False
+        self.stray = None            # _StrayOutput, once main() has moved the channel off fds 1 and 2
         self.store = ZipStore()
         self.importer = RamImporter(self.store)
         sys.meta_path.insert(0, self.importer)
@@ -1266,9 +1267,11 @@ class Agent(object):
                 self.reply(frame, header, body)
         except RemoteError as e:
             error = str(e)
+            self.drain_stray()
             self.send(frame.src, frame.req, ERROR, {'type': e.kind, 'msg': str(e)})
         except Exception as e:
             error = '%s: %s' % (type(e).__name__, e)
+            self.drain_stray()
             self.send(frame.src, frame.req, ERROR,
                       {'type': 'failed', 'msg': error, 'traceback': traceback.format_exc()})
         finally:
@@ -1296,7 +1299,12 @@ class Agent(object):
                 raise RemoteError('failed', 'an earlier call (request %d) this one depends on failed: %s'
                                   % (req, entry[1]))
 
+    def drain_stray(self):
+        if self.stray is not None and not self.channel_closed:
+            self.stray.drain()
+
     def reply(self, frame, header, body=b''):
+        self.drain_stray()
         self.send(frame.src, frame.req, REPLY, header, body, bool(frame.header.get('lazy')))
 
     def data_frames(self, req):
@@ -1528,21 +1536,53 @@ def _setup_fds():
     return rfd, wfd, r
 
 
-def _forward_stray_output(agent, fd):
-    buf = b''
-    while True:
-        try:
-            b = os.read(fd, 65536)
-        except OSError:
-            break
-        if not b:
-            break
-        buf += b
-        while b'\n' in buf:
-            line, buf = buf.split(b'\n', 1)
-            agent.log('INFO', 'stdio', line.decode('utf-8', 'replace'))
-    if buf:
-        agent.log('INFO', 'stdio', buf.decode('utf-8', 'replace'))
+class _StrayOutput(object):
+    """What code in this interpreter writes to fds 1 and 2 (C libraries, os.write, print before a module's own
+    redirection), forwarded as INFO stdio log records.
+
+    A thread forwards output that arrives between requests. A reply drains the pipe itself first: bytes a module
+    wrote before it finished are already in the pipe, and they must reach the engine before the reply does,
+    since the engine hands a connection's logs to Ansible with that reply (a later reply may belong to a
+    no_log task, whose logs are not shown)."""
+
+    def __init__(self, agent, fd):
+        self.agent = agent
+        self.fd = fd
+        self.lock = threading.Lock()
+        self.buf = b''
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+
+    def drain(self, whole=True):
+        """Forwards what the pipe holds now; with `whole`, a last line without its newline too. Returns False
+        once the pipe is closed."""
+        with self.lock:
+            open_ = True
+            while True:
+                try:
+                    b = os.read(self.fd, 65536)
+                except (OSError, IOError) as e:
+                    open_ = e.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EINTR)
+                    break
+                if not b:
+                    open_ = False
+                    break
+                self.buf += b
+            while b'\n' in self.buf:
+                line, self.buf = self.buf.split(b'\n', 1)
+                self.agent.log('INFO', 'stdio', line.decode('utf-8', 'replace'))
+            if self.buf and (whole or not open_):
+                self.agent.log('INFO', 'stdio', self.buf.decode('utf-8', 'replace'))
+                self.buf = b''
+            return open_
+
+    def forward(self):
+        while True:
+            try:
+                select.select([self.fd], [], [])
+            except (OSError, IOError, select.error):
+                continue
+            if not self.drain(whole=False):
+                return
 
 
 def main():
@@ -1569,7 +1609,8 @@ def main():
     if DEBUG is not None:
         AGENT.log('INFO', 'router', 'debug log of context %d: %s' % (AGENT.id, DEBUG.path))
     _ForwardLogging.install(AGENT, DEBUG is not None)
-    t = threading.Thread(target=_forward_stray_output, args=(AGENT, stray))
+    AGENT.stray = _StrayOutput(AGENT, stray)
+    t = threading.Thread(target=AGENT.stray.forward)
     t.daemon = True
     t.start()
     try:

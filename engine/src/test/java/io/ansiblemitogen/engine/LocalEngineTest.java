@@ -210,4 +210,36 @@ public class LocalEngineTest {
         assertEquals(0, raw.rc());
         assertEquals("raw-ok\n", new String(raw.stdout(), StandardCharsets.UTF_8));
     }
+
+    /**
+     * What a module writes straight to fd 2 reaches the engine before the module's reply does: the engine hands a
+     * connection's logs to Ansible with the reply, and a later reply may belong to a no_log task, which shows none.
+     */
+    @Test
+    public void strayOutputOfAModuleArrivesWithItsOwnReply() throws Exception {
+        java.util.Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/stray.py", String.join("\n",
+                "import os",
+                "from ansible.module_utils import basic",
+                "for i in range(200):",
+                "    os.write(2, ('stray-line-%d\\n' % i).encode())",
+                "os.write(2, b'stray-tail-without-newline')",
+                "basic.exit_json(ok=True)",
+                ""));
+        FakeModuleZip stray = FakeModuleZip.of(files);
+        ExecResult r = engine.execModule(target, null,
+                stray.request("python3", "ansible.modules.stray", "{}", "reuse", java.util.Map.of()));
+        assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
+        java.util.List<String> logs = engine.drainLogs(target);
+        for (int i = 0; i < 200; i++) {
+            String line = "INFO stdio: stray-line-" + i;
+            assertTrue(line + " in " + logs, logs.stream().anyMatch(l -> l.endsWith(line)));
+        }
+        assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: stray-tail-without-newline")));
+        // A forked module has descriptors of its own: there fd 2 is the module's stderr, as under stock Ansible.
+        ExecResult forked = engine.execModule(target, null,
+                stray.request("python3", "ansible.modules.stray", "{}", "fork", java.util.Map.of()));
+        String stderr = new String(forked.stderr(), StandardCharsets.UTF_8);
+        assertTrue(stderr, stderr.contains("stray-line-199\n") && stderr.endsWith("stray-tail-without-newline"));
+    }
 }
