@@ -242,4 +242,46 @@ public class LocalEngineTest {
         String stderr = new String(forked.stderr(), StandardCharsets.UTF_8);
         assertTrue(stderr, stderr.contains("stray-line-199\n") && stderr.endsWith("stray-tail-without-newline"));
     }
+
+    /**
+     * A module in a reused interpreter may set, change and delete environment variables, and a task's
+     * {@code environment} adds its own: the next module sees the interpreter's environment as it was, both in
+     * os.environ and in what a command it starts inherits.
+     */
+    @Test
+    public void theEnvironmentIsPutBackAfterEachModule() throws Exception {
+        java.util.Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/envmut.py", String.join("\n",
+                "import os, subprocess",
+                "from ansible.module_utils import basic",
+                "seen = dict(os.environ)",
+                "inherited = subprocess.check_output(['env', '-0']).decode().split('\\0')",
+                "os.environ['AM_ADDED'] = 'added'",
+                "os.environ['PATH'] = '/changed:' + os.environ['PATH']",
+                "os.environ.pop('HOME', None)",
+                "basic.exit_json(seen=seen, inherited=sorted(x for x in inherited if x), pid=os.getpid())",
+                ""));
+        FakeModuleZip envmut = FakeModuleZip.of(files);
+        JsonNode first = runOk(envmut.request("python3", "ansible.modules.envmut", "{}", "reuse",
+                java.util.Map.of("AM_TASK", "task-one")));
+        assertEquals("task-one", first.path("seen").path("AM_TASK").asText());
+        JsonNode second = runOk(envmut.request("python3", "ansible.modules.envmut", "{}", "reuse", java.util.Map.of()));
+        assertEquals(first.path("pid").asText(), second.path("pid").asText());
+        JsonNode seen = second.path("seen");
+        assertTrue(seen.toString(), seen.path("AM_ADDED").isMissingNode() && seen.path("AM_TASK").isMissingNode());
+        assertTrue(seen.toString(), seen.path("HOME").isTextual());
+        assertTrue(seen.toString(), !seen.path("PATH").asText().startsWith("/changed:"));
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        seen.fields().forEachRemaining(e -> expected.add(e.getKey() + "=" + e.getValue().asText()));
+        java.util.Collections.sort(expected);
+        java.util.List<String> inherited = new java.util.ArrayList<>();
+        second.path("inherited").forEach(n -> inherited.add(n.asText()));
+        assertEquals("a command started by the next module inherits the restored environment", expected, inherited);
+    }
+
+    private JsonNode runOk(ModuleRequest request) throws Exception {
+        ExecResult r = engine.execModule(target, null, request);
+        assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
+        return Json.MAPPER.readTree(r.stdout());
+    }
 }
