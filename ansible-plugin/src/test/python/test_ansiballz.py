@@ -54,6 +54,37 @@ class InstalledAnsibleWrappers(unittest.TestCase):
         self.assertEqual(req['fqn'], 'ansible.modules.ping')
         json.dumps(req)
 
+    def test_a_zip_seen_before_and_an_edited_one_both_get_their_own_digest(self):
+        data = testlib.build_wrapper('ping', {'data': 'one'})
+        first = ansiballz.parse(data)
+        again = ansiballz.parse(testlib.build_wrapper('ping', {'data': 'two'}))
+        self.assertEqual(first.zip_sha1, again.zip_sha1)
+        self.assertEqual(first.zip_b64, again.zip_b64)
+        # The same module with other bytes (as if edited mid-run): a new digest, of the new bytes.
+        zip_bytes = base64.b64decode(first.zip_b64)
+        edited = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(zip_bytes)) as src, zipfile.ZipFile(edited, 'w') as dst:
+            for info in src.infolist():
+                body = src.read(info)
+                if info.filename == 'ansible/modules/ping.py':
+                    body += b'\n# edited\n'
+                dst.writestr(info, body)
+        edited_b64 = base64.b64encode(edited.getvalue())
+        p = ansiballz.parse(data.replace(first.zip_b64.encode('ascii'), edited_b64))
+        self.assertEqual(p.zip_sha1, hashlib.sha1(edited.getvalue()).hexdigest())
+        self.assertNotEqual(p.zip_sha1, first.zip_sha1)
+        self.assertEqual(p.zip_b64, edited_b64.decode('ascii'))
+
+    def test_params_are_read_only_from_a_line_of_their_own(self):
+        data = testlib.build_wrapper('ping', {'data': 'real'})
+        start = data.index(b'ANSIBALLZ_PARAMS = ')
+        line_start = data.rindex(b'\n', 0, start) + 1
+        indent = data[line_start:start]
+        commented = data[:line_start] + indent + b"# ANSIBALLZ_PARAMS = '{}'\n" + data[line_start:]
+        self.assertEqual(json.loads(ansiballz.parse(commented).params)['ANSIBLE_MODULE_ARGS'], {'data': 'real'})
+        twice = data[:line_start] + indent + b"ANSIBALLZ_PARAMS = '{}'\n" + data[line_start:]
+        self.assertIsNone(ansiballz.parse(twice))
+
     def test_str_input_accepted(self):
         data = testlib.build_wrapper('ping', {})
         self.assertIsNotNone(ansiballz.parse(data.decode('utf-8')))
@@ -116,6 +147,8 @@ class AnsibleCore219Wrapper(unittest.TestCase):
         self.assertEqual(json.loads(p.params)['ANSIBLE_MODULE_ARGS']['_raw_params'], 'echo 2.19')
         self.assertTrue(p.profile)
         self.assertIn('ansible/module_utils/_internal/_ansiballz/_loader.py', zip_names(p))
+        self.assertEqual(p.zip_sha1, hashlib.sha1(base64.b64decode(p.zip_b64)).hexdigest())
+        self.assertEqual(ansiballz.parse(self.data).zip_sha1, p.zip_sha1)
         req = p.to_request('/usr/bin/python3', 'reuse', {}, None)
         self.assertEqual(req['runner'], 'loader')
         self.assertEqual(req['profile'], p.profile)
