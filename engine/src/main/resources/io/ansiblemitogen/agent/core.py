@@ -396,6 +396,11 @@ ALWAYS_FORK = frozenset([
 ])
 
 
+# Ansible marks a no_log task's module arguments so (json.dumps, in every supported release). A value that merely
+# contains this text has its quotes escaped in the JSON, so it cannot match; a false match would only hide logs.
+_NO_LOG_PARAM = re.compile(r'"_ansible_no_log":\s*true')
+
+
 def must_fork(fqn):
     return fqn.rsplit('.', 1)[-1] in ALWAYS_FORK
 
@@ -1113,6 +1118,9 @@ class Agent(object):
         self.id = context_id
         self.channel_closed = False
         self.stray = None            # _StrayOutput, once main() has moved the channel off fds 1 and 2
+        self.no_log_runs = 0         # no_log modules running here: log records are counted, not sent
+        self.hidden_logs = 0
+        self.no_log_lock = threading.Lock()
         self.store = ZipStore()
         self.importer = RamImporter(self.store)
         sys.meta_path.insert(0, self.importer)
@@ -1142,6 +1150,12 @@ class Agent(object):
         self.stream.write_raw(raw, lazy)
 
     def log(self, level, name, msg):
+        if self.no_log_runs:
+            # While a no_log module runs, what anything here logs or prints may hold the values no_log protects
+            # (stock Ansible drops a successful module's stderr): neither sent nor written to a debug file.
+            with self.no_log_lock:
+                self.hidden_logs += 1
+            return
         if DEBUG is not None:
             DEBUG.line('%s %s: %s' % (level, name, msg))
         if self.channel_closed:
@@ -1376,7 +1390,25 @@ class Agent(object):
             self.store.add(h['zip_digest'], frame.body)
         elif not self.store.has(h['zip_digest']):
             raise RemoteError('need_zip', h['zip_digest'])
-        o = self.modules.run(h)
+        params = h.get('params') or ''
+        if isinstance(params, bytes):
+            params = params.decode('utf-8', 'replace')
+        no_log = _NO_LOG_PARAM.search(params) is not None
+        if no_log:
+            with self.no_log_lock:
+                self.no_log_runs += 1
+        try:
+            o = self.modules.run(h)
+        finally:
+            if no_log:
+                self.drain_stray()  # what the module wrote to fds 1 and 2 is counted as hidden too
+                hidden = 0
+                with self.no_log_lock:
+                    self.no_log_runs -= 1
+                    if not self.no_log_runs:
+                        hidden, self.hidden_logs = self.hidden_logs, 0
+                if hidden:
+                    self.log('INFO', 'engine', '%d log record(s) of a no_log task hidden' % hidden)
         return {'rc': o.rc, 'stdout_len': len(o.stdout)}, o.stdout + o.stderr
 
     def on_exec(self, frame):

@@ -279,6 +279,43 @@ public class LocalEngineTest {
         assertEquals("a command started by the next module inherits the restored environment", expected, inherited);
     }
 
+    /**
+     * A no_log task's module (Ansible marks its arguments {@code _ansible_no_log}) may log or print the values
+     * no_log protects: its records are counted, never sent (so never shown, nor written to a debug file); the next
+     * module's are sent again.
+     */
+    @Test
+    public void logRecordsOfANoLogModuleAreHiddenAndCounted() throws Exception {
+        java.util.Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/leaky.py", String.join("\n",
+                "import logging, os",
+                "from ansible.module_utils import basic",
+                "p = basic.params()",
+                "logging.getLogger('leaky').warning('logged %s', p['value'])",
+                "for i in range(200):",
+                "    os.write(2, ('printed %s\\n' % p['value']).encode())",
+                "basic.exit_json(ok=True)",
+                ""));
+        FakeModuleZip leaky = FakeModuleZip.of(files);
+        for (String isolation : java.util.List.of("reuse", "fork")) {
+            runOk(leaky.request("python3", "ansible.modules.leaky",
+                    "{\"value\": \"s3cret-" + isolation + "\", \"_ansible_no_log\": true}", isolation, java.util.Map.of()));
+            java.util.List<String> logs = engine.drainLogs(target);
+            assertTrue(isolation + ": " + logs, logs.stream().noneMatch(l -> l.contains("s3cret")));
+            if (isolation.equals("reuse")) {
+                assertTrue(logs.toString(), logs.stream().anyMatch(
+                        l -> l.endsWith("INFO engine: 201 log record(s) of a no_log task hidden")));
+            }
+        }
+        // The same text inside a value is not the marker (its quotes are escaped): that module's logs are sent.
+        runOk(leaky.request("python3", "ansible.modules.leaky",
+                "{\"value\": \"shown \\\"_ansible_no_log\\\": true\", \"_ansible_no_log\": false}", "reuse",
+                java.util.Map.of()));
+        java.util.List<String> logs = engine.drainLogs(target);
+        assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("WARNING leaky: logged shown \"_ansible_no_log\": true")));
+        assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: printed shown \"_ansible_no_log\": true")));
+    }
+
     private JsonNode runOk(ModuleRequest request) throws Exception {
         ExecResult r = engine.execModule(target, null, request);
         assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());

@@ -162,6 +162,8 @@ public class BecomeOverSshTest {
             assertTrue(out, out.contains("[mitogen:logged] INFO stdio: stray-remote-marker"));
             assertTrue("-vvvv shows the engine's IO: " + out, out.contains("[mitogen:logged] IO context 1: run_module"));
             assertTrue("the become child's IO too: " + out, out.matches("(?s).*IO context [2-9]: run_module.*"));
+            assertTrue("a no_log task's remote log records are hidden, and counted: " + out,
+                    out.matches("(?s).*\\[mitogen:logged\\] INFO engine: [1-9]\\d* log record\\(s\\) of a no_log task hidden.*"));
 
             List<Path> files = new java.util.ArrayList<>();
             try (var s = Files.list(debugEngine.engine().debugDir())) {
