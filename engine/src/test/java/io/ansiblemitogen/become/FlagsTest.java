@@ -88,7 +88,9 @@ public class FlagsTest {
 
     @Test
     public void sudoCommandLine() throws Exception {
-        BecomeCommand c = BecomeCommand.of(new BecomeSpec("sudo", "app", "pw", "/opt/bin/sudo", "-H -S -n"),
+        // Not base64 ('-', '!'): the bootstrap on the command line is base64, and a short password could occur in it.
+        String password = "pass-word!";
+        BecomeCommand c = BecomeCommand.of(new BecomeSpec("sudo", "app", password, "/opt/bin/sudo", "-H -S -n"),
                 "/usr/bin/env python3");
         List<String> a = c.argv();
         int dash = a.indexOf("--");
@@ -99,10 +101,10 @@ public class FlagsTest {
         assertTrue(a.get(dash + 4).startsWith("import os;os.write(1,b'AMITO-BOOT-1\\n');"));
         assertEquals(List.of(a.get(4)), c.prompts());
         assertTrue(c.prompts().get(0).startsWith("[sudo via ansible-mitogen, key="));
-        assertFalse("the password is never on a command line", String.join(" ", a).contains("pw"));
+        assertFalse("the password is never on a command line", String.join(" ", a).contains(password));
         assertTrue(BecomeCommand.of(new BecomeSpec("sudo", null, null, null, null), "python3").argv()
                 .containsAll(List.of("-n", "-u", "root")));
-        assertEquals("pw", c.spawnHeader(5, "pw", 30).path("password").asText());
+        assertEquals(password, c.spawnHeader(5, password, 30).path("password").asText());
     }
 
     @Test
