@@ -316,6 +316,23 @@ public class LocalEngineTest {
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: printed shown \"_ansible_no_log\": true")));
     }
 
+    /** Calls run on threads that wait for the next call: the second of two sequential calls runs on the first's. */
+    @Test
+    public void sequentialCallsReuseTheCallThread() throws Exception {
+        java.util.Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/whichthread.py", String.join("\n",
+                "import threading",
+                "from ansible.module_utils import basic",
+                "basic.exit_json(thread=threading.current_thread().name)",
+                ""));
+        FakeModuleZip which = FakeModuleZip.of(files);
+        ModuleRequest req = which.request("python3", "ansible.modules.whichthread", "{}", "reuse", java.util.Map.of());
+        String first = runOk(req).path("thread").asText();
+        String second = runOk(req).path("thread").asText();
+        assertTrue(first, first.startsWith("Thread-"));
+        assertEquals(first, second);
+    }
+
     private JsonNode runOk(ModuleRequest request) throws Exception {
         ExecResult r = engine.execModule(target, null, request);
         assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
