@@ -15,6 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -217,20 +221,17 @@ public class LocalEngineTest {
      */
     @Test
     public void strayOutputOfAModuleArrivesWithItsOwnReply() throws Exception {
-        java.util.Map<String, String> files = FakeModuleZip.skeleton();
-        files.put("ansible/modules/stray.py", String.join("\n",
+        FakeModuleZip stray = module("stray",
                 "import os",
                 "from ansible.module_utils import basic",
                 "for i in range(200):",
                 "    os.write(2, ('stray-line-%d\\n' % i).encode())",
                 "os.write(2, b'stray-tail-without-newline')",
-                "basic.exit_json(ok=True)",
-                ""));
-        FakeModuleZip stray = FakeModuleZip.of(files);
+                "basic.exit_json(ok=True)");
         ExecResult r = engine.execModule(target, null,
-                stray.request("python3", "ansible.modules.stray", "{}", "reuse", java.util.Map.of()));
+                stray.request("python3", "ansible.modules.stray", "{}", "reuse", Map.of()));
         assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        java.util.List<String> logs = engine.drainLogs(target);
+        List<String> logs = engine.drainLogs(target);
         for (int i = 0; i < 200; i++) {
             String line = "INFO stdio: stray-line-" + i;
             assertTrue(line + " in " + logs, logs.stream().anyMatch(l -> l.endsWith(line)));
@@ -238,7 +239,7 @@ public class LocalEngineTest {
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: stray-tail-without-newline")));
         // A forked module has descriptors of its own: there fd 2 is the module's stderr, as under stock Ansible.
         ExecResult forked = engine.execModule(target, null,
-                stray.request("python3", "ansible.modules.stray", "{}", "fork", java.util.Map.of()));
+                stray.request("python3", "ansible.modules.stray", "{}", "fork", Map.of()));
         String stderr = new String(forked.stderr(), StandardCharsets.UTF_8);
         assertTrue(stderr, stderr.contains("stray-line-199\n") && stderr.endsWith("stray-tail-without-newline"));
     }
@@ -250,8 +251,7 @@ public class LocalEngineTest {
      */
     @Test
     public void theEnvironmentIsPutBackAfterEachModule() throws Exception {
-        java.util.Map<String, String> files = FakeModuleZip.skeleton();
-        files.put("ansible/modules/envmut.py", String.join("\n",
+        FakeModuleZip envmut = module("envmut",
                 "import os, subprocess",
                 "from ansible.module_utils import basic",
                 "seen = dict(os.environ)",
@@ -259,22 +259,20 @@ public class LocalEngineTest {
                 "os.environ['AM_ADDED'] = 'added'",
                 "os.environ['PATH'] = '/changed:' + os.environ['PATH']",
                 "os.environ.pop('HOME', None)",
-                "basic.exit_json(seen=seen, inherited=sorted(x for x in inherited if x), pid=os.getpid())",
-                ""));
-        FakeModuleZip envmut = FakeModuleZip.of(files);
+                "basic.exit_json(seen=seen, inherited=sorted(x for x in inherited if x), pid=os.getpid())");
         JsonNode first = runOk(envmut.request("python3", "ansible.modules.envmut", "{}", "reuse",
-                java.util.Map.of("AM_TASK", "task-one")));
+                Map.of("AM_TASK", "task-one")));
         assertEquals("task-one", first.path("seen").path("AM_TASK").asText());
-        JsonNode second = runOk(envmut.request("python3", "ansible.modules.envmut", "{}", "reuse", java.util.Map.of()));
+        JsonNode second = runOk(envmut.request("python3", "ansible.modules.envmut", "{}", "reuse", Map.of()));
         assertEquals(first.path("pid").asText(), second.path("pid").asText());
         JsonNode seen = second.path("seen");
         assertTrue(seen.toString(), seen.path("AM_ADDED").isMissingNode() && seen.path("AM_TASK").isMissingNode());
         assertTrue(seen.toString(), seen.path("HOME").isTextual());
         assertTrue(seen.toString(), !seen.path("PATH").asText().startsWith("/changed:"));
-        java.util.List<String> expected = new java.util.ArrayList<>();
+        List<String> expected = new ArrayList<>();
         seen.fields().forEachRemaining(e -> expected.add(e.getKey() + "=" + e.getValue().asText()));
-        java.util.Collections.sort(expected);
-        java.util.List<String> inherited = new java.util.ArrayList<>();
+        Collections.sort(expected);
+        List<String> inherited = new ArrayList<>();
         second.path("inherited").forEach(n -> inherited.add(n.asText()));
         assertEquals("a command started by the next module inherits the restored environment", expected, inherited);
     }
@@ -286,21 +284,18 @@ public class LocalEngineTest {
      */
     @Test
     public void logRecordsOfANoLogModuleAreHiddenAndCounted() throws Exception {
-        java.util.Map<String, String> files = FakeModuleZip.skeleton();
-        files.put("ansible/modules/leaky.py", String.join("\n",
+        FakeModuleZip leaky = module("leaky",
                 "import logging, os",
                 "from ansible.module_utils import basic",
                 "p = basic.params()",
                 "logging.getLogger('leaky').warning('logged %s', p['value'])",
                 "for i in range(200):",
                 "    os.write(2, ('printed %s\\n' % p['value']).encode())",
-                "basic.exit_json(ok=True)",
-                ""));
-        FakeModuleZip leaky = FakeModuleZip.of(files);
-        for (String isolation : java.util.List.of("reuse", "fork")) {
+                "basic.exit_json(ok=True)");
+        for (String isolation : List.of("reuse", "fork")) {
             runOk(leaky.request("python3", "ansible.modules.leaky",
-                    "{\"value\": \"s3cret-" + isolation + "\", \"_ansible_no_log\": true}", isolation, java.util.Map.of()));
-            java.util.List<String> logs = engine.drainLogs(target);
+                    "{\"value\": \"s3cret-" + isolation + "\", \"_ansible_no_log\": true}", isolation, Map.of()));
+            List<String> logs = engine.drainLogs(target);
             assertTrue(isolation + ": " + logs, logs.stream().noneMatch(l -> l.contains("s3cret")));
             if (isolation.equals("reuse")) {
                 assertTrue(logs.toString(), logs.stream().anyMatch(
@@ -310,8 +305,8 @@ public class LocalEngineTest {
         // The same text inside a value is not the marker (its quotes are escaped): that module's logs are sent.
         runOk(leaky.request("python3", "ansible.modules.leaky",
                 "{\"value\": \"shown \\\"_ansible_no_log\\\": true\", \"_ansible_no_log\": false}", "reuse",
-                java.util.Map.of()));
-        java.util.List<String> logs = engine.drainLogs(target);
+                Map.of()));
+        List<String> logs = engine.drainLogs(target);
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("WARNING leaky: logged shown \"_ansible_no_log\": true")));
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: printed shown \"_ansible_no_log\": true")));
     }
@@ -319,18 +314,22 @@ public class LocalEngineTest {
     /** Calls run on threads that wait for the next call: the second of two sequential calls runs on the first's. */
     @Test
     public void sequentialCallsReuseTheCallThread() throws Exception {
-        java.util.Map<String, String> files = FakeModuleZip.skeleton();
-        files.put("ansible/modules/whichthread.py", String.join("\n",
+        FakeModuleZip which = module("whichthread",
                 "import threading",
                 "from ansible.module_utils import basic",
-                "basic.exit_json(thread=threading.current_thread().name)",
-                ""));
-        FakeModuleZip which = FakeModuleZip.of(files);
-        ModuleRequest req = which.request("python3", "ansible.modules.whichthread", "{}", "reuse", java.util.Map.of());
+                "basic.exit_json(thread=threading.current_thread().name)");
+        ModuleRequest req = which.request("python3", "ansible.modules.whichthread", "{}", "reuse", Map.of());
         String first = runOk(req).path("thread").asText();
         String second = runOk(req).path("thread").asText();
         assertTrue(first, first.startsWith("Thread-"));
         assertEquals(first, second);
+    }
+
+    /** A payload with the standard skeleton and one module, {@code ansible.modules.NAME}, of these lines. */
+    private static FakeModuleZip module(String name, String... lines) throws Exception {
+        Map<String, String> files = FakeModuleZip.skeleton();
+        files.put("ansible/modules/" + name + ".py", String.join("\n", lines) + "\n");
+        return FakeModuleZip.of(files);
     }
 
     private JsonNode runOk(ModuleRequest request) throws Exception {
