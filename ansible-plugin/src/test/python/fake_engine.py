@@ -131,7 +131,8 @@ class FakeEngine(object):
                     reply.update(id=req.get('id'), ok=True, logs=['fake engine did %s' % req.get('op')])
                 except EngineFailure as e:
                     reply = {'id': req.get('id'), 'ok': False,
-                             'error': {'kind': e.kind, 'msg': e.msg, 'host': None}}
+                             'error': {'kind': e.kind, 'msg': e.msg, 'host': None},
+                             'logs': ['fake engine log before the %s failure' % e.kind]}
                 except Exception as e:
                     reply = {'id': req.get('id'), 'ok': False,
                              'error': {'kind': 'internal', 'msg': 'fake engine: %r' % (e,)}}

@@ -210,6 +210,10 @@ class PlaybookThroughPlugin(unittest.TestCase):
             self.assertNotEqual(rc, 0, out)
             self.assertIn(marker, out)
             self.assertIn('fake engine refuses exec_module', out)
+            # What the target logged before the failure is shown at -vvv too: often it says why.
+            rc, out, _ = self.playbook(engine.socket, '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n',
+                                       self.LOCAL_INVENTORY, '-vvv')
+            self.assertIn('fake engine log before the %s failure' % kind, out)
 
     def test_missing_engine_fails_at_once(self):
         rc, out, elapsed = self.playbook(os.path.join(self.work, 'no-such.sock'),

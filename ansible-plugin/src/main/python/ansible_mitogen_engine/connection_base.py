@@ -275,6 +275,7 @@ class EngineConnectionMixin(object):
         try:
             reply = locator.get_client().call(op, **fields)
         except EngineError as e:
+            self._show_logs(e.logs)
             if e.kind == 'need_zip':
                 raise _NeedZip(fields)
             msg = e.msg if host in (e.msg or '') else '%s: %s' % (host, e.msg)
