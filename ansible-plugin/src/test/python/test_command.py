@@ -33,6 +33,26 @@ def module_cmd(sh, env=None, interpreter='/usr/bin/python3'):
 
 class Unwrap(unittest.TestCase):
 
+    def test_fast_reading_agrees_with_shlex_on_generated_commands(self):
+        import random
+        rnd = random.Random(20261127)
+        words = ['/bin/sh', '/bin/bash', 'sh', '/usr/bin/env', '-c', ' -c ', "'", '"', '\\', ' ', '  ', 'echo', 'x',
+                 '&&', 'sleep 0', ' && sleep 0', '$HOME', '~', '#', ';', '-', '=', 'a b', "'\"'\"'", '\n', 'é']
+        sh = shell()
+        cases = [low_level(module_cmd(sh), sh), low_level('echo ~ && sleep 0', sh), "/bin/sh -c ''",
+                 "/bin/sh -c 'true'", '/bin/sh -c true', "/bin/sh  -c 'x y'", "/bin/sh -c 'x y' ", "a b -c 'x y'",
+                 "/bin/sh -c 'it'\"'\"'s'", "/bin/sh -c 'a' -c 'b'", "/bin/sh -c ' && sleep 0'"]
+        for _ in range(20000):
+            cases.append(''.join(rnd.choice(words) for _ in range(rnd.randint(1, 8))))
+            cases.append(rnd.choice(['/bin/sh', 'sh', '/bin/b ash']) + ' -c ' + rnd.choice([shlex.quote, str])(
+                ''.join(rnd.choice(words) for _ in range(rnd.randint(0, 6)))))
+        fast = 0
+        for cmd in cases:
+            self.assertEqual(command.strip_executable(cmd), command._strip_executable_by_shlex(cmd), repr(cmd))
+            head, sep, rest = cmd.partition(' -c ')
+            fast += bool(sep and rest[:1] == "'" and "'" not in rest[1:-1])
+        self.assertGreater(fast, 1000, 'the generated commands exercise the fast reading')
+
     def test_pipelined_module(self):
         sh = shell()
         cmd = low_level(module_cmd(sh), sh)
