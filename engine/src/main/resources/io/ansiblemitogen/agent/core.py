@@ -508,7 +508,7 @@ class ModuleRunner(object):
             _apply_env_cwd(header)
             fqn = self._prepare(header)
             self._invoke(fqn, header)
-        return run_in_child(child)
+        return run_in_child(child, self.inproc)
 
 
 class _NoopPreexec(object):
@@ -669,11 +669,26 @@ def _reinit_after_fork():
         _ForwardLogging.handler.createLock()  # Python 3.6 does not reinitialise logging locks at fork
 
 
-def run_in_child(func):
-    """fork(); run func in the child with stdout/stderr on pipes; return its Outcome."""
+# How long a fork waits for a module running in this interpreter to finish before forking anyway.
+FORK_WAIT_SECONDS = 5.0
+
+
+def run_in_child(func, quiet=None):
+    """fork(); run func in the child with stdout/stderr on pipes; return its Outcome.
+
+    `quiet` is held while forking, when it can be had within FORK_WAIT_SECONDS: the lock of the module running in
+    this interpreter. A fork taken while that module imports C extensions or changes the environment copies a
+    half-done state, and the child crashed with SIGSEGV now and then (WorkersTest: hosts sharing one fresh
+    interpreter, one module in-process and the others forked during its first imports)."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    pid = os.fork()
+    held = quiet is not None and quiet.acquire(True, FORK_WAIT_SECONDS)
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if held and pid != 0:
+            quiet.release()
     if pid == 0:
         rc = 1
         try:
