@@ -1,7 +1,6 @@
 package io.ansiblemitogen.transport.ssh;
 
 import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.kex.AbstractDH;
@@ -58,7 +57,7 @@ final class CryptoWarmUp {
 
     /** Only the cipher this JVM offers first (CipherOrder): warming the other would be CPU for nothing. */
     private static void cipher() {
-        cipher(CipherOrder.optimisingJit() ? BuiltinCiphers.aes128gcm : ChaCha20Poly1305.FACTORY);
+        cipher(CipherOrder.first());
     }
 
     private static void cipher(NamedFactory<Cipher> which) {

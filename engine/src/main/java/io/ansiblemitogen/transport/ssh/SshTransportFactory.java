@@ -106,7 +106,7 @@ public final class SshTransportFactory implements TransportFactory, AutoCloseabl
             c.setForwardingFilter(LOOPBACK_TUNNELS_ONLY);
             c.addSessionListener(new PerConnectionSettings());
             c.setServiceFactories(List.of(ClientUserAuthServiceFactory.INSTANCE, new KeepaliveConnectionService()));
-            c.setCipherFactories(CipherOrder.sort(c.getCipherFactories(), CipherOrder.optimisingJit()));
+            c.setCipherFactories(CipherOrder.sort(c.getCipherFactories()));
             // Requests and replies are small frames: no Nagle delay on the engine's side.
             CoreModuleProperties.TCP_NODELAY.set(c, true);
             // MINA would close a session after 10 silent minutes, i.e. in the middle of a long quiet task; liveness

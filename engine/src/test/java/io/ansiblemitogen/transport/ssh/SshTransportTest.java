@@ -326,6 +326,30 @@ public class SshTransportTest {
     }
 
     @Test
+    public void nssAesGcmCarriesBulkDataBothWaysWithAnOpenSshServer() throws Exception {
+        for (String cipher : List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")) {
+            try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-c " + cipher).build(),
+                    null)) {
+                org.apache.sshd.client.session.ClientSession s = t.session();
+                assertEquals(cipher, s.getNegotiatedKexParameter(
+                        org.apache.sshd.common.kex.KexProposalOption.C2SENC));
+                assertTrue(s.getCipherInformation(false) instanceof NativeAesGcm);
+                assertTrue(s.getCipherInformation(true) instanceof NativeAesGcm);
+                StringBuilder sent = new StringBuilder();
+                for (int i = 0; sent.length() < 3_000_000; i++) {
+                    sent.append(i).append(i % 5 == 0 ? '\n' : ' ');
+                }
+                String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(sent.toString().getBytes(StandardCharsets.UTF_8)));
+                assertEquals(digest + "  -\n", run(t, "sha256sum", sent.toString(), 0));
+                String back = run(t, "seq 1 400000", null, 0);
+                assertEquals(400000, back.split("\n").length);
+                assertTrue(back.startsWith("1\n2\n") && back.endsWith("\n400000\n"));
+            }
+        }
+    }
+
+    @Test
     public void serverAliveDetectsAServerThatStoppedAnswering() throws Exception {
         try (SshdFixture own = new SshdFixture().start()) {
             Transport t = factory.open(SshTargets.to(own)
