@@ -29,6 +29,13 @@ public final class LinkCompression {
      */
     public static final int BULK = 32 * 1024;
     public static final int SKIP_AFTER_PROBE = 32;
+    /**
+     * Each probe that fails again doubles the stored run, up to this many frames: a probe deflates a whole chunk at
+     * the full level, and one every 33 chunks cost a 200 MiB copy of random data ~6 MB of level-6 deflate per side.
+     * A probe that compresses starts over at {@link #SKIP_AFTER_PROBE}, and so does a small frame (a reply, the end
+     * of a file): at most that many chunks of the next file go stored before it is probed, as before the doubling.
+     */
+    public static final int SKIP_MAX = 1024;
     /** The user's switch: 0/no/off/false turns link compression off; 1-9 picks the level. */
     public static final String ENV = "ANSIBLE_MITOGEN_LINK_COMPRESSION";
 
@@ -77,12 +84,14 @@ public final class LinkCompression {
         return new Inflating(raw);
     }
 
-    private static final class Deflating extends FilterOutputStream {
+    static final class Deflating extends FilterOutputStream {
         private final Deflater deflater;
         private final int level;
         private final byte[] buf = new byte[64 * 1024];
         private int currentLevel;
         private int skipBulk;
+        private int nextSkip = SKIP_AFTER_PROBE;
+        private long probes;
         private long frameIn;
         private long frameOut;
         private boolean probing;
@@ -92,6 +101,11 @@ public final class LinkCompression {
             this.level = level;
             this.currentLevel = level;
             this.deflater = new Deflater(level);
+        }
+
+        /** Bulk frames deflated at the full level to see whether they shrink (for tests). */
+        long probes() {
+            return probes;
         }
 
         private void useLevel(int l) {
@@ -111,11 +125,18 @@ public final class LinkCompression {
             if (deflater.finished()) {
                 throw new IOException("link compression stream already closed");
             }
+            if (len < BULK) {
+                skipBulk = Math.min(skipBulk, SKIP_AFTER_PROBE);
+                nextSkip = SKIP_AFTER_PROBE;
+            }
             if (len >= BULK && skipBulk > 0) {
                 skipBulk--;
                 useLevel(Deflater.NO_COMPRESSION);
             } else {
                 useLevel(level);
+                if (len >= BULK && !probing) {
+                    probes++;
+                }
                 probing |= len >= BULK;
             }
             frameIn += len;
@@ -133,8 +154,13 @@ public final class LinkCompression {
                 n = drain(Deflater.SYNC_FLUSH);
             } while (n == buf.length);
             out.flush();
-            if (probing && frameOut * 10 > frameIn * 9) {
-                skipBulk = SKIP_AFTER_PROBE;
+            if (probing) {
+                if (frameOut * 10 > frameIn * 9) {
+                    skipBulk = nextSkip;
+                    nextSkip = Math.min(nextSkip * 2, SKIP_MAX);
+                } else {
+                    nextSkip = SKIP_AFTER_PROBE;
+                }
             }
             probing = false;
             frameIn = 0;

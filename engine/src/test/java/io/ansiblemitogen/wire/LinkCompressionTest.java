@@ -65,4 +65,33 @@ public class LinkCompressionTest {
                 sizes.get(frames.size() - 1) < 16);
         assertTrue("text chunks still compress: " + sizes.get(119), sizes.get(119) < 2000);
     }
+    @Test
+    public void aLongIncompressibleRunIsProbedLessAndLessOftenAndTheNextFileStartsOver() throws Exception {
+        Random r = new Random(9);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        LinkCompression.Deflating out = (LinkCompression.Deflating) LinkCompression.deflating(wire, 6);
+        byte[] chunk = new byte[LinkCompression.BULK];
+        for (int i = 0; i < 1000; i++) {
+            r.nextBytes(chunk);
+            out.write(chunk);
+            out.flush();
+            wire.reset();
+        }
+        // runs of 32, 64, ... 1024 stored chunks between probes: 6 probes where a fixed run of 32 made 31
+        assertEquals(6, out.probes());
+        out.write("{\"eof\": true}".getBytes(StandardCharsets.UTF_8)); // the end of that file
+        out.flush();
+        byte[] text = ("line of a text file\n").repeat(LinkCompression.BULK / 20 + 1).getBytes(StandardCharsets.UTF_8);
+        int firstCompressed = -1;
+        for (int i = 0; i < 40 && firstCompressed < 0; i++) {
+            wire.reset();
+            out.write(text);
+            out.flush();
+            if (wire.size() < text.length / 4) {
+                firstCompressed = i;
+            }
+        }
+        assertTrue("the next file compressed from chunk " + firstCompressed,
+                firstCompressed >= 0 && firstCompressed <= LinkCompression.SKIP_AFTER_PROBE);
+    }
 }
