@@ -61,6 +61,8 @@ class Stream(object):
     # (LinkCompression.BULK on the engine side), so random data or a deflated ZIP costs no zlib CPU.
     _BULK = 32 * 1024
     _SKIP = 32
+    # A probe that fails again doubles the stored run, up to this many writes (LinkCompression.SKIP_MAX).
+    _SKIP_MAX = 1024
     # How long a lazy frame (the reply to a call nobody waits for) may wait to share a packet with the next frame.
     _LAZY_DELAY = 0.05
 
@@ -72,6 +74,7 @@ class Stream(object):
         self._rbuf = bytearray()
         self._zfull = False
         self._skip = 0
+        self._next_skip = self._SKIP
         self._lazy = []
         self._lazy_timer = None
 
@@ -106,14 +109,22 @@ class Stream(object):
 
     def _deflate(self, data):
         z = self._zout
-        if len(data) >= self._BULK and self._skip > 0:
+        if len(data) < self._BULK:
+            # a reply or the end of a file: the next file is probed after at most _SKIP stored chunks
+            self._skip = min(self._skip, self._SKIP)
+            self._next_skip = self._SKIP
+        elif self._skip > 0:
             # Python's zlib cannot change level mid-stream. After a full flush the compressor refers to nothing
             # before it, so stored blocks written by hand there keep both ends' windows consistent.
             self._skip -= 1
             return z.flush(zlib.Z_FULL_FLUSH) + _stored_blocks(data)
         out = z.compress(data) + z.flush(_PARTIAL_FLUSH)
-        if len(data) >= self._BULK and len(out) * 10 > len(data) * 9:
-            self._skip = self._SKIP
+        if len(data) >= self._BULK:
+            if len(out) * 10 > len(data) * 9:
+                self._skip = self._next_skip
+                self._next_skip = min(self._next_skip * 2, self._SKIP_MAX)
+            else:
+                self._next_skip = self._SKIP
         return out
 
     def _read_exact(self, n):
@@ -122,7 +133,8 @@ class Stream(object):
             while len(buf) < n:
                 if not self._inflate_more():
                     return None
-            out = bytes(buf[:n])
+            with memoryview(buf) as view:
+                out = view[:n].tobytes()  # one copy: bytes(buf[:n]) makes two
             del buf[:n]
             return out
         parts, got = [], 0
@@ -141,6 +153,14 @@ class Stream(object):
 
     def read_raw(self):
         """Returns (raw frame bytes, Frame with header still as bytes) or None at EOF."""
+        if self._zin is not None:
+            # The length and the rest taken out of the inflated buffer at once: a 128 KB DATA frame is not copied
+            # again to join its two parts.
+            buf = self._rbuf
+            while len(buf) < 4:
+                if not self._inflate_more():
+                    return None
+            return self._read_exact(4 + struct.unpack_from('>I', buf, 0)[0])
         first = self._read_exact(4)
         if first is None:
             return None
