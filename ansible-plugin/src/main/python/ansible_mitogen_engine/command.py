@@ -38,7 +38,15 @@ _SAFE_WORD = re.compile(r'^[\w@%+=:,./-]+$', re.ASCII)
 
 
 def strip_executable(cmd):
-    """`/bin/sh -c 'X && sleep 0'` -> ('/bin/sh', 'X'); anything else -> (None, cmd).
+    """`/bin/sh -c 'X && sleep 0'` -> ('/bin/sh', 'X'); anything else -> (None, cmd)."""
+    executable, inner = _split_executable(cmd)
+    if executable is not None and inner.endswith(_SLEEP_SUFFIX):
+        inner = inner[:-len(_SLEEP_SUFFIX)]
+    return executable, inner
+
+
+def _split_executable(cmd):
+    """`WORD -c QUOTED` -> (WORD, the unquoted text); anything else -> (None, cmd).
 
     Most commands are `WORD -c 'TEXT'` with no quote inside TEXT, read here without shlex: a shlex.split costs
     ~0.1 ms and every command of every task passes here (twice for modules). Anything else takes the shlex path;
@@ -46,25 +54,18 @@ def strip_executable(cmd):
     head, sep, rest = cmd.partition(' -c ')
     if sep and _SAFE_WORD.match(head) and len(rest) >= 2 and rest[0] == "'" and rest[-1] == "'" \
             and "'" not in rest[1:-1]:
-        executable, inner = head, rest[1:-1]
-        if shlex.quote(inner) != rest:
-            return None, cmd
-    else:
-        return _strip_executable_by_shlex(cmd)
-    if inner.endswith(_SLEEP_SUFFIX):
-        inner = inner[:-len(_SLEEP_SUFFIX)]
-    return executable, inner
+        inner = rest[1:-1]
+        return (head, inner) if shlex.quote(inner) == rest else (None, cmd)
+    return _split_executable_by_shlex(cmd)
 
 
-def _strip_executable_by_shlex(cmd):
+def _split_executable_by_shlex(cmd):
     tokens = _split(cmd)
     if not tokens or len(tokens) != 3 or tokens[1] != '-c':
         return None, cmd
     executable, inner = tokens[0], tokens[2]
     if cmd != '%s -c %s' % (executable, shlex.quote(inner)):
         return None, cmd
-    if inner.endswith(_SLEEP_SUFFIX):
-        inner = inner[:-len(_SLEEP_SUFFIX)]
     return executable, inner
 
 
