@@ -106,6 +106,21 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertEqual(len(engine.requests('put_file')), 2)  # two copies of new content
         self.assertEqual(len(engine.requests('fetch_file')), 1)
 
+    def test_large_copy_sources_ask_the_target_for_their_digests(self):
+        engine = self.engine()
+        big = os.path.join(self.work, 'big.src')
+        with open(big, 'wb') as f:
+            f.write(b'x' * (1 << 20))
+        play = '- hosts: local\n  gather_facts: false\n  tasks:\n' \
+            '    - copy:\n        src: "{{ work }}/big.src"\n        dest: "{{ work }}/big.out"\n' \
+            '    - copy:\n        content: small\n        dest: "{{ work }}/small.out"\n'
+        rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY)
+        self.assertEqual(rc, 0, out)
+        puts = engine.requests('put_file')
+        self.assertEqual([os.path.basename(p['dst']) for p in puts], ['source', 'source'])
+        # 1 MiB and more: hashed on the target as it arrives, for the copy module's sha1 and md5
+        self.assertEqual([p.get('digests') for p in puts], [['sha1', 'md5'], None])
+
     def test_module_zip_travels_once_and_workers_skip_hello(self):
         engine = self.engine('--features', 'module_by_digest')
         play = '- hosts: local\n  gather_facts: false\n  tasks:\n' + ''.join(

@@ -81,6 +81,22 @@ def _is_home_answer(stdout):
     return stdout.endswith(b'\n') and deferral.is_plain_path(stdout[:-1].decode('utf-8', 'replace'))
 
 
+
+# The copy and template actions send their file as TMPDIR/source and the copy module then reads it back to hash it
+# (sha1, and md5 for the result's md5sum). From this size on, the target hashes it while writing it instead
+# (core.py _ReceivedFiles): the same digests, without a second pass over the file after the transfer.
+DIGEST_ON_RECEIVE_MIN = 1 << 20
+DIGEST_ON_RECEIVE = ['sha1', 'md5']
+
+
+def _digests_for(in_path, dst):
+    if dst.rstrip('/').rsplit('/', 1)[-1] != 'source':
+        return None
+    try:
+        return DIGEST_ON_RECEIVE if os.path.getsize(in_path) >= DIGEST_ON_RECEIVE_MIN else None
+    except OSError:
+        return None
+
 class _NeedZip(Exception):
     """The engine does not hold the ZIP an exec_module named by digest; `fields` is the request as sent."""
 
@@ -404,6 +420,9 @@ class EngineConnectionMixin(object):
             and self._defers()
         if detach:
             fields['detach'] = True
+        digests = _digests_for(in_path, fields['dst'])
+        if digests:
+            fields['digests'] = digests
         reply = self._engine_call('put_file', **fields)
         if detach and reply.get('token'):
             self._deferral().put_tokens.append(reply['token'])

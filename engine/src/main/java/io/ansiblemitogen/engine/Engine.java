@@ -264,11 +264,23 @@ public final class Engine implements AutoCloseable {
      */
     public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
             List<Long> after, boolean detach) throws EngineException {
+        return putFile(target, become, src, dst, mode, pre, after, detach, List.of());
+    }
+
+    /**
+     * @param digests hashlib names the target computes while it writes the file and keeps for the module that
+     *        checksums it next (docs/protocol.md put_file); empty for none
+     */
+    public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
+            List<Long> after, boolean detach, List<String> digests) throws EngineException {
         return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
             long size = Files.size(src);
             ObjectNode h = Json.object().put("op", "put_file").put("path", dst).put("size", size);
             if (mode != null) {
                 h.put("mode", mode);
+            }
+            if (!digests.isEmpty()) {
+                digests.forEach(h.putArray("digests")::add);
             }
             extras.decorate(h);
             try (InputStream in = Files.newInputStream(src)) {

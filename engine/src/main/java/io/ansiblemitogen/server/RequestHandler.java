@@ -60,7 +60,8 @@ public final class RequestHandler {
                         req.path("pty").asBoolean(false), pre, after, detach));
                 case "put_file" -> {
                     long token = engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
-                            req.hasNonNull("mode") ? req.get("mode").asText() : null, pre, after, detach);
+                            req.hasNonNull("mode") ? req.get("mode").asText() : null, pre, after, detach,
+                            strings(req, "digests"));
                     if (token != 0) {
                         reply.put("token", token);
                     }

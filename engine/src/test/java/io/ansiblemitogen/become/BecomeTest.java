@@ -4,9 +4,11 @@ import io.ansiblemitogen.engine.BecomeSpec;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
 import io.ansiblemitogen.engine.ExecResult;
+import io.ansiblemitogen.engine.FakeModuleZip;
 import io.ansiblemitogen.engine.TargetSpec;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.transport.LocalTransport;
+import io.ansiblemitogen.wire.Json;
 import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -15,6 +17,12 @@ import org.junit.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
@@ -110,6 +118,40 @@ public class BecomeTest {
         TargetConnection conn = e.pool().snapshot().get(0);
         assertEquals(2, conn.interpreterCount());
         assertEquals("no second connection", 1, e.pool().openedCount());
+    }
+
+    @Test
+    public void digestsOfAFileReceivedByTheLoginUserReachTheBecomeUsersModule() throws Exception {
+        Engine e = asRoot();
+        TargetSpec t = target("rootbox");
+        byte[] data = new byte[2 * 1024 * 1024];
+        new Random(8).nextBytes(data);
+        Path src = Files.createTempFile("amtest-digest", ".bin");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "amtest-digest");
+        Path dst = dir.resolve("source");
+        try {
+            Files.write(src, data);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // received by root's interpreter, as Ansible sends a become task's file through the login user
+            e.putFile(t, null, src, dst.toString(), "0644", List.of(), List.of(), false, List.of("sha1", "md5"));
+            FakeModuleZip zip = FakeModuleZip.digests();
+            ExecResult r = e.execModule(t, sudo(PLAIN, null), zip.request(TestAccounts.PYTHON,
+                    "ansible.modules.digests", "{\"path\": \"" + dst + "\"}", "reuse", Map.of()));
+            assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
+            var out = Json.MAPPER.readTree(r.stdout());
+            HexFormat hex = HexFormat.of();
+            assertEquals(hex.formatHex(MessageDigest.getInstance("SHA-1").digest(data)),
+                    out.path("sha1").asText());
+            assertEquals(hex.formatHex(MessageDigest.getInstance("MD5").digest(data)),
+                    out.path("md5").asText());
+            assertEquals(hex.formatHex(MessageDigest.getInstance("SHA-256").digest(data)),
+                    out.path("sha256").asText());
+            assertEquals("the become interpreter read the file for sha256 only", 1, out.path("reads").asInt());
+        } finally {
+            Files.deleteIfExists(src);
+            Files.deleteIfExists(dst);
+            Files.deleteIfExists(dir);
+        }
     }
 
     @Test
@@ -333,7 +375,7 @@ public class BecomeTest {
 
     private static Path script(Path p, String... lines) throws Exception {
         Files.writeString(p, "#!/bin/sh\n" + String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         return p;
     }
 

@@ -73,6 +73,37 @@ public final class FakeModuleZip {
         return of(files, builtAt);
     }
 
+    /**
+     * {@code ansible.modules.digests}: {@code AnsibleModule.digest_from_file} as ansible-core has it (by algorithm
+     * name, reading the realpath) for sha1, md5 and sha256 of {@code path}, and {@code reads}: how many of the three
+     * really read the file.
+     */
+    public static FakeModuleZip digests() throws Exception {
+        Map<String, String> files = skeleton();
+        files.put("ansible/module_utils/basic.py", files.get("ansible/module_utils/basic.py") + String.join("\n",
+                "import hashlib, os",
+                "READS = [0]",
+                "class AnsibleModule(object):",
+                "    def digest_from_file(self, filename, algorithm):",
+                "        if not os.path.exists(filename):",
+                "            return None",
+                "        READS[0] += 1",
+                "        h = hashlib.new(algorithm)",
+                "        with open(os.path.realpath(filename), 'rb') as f:",
+                "            h.update(f.read())",
+                "        return h.hexdigest()",
+                ""));
+        files.put("ansible/modules/digests.py", String.join("\n",
+                "from ansible.module_utils import basic",
+                "p = basic.params()",
+                "m = basic.AnsibleModule()",
+                "before = basic.READS[0]",
+                "out = dict((a, m.digest_from_file(p['path'], a)) for a in ('sha1', 'md5', 'sha256'))",
+                "basic.exit_json(reads=basic.READS[0] - before, **out)",
+                ""));
+        return of(files);
+    }
+
     public static FakeModuleZip of(Map<String, String> files) throws Exception {
         return of(files, System.currentTimeMillis());
     }

@@ -325,6 +325,43 @@ public class LocalEngineTest {
         assertEquals(first, second);
     }
 
+    @Test
+    public void digestsOfAReceivedFileAnswerAnsibleModuleDigestFromFileWhileItIsTheSameFile() throws Exception {
+        FakeModuleZip digests = FakeModuleZip.digests();
+        byte[] data = new byte[3 * 1024 * 1024 + 5];
+        new Random(3).nextBytes(data);
+        Path src = tmp.newFile("digest-src.bin").toPath();
+        Files.write(src, data);
+        Path dir = tmp.newFolder("via-link").toPath();
+        Path remote = dir.resolve("source");
+        engine.putFile(target, null, src, remote.toString(), "0600", List.of(), List.of(), false,
+                List.of("sha1", "md5"));
+        // asked through a symlink to the directory: digest_from_file resolves it as stock does
+        Path link = tmp.getRoot().toPath().resolve("link");
+        Files.createSymbolicLink(link, dir);
+        for (String isolation : List.of("reuse", "fork")) {
+            JsonNode out = runOk(digests.request("python3", "ansible.modules.digests",
+                    Json.object().put("path", link.resolve("source").toString()).toString(), isolation, Map.of()));
+            assertEquals(hex("SHA-1", data), out.path("sha1").asText());
+            assertEquals(hex("MD5", data), out.path("md5").asText());
+            assertEquals(hex("SHA-256", data), out.path("sha256").asText());
+            assertEquals(isolation + ": only sha256, which was not asked for, reads the file", 1,
+                    out.path("reads").asInt());
+        }
+        // the file changes (size and time): every digest is read from the file again
+        byte[] more = java.util.Arrays.copyOf(data, data.length + 1);
+        Files.write(remote, more);
+        JsonNode out = runOk(digests.request("python3", "ansible.modules.digests",
+                Json.object().put("path", remote.toString()).toString(), "reuse", Map.of()));
+        assertEquals(hex("SHA-1", more), out.path("sha1").asText());
+        assertEquals(hex("MD5", more), out.path("md5").asText());
+        assertEquals(3, out.path("reads").asInt());
+    }
+
+    private static String hex(String algorithm, byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(algorithm).digest(data));
+    }
+
     /** A payload with the standard skeleton and one module, {@code ansible.modules.NAME}, of these lines. */
     private static FakeModuleZip module(String name, String... lines) throws Exception {
         Map<String, String> files = FakeModuleZip.skeleton();
