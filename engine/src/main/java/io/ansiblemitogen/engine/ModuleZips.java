@@ -1,11 +1,11 @@
 package io.ansiblemitogen.engine;
 
+import io.ansiblemitogen.transport.ssh.NativeDigests;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,12 +87,7 @@ public final class ModuleZips {
         if (entries.isEmpty()) {
             throw new IOException("the module ZIP has no entries");
         }
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = NativeDigests.sha256();
         for (Map.Entry<String, byte[]> e : entries.entrySet()) {
             md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);

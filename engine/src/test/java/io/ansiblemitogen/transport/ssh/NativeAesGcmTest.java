@@ -38,15 +38,29 @@ public class NativeAesGcmTest {
     }
 
     @Test
-    public void nssIsFoundAndAgreesWithTheJdk() throws Exception {
+    public void nssIsFoundAndPassesTheKnownAnswerTest() throws Exception {
         assertTrue("NSS (libnss3, a dependency of Debian's JDK) was not loaded", NativeAesGcm.provider().isPresent());
-        assertTrue(NativeAesGcm.agreesWithTheJdk(NativeAesGcm.provider().get()));
+        assertTrue(NativeAesGcm.passesKnownAnswer(NativeAesGcm.provider().get()));
+        // the known answer is the JDK's own GCM's: the same check passes with SunJCE, and fails with a broken cipher
+        assertTrue(NativeAesGcm.passesKnownAnswer(java.security.Security.getProvider("SunJCE")));
         assertSame(NativeAesGcm.AES128, CipherOrder.ours(BuiltinCiphers.aes128gcm));
         assertSame(NativeAesGcm.AES256, CipherOrder.ours(BuiltinCiphers.aes256gcm));
         assertSame(NativeAesGcm.AES128, Algorithms.CIPHERS.factory("aes128-gcm@openssh.com"));
         assertNull(NativeAesGcm.forName("aes128-ctr"));
         // with NSS, AES-GCM is offered first even by a C1-only JVM
         assertEquals("aes128-gcm@openssh.com", CipherOrder.first().getName());
+    }
+
+    @Test
+    public void sha256ComesFromNssOnceLoadedAndEqualsTheJdks() throws Exception {
+        assertTrue(NativeAesGcm.provider().isPresent());
+        java.security.MessageDigest md = NativeDigests.sha256();
+        assertSame(NativeAesGcm.provider().get(), md.getProvider());
+        byte[] data = new byte[300_001];
+        new Random(2).nextBytes(data);
+        md.update(data, 0, 100);
+        md.update(data, 100, data.length - 100);
+        assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256", "SUN").digest(data), md.digest());
     }
 
     @Test
