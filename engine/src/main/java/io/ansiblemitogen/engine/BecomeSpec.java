@@ -2,6 +2,7 @@ package io.ansiblemitogen.engine;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A become request (sudo, su, ...) as Ansible's become plugin resolved it. {@code prompt} is the password prompt
@@ -19,6 +20,13 @@ public record BecomeSpec(
 
     public BecomeSpec(String method, String user, String password, String exe, String flags) {
         this(method, user, password, exe, flags, null);
+    }
+
+    /** A become spec as the plugin sends it; null for a JSON null. */
+    public static BecomeSpec fromJson(JsonNode node) throws JsonFields.Malformed {
+        JsonFields f = JsonFields.of(node, "become");
+        return f == null ? null : new BecomeSpec(f.text("method"), f.text("user"), f.text("password"), f.text("exe"),
+                f.text("flags"), f.text("prompt"));
     }
 
     /** The user to become: Ansible's default is root. */

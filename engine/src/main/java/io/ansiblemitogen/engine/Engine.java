@@ -9,7 +9,6 @@ import io.ansiblemitogen.become.BecomeException;
 import io.ansiblemitogen.pool.ConnectionPool;
 import io.ansiblemitogen.pool.HopFailure;
 import io.ansiblemitogen.pool.TargetConnection;
-import io.ansiblemitogen.pool.TargetIdentity;
 import io.ansiblemitogen.transport.RemoteProcess;
 import io.ansiblemitogen.transport.TransportException;
 import io.ansiblemitogen.transport.ssh.TtyCloseNotice;
@@ -131,7 +130,8 @@ public final class Engine implements AutoCloseable {
             if (m.extensions() != null && !m.extensions().isNull()) {
                 h.set("extensions", m.extensions());
             }
-            h.set("env", Json.MAPPER.valueToTree(m.env()));
+            ObjectNode env = h.putObject("env");
+            m.env().forEach(env::put);
             if (m.cwd() != null) {
                 h.put("cwd", m.cwd());
             }
@@ -346,9 +346,8 @@ public final class Engine implements AutoCloseable {
     /** Log lines the target's contexts forwarded since the last call, for Ansible to show at -vvv. */
     public List<String> drainLogs(TargetSpec target) {
         try {
-            String digest = TargetIdentity.of(target).digest();
-            return pool.snapshot().stream().filter(c -> c.identity().digest().equals(digest)).findFirst()
-                    .map(c -> c.logs().drain()).orElse(List.of());
+            TargetConnection c = pool.lookup(target);
+            return c == null ? List.of() : c.logs().drain();
         } catch (IOException e) {
             return List.of();
         }

@@ -31,6 +31,18 @@ public record ModuleRequest(
         this(interpreter, fqn, zipBase64, zipSha1, params, isolation, env, cwd, "runpy", null, null);
     }
 
+    /** A module request as the plugin sends it; null for a JSON null. */
+    public static ModuleRequest fromJson(JsonNode node) throws JsonFields.Malformed {
+        JsonFields f = JsonFields.of(node, "module");
+        if (f == null) {
+            return null;
+        }
+        JsonNode extensions = f.raw("extensions");
+        return new ModuleRequest(f.text("interpreter"), f.text("fqn"), f.text("zip_b64"), f.text("zip_sha1"),
+                f.text("params"), f.text("isolation"), f.textMap("env"), f.text("cwd"), f.text("runner"),
+                f.text("profile"), extensions == null || extensions.isNull() ? null : extensions);
+    }
+
     public ModuleRequest {
         runner = runner == null || runner.isBlank() ? "runpy" : runner;
         env = env == null ? Map.of() : Map.copyOf(env);

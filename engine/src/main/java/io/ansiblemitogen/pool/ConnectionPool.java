@@ -107,6 +107,11 @@ public final class ConnectionPool implements AutoCloseable {
         return c != null && c.isAlive() ? c : null;
     }
 
+    /** The connection for {@code spec}, alive or not (its last logs are still worth showing), or null. */
+    public TargetConnection lookup(TargetSpec spec) throws IOException {
+        return connections.get(TargetIdentity.of(spec).digest());
+    }
+
     public List<TargetConnection> snapshot() {
         return new ArrayList<>(connections.values());
     }

@@ -37,11 +37,11 @@ public final class MessageIO {
         } catch (EOFException e) {
             throw new EOFException("stream ended inside a message");
         }
-        return Json.MAPPER.readTree(body);
+        return Json.read(body);
     }
 
     public static void write(OutputStream out, JsonNode message) throws IOException {
-        byte[] body = Json.MAPPER.writeValueAsBytes(message);
+        byte[] body = Json.write(message);
         out.write(ByteBuffer.allocate(4).putInt(body.length).array());
         out.write(body);
         out.flush();

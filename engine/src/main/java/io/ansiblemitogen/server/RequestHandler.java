@@ -1,6 +1,5 @@
 package io.ansiblemitogen.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +8,7 @@ import io.ansiblemitogen.engine.BecomeSpec;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
 import io.ansiblemitogen.engine.ExecResult;
+import io.ansiblemitogen.engine.JsonFields;
 import io.ansiblemitogen.engine.ModuleRequest;
 import io.ansiblemitogen.engine.TargetSpec;
 import io.ansiblemitogen.pool.TargetConnection;
@@ -38,8 +38,8 @@ public final class RequestHandler {
         String op = req.path("op").asText("");
         TargetSpec target = null;
         try {
-            target = req.has("target") ? parse(req.get("target"), TargetSpec.class, "target") : null;
-            BecomeSpec become = req.hasNonNull("become") ? parse(req.get("become"), BecomeSpec.class, "become") : null;
+            target = req.has("target") ? parse(req.get("target"), TargetSpec::fromJson, "target") : null;
+            BecomeSpec become = req.hasNonNull("become") ? parse(req.get("become"), BecomeSpec::fromJson, "become") : null;
             if (req.path("io_log").asBoolean(false)) {
                 IoTrace.begin();
             }
@@ -52,7 +52,7 @@ public final class RequestHandler {
             switch (op) {
                 case "hello" -> hello(req, reply);
                 case "exec_module" -> result(reply, engine.execModule(need(target),
-                        become, parse(req.get("module"), ModuleRequest.class, "module"), pre, after));
+                        become, parse(req.get("module"), ModuleRequest::fromJson, "module"), pre, after));
                 case "exec_command" -> result(reply, engine.execCommand(need(target), become,
                         text(req, "cmd"), req.hasNonNull("stdin_b64")
                                 ? Base64.getDecoder().decode(req.get("stdin_b64").asText()) : null,
@@ -207,15 +207,13 @@ public final class RequestHandler {
         return v.asText();
     }
 
-    private static <T> T parse(JsonNode node, Class<T> type, String what) throws EngineException {
+    private static <T> T parse(JsonNode node, JsonFields.Reader<T> reader, String what) throws EngineException {
         try {
-            return Json.MAPPER.treeToValue(node, type);
-        } catch (JsonProcessingException e) {
-            // Jackson's message may quote the value, which can be a secret: name the field only.
-            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                    ? m.getPath().get(m.getPath().size() - 1).getFieldName() : "?";
+            return reader.read(node);
+        } catch (JsonFields.Malformed e) {
+            // The message names the field only: the value can be a secret.
             throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
-                    "malformed '" + what + "' in request: field '" + field + "' has the wrong type");
+                    "malformed '" + what + "' in request: " + e.getMessage());
         }
     }
 }

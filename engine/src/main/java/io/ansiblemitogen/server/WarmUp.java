@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.AgentBootstrap;
 import io.ansiblemitogen.engine.BecomeSpec;
 import io.ansiblemitogen.engine.Engine;
+import io.ansiblemitogen.engine.JsonFields;
 import io.ansiblemitogen.engine.ModuleRequest;
 import io.ansiblemitogen.engine.ModuleZips;
 import io.ansiblemitogen.engine.TargetSpec;
@@ -62,12 +63,16 @@ public final class WarmUp {
         req.set("target", target);
         req.set("become", become);
         req.set("module", module);
-        JsonNode parsed = Json.MAPPER.readTree(Json.MAPPER.writeValueAsBytes(req));
-        Json.MAPPER.treeToValue(parsed.get("target"), TargetSpec.class);
-        Json.MAPPER.treeToValue(parsed.get("become"), BecomeSpec.class);
-        ModuleRequest m = Json.MAPPER.treeToValue(parsed.get("module"), ModuleRequest.class);
-        ModuleZips.contentDigest(Base64.getDecoder().decode(m.zipBase64()));
-        new RequestHandler(engine, () -> { }).handle(Json.MAPPER.readTree("{\"op\":\"hello\",\"id\":0,\"protocol\":1}"));
+        JsonNode parsed = Json.read(Json.write(req));
+        try {
+            TargetSpec.fromJson(parsed.get("target"));
+            BecomeSpec.fromJson(parsed.get("become"));
+            ModuleRequest m = ModuleRequest.fromJson(parsed.get("module"));
+            ModuleZips.contentDigest(Base64.getDecoder().decode(m.zipBase64()));
+        } catch (JsonFields.Malformed e) {
+            throw new IllegalStateException(e);
+        }
+        new RequestHandler(engine, () -> { }).handle(Json.read("{\"op\":\"hello\",\"id\":0,\"protocol\":1}"));
         AgentBootstrap.command("python3");
         byte[] frame = FrameCodec.encode(1, 0, 1, Frame.CALL, Json.object().put("op", "run_module"), zip);
         FrameCodec.decode(FrameCodec.readRaw(new ByteArrayInputStream(frame)));

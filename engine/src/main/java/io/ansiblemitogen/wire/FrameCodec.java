@@ -20,12 +20,7 @@ public final class FrameCodec {
     }
 
     public static byte[] encode(int dst, int src, int req, byte kind, ObjectNode header, byte[] body) {
-        byte[] h;
-        try {
-            h = Json.MAPPER.writeValueAsBytes(header);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode frame header", e);
-        }
+        byte[] h = Json.write(header);
         int length = FIXED + h.length + body.length;
         ByteBuffer buf = ByteBuffer.allocate(4 + length);
         buf.putInt(length).putInt(dst).putInt(src).putInt(req).put(kind).putInt(h.length).put(h).put(body);
@@ -77,7 +72,7 @@ public final class FrameCodec {
         }
         int off = 4 + FIXED;
         ObjectNode header = hlen == 0 ? Json.object()
-                : (ObjectNode) Json.MAPPER.readTree(raw, off, hlen);
+                : Json.readObject(raw, off, hlen);
         int bodyOff = off + hlen;
         byte[] body = new byte[raw.length - bodyOff];
         System.arraycopy(raw, bodyOff, body, 0, body.length);

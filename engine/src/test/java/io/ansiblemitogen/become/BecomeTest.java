@@ -138,7 +138,7 @@ public class BecomeTest {
             ExecResult r = e.execModule(t, sudo(PLAIN, null), zip.request(TestAccounts.PYTHON,
                     "ansible.modules.digests", "{\"path\": \"" + dst + "\"}", "reuse", Map.of()));
             assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-            var out = Json.MAPPER.readTree(r.stdout());
+            var out = Json.mapper().readTree(r.stdout());
             HexFormat hex = HexFormat.of();
             assertEquals(hex.formatHex(MessageDigest.getInstance("SHA-1").digest(data)),
                     out.path("sha1").asText());

@@ -83,7 +83,7 @@ public class BecomeZipRelayTest {
 
     private static String user(ExecResult r) throws Exception {
         assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        JsonNode j = Json.MAPPER.readTree(r.stdout());
+        JsonNode j = Json.mapper().readTree(r.stdout());
         return j.path("user").asText();
     }
 

@@ -62,6 +62,6 @@ public class ForkDuringImportTest {
 
     private static JsonNode parse(ExecResult r) throws Exception {
         assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        return Json.MAPPER.readTree(r.stdout());
+        return Json.mapper().readTree(r.stdout());
     }
 }

@@ -50,7 +50,7 @@ public class LocalEngineTest {
     private JsonNode run(String args, String isolation) throws Exception {
         ExecResult r = engine.execModule(target, null, zip.request("python3", args, isolation));
         assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        return Json.MAPPER.readTree(r.stdout());
+        return Json.mapper().readTree(r.stdout());
     }
 
     @Test
@@ -88,7 +88,7 @@ public class LocalEngineTest {
         assertEquals(0, engine.execModule(target, null, full).rc());
         ExecResult again = engine.execModule(target, null, digestOnly);
         assertEquals(new String(again.stderr(), StandardCharsets.UTF_8), 0, again.rc());
-        assertEquals("yes", Json.MAPPER.readTree(again.stdout()).path("env").asText());
+        assertEquals("yes", Json.mapper().readTree(again.stdout()).path("env").asText());
     }
 
     @Test
@@ -118,7 +118,7 @@ public class LocalEngineTest {
     private JsonNode runAs(BecomeSpec become, String fqn, String isolation) throws Exception {
         ExecResult r = engine.execModule(target, become, zip.request("python3", fqn, "{}", isolation));
         assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        return Json.MAPPER.readTree(r.stdout());
+        return Json.mapper().readTree(r.stdout());
     }
 
     @Test
@@ -372,6 +372,6 @@ public class LocalEngineTest {
     private JsonNode runOk(ModuleRequest request) throws Exception {
         ExecResult r = engine.execModule(target, null, request);
         assertEquals("stderr: " + new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        return Json.MAPPER.readTree(r.stdout());
+        return Json.mapper().readTree(r.stdout());
     }
 }

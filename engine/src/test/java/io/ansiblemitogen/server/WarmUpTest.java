@@ -18,7 +18,7 @@ public class WarmUpTest {
             assertEquals(0, engine.pool().openedCount());
             assertTrue(engine.pool().snapshot().isEmpty());
             var reply = new RequestHandler(engine, () -> { })
-                    .handle(io.ansiblemitogen.wire.Json.MAPPER.readTree("{\"op\":\"hello\",\"id\":7,\"protocol\":1}"));
+                    .handle(io.ansiblemitogen.wire.Json.mapper().readTree("{\"op\":\"hello\",\"id\":7,\"protocol\":1}"));
             assertTrue(reply.toString(), reply.path("ok").asBoolean());
             assertTrue(reply.toString(), reply.path("features").toString().contains("module_by_digest"));
         }

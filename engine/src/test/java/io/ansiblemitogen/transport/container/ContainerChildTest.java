@@ -100,7 +100,7 @@ public class ContainerChildTest {
 
     private static JsonNode moduleOutput(ExecResult r) throws Exception {
         assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
-        return Json.MAPPER.readTree(r.stdout());
+        return Json.mapper().readTree(r.stdout());
     }
 
     @Test

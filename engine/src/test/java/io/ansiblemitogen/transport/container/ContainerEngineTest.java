@@ -124,7 +124,7 @@ public class ContainerEngineTest {
     private JsonNode where(TargetSpec t) throws Exception {
         ExecResult r = engine.execModule(t, null, module.request("{\"x\": 1}"));
         assertEquals("stderr: " + utf8(r.stderr()), 0, r.rc());
-        return Json.MAPPER.readTree(r.stdout());
+        return Json.mapper().readTree(r.stdout());
     }
 
     @Test

@@ -119,7 +119,7 @@ public class ContainerHopTest {
         for (int i = 0; i < 3; i++) {
             ExecResult r = engine.execModule(t, null, module.request("{}"));
             assertEquals(new String(r.stderr()), 0, r.rc());
-            JsonNode w = Json.MAPPER.readTree(r.stdout());
+            JsonNode w = Json.mapper().readTree(r.stdout());
             assertTrue(w.path("python").asText().startsWith("3.13."));
         }
         assertEquals("hi\n", new String(engine.execCommand(t, null, "echo hi", null, null).stdout()));

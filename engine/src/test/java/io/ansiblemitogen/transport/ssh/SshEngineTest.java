@@ -86,8 +86,8 @@ public class SshEngineTest {
         long sentBefore = conn.bytesOut();
         ExecResult second = engine.execModule(t, null, echoModule("{\"n\": 2}"));
         long sent = conn.bytesOut() - sentBefore;
-        JsonNode a = Json.MAPPER.readTree(first.stdout());
-        JsonNode b = Json.MAPPER.readTree(second.stdout());
+        JsonNode a = Json.mapper().readTree(first.stdout());
+        JsonNode b = Json.mapper().readTree(second.stdout());
         assertEquals(2, b.path("args").path("ANSIBLE_MODULE_ARGS").path("n").asInt());
         assertEquals("same interpreter", a.path("pid").asInt(), b.path("pid").asInt());
         assertTrue("second run sent " + sent + " bytes", sent < 600);
