@@ -65,3 +65,75 @@ class LostResult(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class _Tqm(object):
+    _terminated = False
+
+    def has_dead_workers(self):
+        return False
+
+
+class _Strategy(object):
+    """What wait_on_pending_results uses of StrategyBase: the results deque, the pending count, the drain."""
+
+    def __init__(self, pending):
+        import threading
+        self._results = workers.SignallingResults()
+        self._results_lock = threading.Condition(threading.Lock())
+        self._pending_results = pending
+        self._tqm = _Tqm()
+        self.drains = 0
+
+    def _process_pending_results(self, iterator):
+        self.drains += 1
+        out = []
+        with self._results_lock:
+            while self._results:
+                out.append(self._results.popleft())
+        self._pending_results -= len(out)
+        return out
+
+
+class ResultWait(unittest.TestCase):
+
+    def test_the_main_thread_sleeps_until_a_result_arrives(self):
+        import threading
+        import time
+        strategy = _Strategy(pending=2)
+        arrivals = []
+
+        def results_thread():
+            for name in ('r1', 'r2'):
+                time.sleep(0.3)
+                with strategy._results_lock:
+                    strategy._results.append(name)
+                arrivals.append(time.monotonic())
+
+        t = threading.Thread(target=results_thread)
+        t.start()
+        got = workers.wait_on_pending_results(strategy, None)
+        done = time.monotonic()
+        t.join()
+        self.assertEqual(got, ['r1', 'r2'])
+        self.assertEqual(strategy._pending_results, 0)
+        # 0.6 s of waiting: the stock 1 ms poll drains ~600 times; this wakes per result, or every RESULT_WAIT_MAX
+        self.assertLessEqual(strategy.drains, 2 + int(0.6 / workers.RESULT_WAIT_MAX) + 2)
+        self.assertLess(done - arrivals[-1], 0.05, 'the last result is taken as soon as it arrives')
+
+    def test_a_result_appended_while_draining_is_not_missed(self):
+        strategy = _Strategy(pending=2)
+        real = strategy._process_pending_results
+
+        def drain_then_race(iterator):
+            out = real(iterator)
+            if strategy.drains == 1:
+                strategy._results.append('late')  # lands after the drain, before the wait
+            return out
+
+        strategy._process_pending_results = drain_then_race
+        strategy._results.append('first')
+        import time
+        t0 = time.monotonic()
+        self.assertEqual(workers.wait_on_pending_results(strategy, None), ['first', 'late'])
+        self.assertLess(time.monotonic() - t0, workers.RESULT_WAIT_MAX / 2)

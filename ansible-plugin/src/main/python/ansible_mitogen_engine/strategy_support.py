@@ -10,6 +10,8 @@ the context mitogen_via needs.
 """
 from __future__ import absolute_import, division, print_function
 
+import collections
+
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
 
@@ -34,10 +36,18 @@ class EngineStrategyMixin(object):
         super(EngineStrategyMixin, self).__init__(tqm)
         self._engine_workers = workers.choose(warn=display.warning, note=display.vvv)
         display.vvv('ansible-mitogen: task workers are %ss' % self._engine_workers)
+        if self._engine_workers == 'thread' and isinstance(getattr(self, '_results', None), collections.deque):
+            with self._results_lock:
+                self._results = workers.SignallingResults(self._results)
         if self._engine_workers == 'thread' or compat.workers_are_forked():
             vias.set_context(self._inventory, self._variable_manager, self._loader)
         # Workers open their own socket; the controller's is not needed any more.
         locator.get_client().close()
+
+    def _wait_on_pending_results(self, iterator):
+        if isinstance(getattr(self, '_results', None), workers.SignallingResults):
+            return workers.wait_on_pending_results(self, iterator)
+        return super(EngineStrategyMixin, self)._wait_on_pending_results(iterator)
 
     def _queue_task(self, host, task, task_vars, play_context):
         if self._engine_workers != 'thread':
