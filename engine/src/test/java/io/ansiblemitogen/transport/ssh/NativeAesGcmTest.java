@@ -67,11 +67,9 @@ public class NativeAesGcmTest {
     public void sameCiphertextAndTagsAsMinaPacketAfterPacket() throws Exception {
         Random r = new Random(11);
         for (NamedFactory<Cipher>[] pair : pairs()) {
-            Cipher probe = pair[1].create();
-            byte[] key = new byte[probe.getKdfSize()];
-            byte[] iv = new byte[probe.getIVSize()];
-            r.nextBytes(key);
-            r.nextBytes(iv);
+            byte[][] keyIv = randomKeyAndIv(pair[1], r);
+            byte[] key = keyIv[0];
+            byte[] iv = keyIv[1];
             iv[11] = (byte) 0xfe; // the invocation counter carries into the next byte after two packets
             Cipher ours = init(pair[0], Cipher.Mode.Encrypt, key, iv);
             Cipher mina = init(pair[1], Cipher.Mode.Encrypt, key, iv);
@@ -89,11 +87,9 @@ public class NativeAesGcmTest {
     public void eachOpensWhatTheOtherSealedAndATamperedPacketIsRefused() throws Exception {
         Random r = new Random(5);
         for (NamedFactory<Cipher>[] pair : pairs()) {
-            Cipher probe = pair[1].create();
-            byte[] key = new byte[probe.getKdfSize()];
-            byte[] iv = new byte[probe.getIVSize()];
-            r.nextBytes(key);
-            r.nextBytes(iv);
+            byte[][] keyIv = randomKeyAndIv(pair[1], r);
+            byte[] key = keyIv[0];
+            byte[] iv = keyIv[1];
             Cipher minaOut = init(pair[1], Cipher.Mode.Encrypt, key, iv);
             Cipher oursIn = init(pair[0], Cipher.Mode.Decrypt, key, iv);
             Cipher oursOut = init(pair[0], Cipher.Mode.Encrypt, key, iv);
@@ -118,6 +114,15 @@ public class NativeAesGcmTest {
             bad2[4 + 64 + 3] ^= 1; // the tag itself
             assertThrows(AEADBadTagException.class, () -> oursIn.updateWithAAD(bad2, 0, 4, 64));
         }
+    }
+
+    private static byte[][] randomKeyAndIv(NamedFactory<Cipher> f, Random r) {
+        Cipher probe = f.create();
+        byte[] key = new byte[probe.getKdfSize()];
+        byte[] iv = new byte[probe.getIVSize()];
+        r.nextBytes(key);
+        r.nextBytes(iv);
+        return new byte[][] {key, iv};
     }
 
     @SuppressWarnings("unchecked")

@@ -296,25 +296,7 @@ public class SshTransportTest {
 
     @Test
     public void chaChaPoly1305CarriesBulkDataBothWaysWithAnOpenSshServer() throws Exception {
-        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD)
-                .extra("-c chacha20-poly1305@openssh.com").build(), null)) {
-            org.apache.sshd.client.session.ClientSession s = t.session();
-            assertEquals("chacha20-poly1305@openssh.com", s.getNegotiatedKexParameter(
-                    org.apache.sshd.common.kex.KexProposalOption.C2SENC));
-            assertTrue(s.getCipherInformation(false) instanceof ChaCha20Poly1305);
-            assertTrue(s.getCipherInformation(true) instanceof ChaCha20Poly1305);
-            // ~3 MB each way: many full packets, the last one short
-            StringBuilder sent = new StringBuilder();
-            for (int i = 0; sent.length() < 3_000_000; i++) {
-                sent.append(i).append(i % 7 == 0 ? '\n' : ' ');
-            }
-            String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(sent.toString().getBytes(StandardCharsets.UTF_8)));
-            assertEquals(digest + "  -\n", run(t, "sha256sum", sent.toString(), 0));
-            String back = run(t, "seq 1 400000", null, 0);
-            assertEquals(400000, back.split("\n").length);
-            assertTrue(back.startsWith("1\n2\n") && back.endsWith("\n400000\n"));
-        }
+        bulkDataBothWays("chacha20-poly1305@openssh.com", ChaCha20Poly1305.class);
     }
 
     @Test
@@ -327,25 +309,27 @@ public class SshTransportTest {
 
     @Test
     public void nssAesGcmCarriesBulkDataBothWaysWithAnOpenSshServer() throws Exception {
-        for (String cipher : List.of("aes128-gcm@openssh.com", "aes256-gcm@openssh.com")) {
-            try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-c " + cipher).build(),
-                    null)) {
-                org.apache.sshd.client.session.ClientSession s = t.session();
-                assertEquals(cipher, s.getNegotiatedKexParameter(
-                        org.apache.sshd.common.kex.KexProposalOption.C2SENC));
-                assertTrue(s.getCipherInformation(false) instanceof NativeAesGcm);
-                assertTrue(s.getCipherInformation(true) instanceof NativeAesGcm);
-                StringBuilder sent = new StringBuilder();
-                for (int i = 0; sent.length() < 3_000_000; i++) {
-                    sent.append(i).append(i % 5 == 0 ? '\n' : ' ');
-                }
-                String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(sent.toString().getBytes(StandardCharsets.UTF_8)));
-                assertEquals(digest + "  -\n", run(t, "sha256sum", sent.toString(), 0));
-                String back = run(t, "seq 1 400000", null, 0);
-                assertEquals(400000, back.split("\n").length);
-                assertTrue(back.startsWith("1\n2\n") && back.endsWith("\n400000\n"));
+        bulkDataBothWays("aes128-gcm@openssh.com", NativeAesGcm.class);
+        bulkDataBothWays("aes256-gcm@openssh.com", NativeAesGcm.class);
+    }
+
+    /** ~3 MB each way through {@code cipher}, which must be computed by {@code impl}: many full packets, one short. */
+    private void bulkDataBothWays(String cipher, Class<?> impl) throws Exception {
+        try (SshTransport t = (SshTransport) factory.open(SshTargets.to(SSHD).extra("-c " + cipher).build(), null)) {
+            org.apache.sshd.client.session.ClientSession s = t.session();
+            assertEquals(cipher, s.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.C2SENC));
+            assertTrue(impl.isInstance(s.getCipherInformation(false)));
+            assertTrue(impl.isInstance(s.getCipherInformation(true)));
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; sent.length() < 3_000_000; i++) {
+                sent.append(i).append(i % 7 == 0 ? '\n' : ' ');
             }
+            String digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(sent.toString().getBytes(StandardCharsets.UTF_8)));
+            assertEquals(digest + "  -\n", run(t, "sha256sum", sent.toString(), 0));
+            String back = run(t, "seq 1 400000", null, 0);
+            assertEquals(400000, back.split("\n").length);
+            assertTrue(back.startsWith("1\n2\n") && back.endsWith("\n400000\n"));
         }
     }
 
