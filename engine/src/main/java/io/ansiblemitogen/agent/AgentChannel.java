@@ -257,10 +257,34 @@ public final class AgentChannel implements AutoCloseable {
         }
     }
 
+    /** Sends the first {@code len} bytes of an in-place frame; the array may be reused once this returns. */
+    void send(int dst, FrameCodec.InPlace frame, int bodyLen) throws RemoteException {
+        int len = frame.finish(bodyLen);
+        FrameTap t = tap;
+        if (t != null) {
+            try {
+                t.frame(true, FrameCodec.decode(java.util.Arrays.copyOf(frame.array(), len)));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot decode a frame just encoded", e);
+            }
+        }
+        try {
+            writeRaw(frame.array(), len);
+            contexts.countOut(dst, len);
+        } catch (IOException e) {
+            fail("write failed: " + e.getMessage());
+            throw lost();
+        }
+    }
+
     /** One frame (or the bootstrap payload) as a unit: with link compression, the flush ends its zlib block. */
     private void writeRaw(byte[] bytes) throws IOException {
+        writeRaw(bytes, bytes.length);
+    }
+
+    private void writeRaw(byte[] bytes, int len) throws IOException {
         synchronized (writeLock) {
-            out.write(bytes);
+            out.write(bytes, 0, len);
             out.flush();
         }
     }

@@ -2,6 +2,7 @@ package io.ansiblemitogen.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.wire.Frame;
+import io.ansiblemitogen.wire.FrameCodec;
 import io.ansiblemitogen.wire.Json;
 
 import java.io.IOException;
@@ -113,15 +114,15 @@ public final class RemoteContext {
     private void stream(int req, CompletableFuture<Reply> f, ObjectNode header, InputStream data)
             throws RemoteException, IOException {
         channel.send(id, req, Frame.CALL, header, new byte[0]);
-        byte[] buf = new byte[CHUNK];
-        ObjectNode more = Json.object().put("eof", false);
+        // Each chunk is read straight into the body of one reused DATA frame (FrameCodec.InPlace).
+        FrameCodec.InPlace frame = new FrameCodec.InPlace(id, Frame.ENGINE, req, Frame.DATA,
+                Json.object().put("eof", false), CHUNK);
         int n;
-        while ((n = data.readNBytes(buf, 0, buf.length)) > 0) {
+        while ((n = data.readNBytes(frame.array(), frame.bodyOffset(), CHUNK)) > 0) {
             if (f.isDone()) {
                 break; // The remote side failed early (e.g. no such directory); its error is in f.
             }
-            byte[] chunk = n == buf.length ? buf.clone() : java.util.Arrays.copyOf(buf, n);
-            channel.send(id, req, Frame.DATA, more, chunk);
+            channel.send(id, frame, n);
         }
         channel.send(id, req, Frame.DATA, Json.object().put("eof", true), new byte[0]);
     }

@@ -27,6 +27,44 @@ public final class FrameCodec {
         return buf.array();
     }
 
+    /**
+     * A frame whose body is written in place: the header is encoded once, and the caller fills the body region of
+     * {@link #array()} (at {@link #bodyOffset()}) and calls {@link #finish} with its length. A file's DATA frames
+     * reuse one of these: no copy of each chunk into a frame, no new array per chunk.
+     */
+    public static final class InPlace {
+        private final byte[] buf;
+        private final int bodyOff;
+
+        public InPlace(int dst, int src, int req, byte kind, ObjectNode header, int maxBody) {
+            byte[] h = Json.write(header);
+            bodyOff = 4 + FIXED + h.length;
+            buf = new byte[bodyOff + maxBody];
+            ByteBuffer.wrap(buf).putInt(0).putInt(dst).putInt(src).putInt(req).put(kind).putInt(h.length).put(h);
+        }
+
+        public byte[] array() {
+            return buf;
+        }
+
+        public int bodyOffset() {
+            return bodyOff;
+        }
+
+        public int maxBody() {
+            return buf.length - bodyOff;
+        }
+
+        /** Sets the frame's length for a body of {@code bodyLen} bytes; returns the frame's size in the array. */
+        public int finish(int bodyLen) {
+            if (bodyLen < 0 || bodyLen > maxBody()) {
+                throw new IllegalArgumentException("body of " + bodyLen + " bytes in a frame for " + maxBody());
+            }
+            ByteBuffer.wrap(buf).putInt(0, bodyOff - 4 + bodyLen);
+            return bodyOff + bodyLen;
+        }
+    }
+
     public static byte[] encode(Frame f) {
         return encode(f.dst(), f.src(), f.req(), f.kind(), f.header(), f.body());
     }
