@@ -231,7 +231,9 @@ def decode_frame(raw):
     _, dst, src, req, kind, hlen = _HEAD.unpack_from(raw, 0)
     off = _HEAD.size
     header = json.loads(raw[off:off + hlen].decode('utf-8')) if hlen else {}
-    return Frame(dst, src, req, kind, header, raw[off + hlen:])
+    # A file chunk's body is a view of the frame, not a copy: receive_file only hashes and writes it.
+    body = memoryview(raw)[off + hlen:] if kind == DATA else raw[off + hlen:]
+    return Frame(dst, src, req, kind, header, body)
 
 
 def peek_dst(raw):
