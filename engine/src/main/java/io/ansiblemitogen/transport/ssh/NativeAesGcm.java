@@ -73,7 +73,7 @@ final class NativeAesGcm extends BaseGCMCipher {
             synchronized (NativeAesGcm.class) {
                 p = provider;
                 if (p == null) {
-                    p = "0".equals(System.getenv(SWITCH)) ? Optional.empty() : load();
+                    p = "0".equals(System.getenv(SWITCH)) ? Optional.empty() : load(NSS_CONFIG);
                     provider = p;
                 }
             }
@@ -81,13 +81,14 @@ final class NativeAesGcm extends BaseGCMCipher {
         return p;
     }
 
-    private static Optional<Provider> load() {
+    /** NSS configured by {@code config} (SunPKCS11 syntax), if it loads and passes the known-answer test. */
+    static Optional<Provider> load(String config) {
         try {
             Provider base = Security.getProvider("SunPKCS11");
             if (base == null) {
                 return Optional.empty();
             }
-            Provider nss = base.configure(NSS_CONFIG);
+            Provider nss = base.configure(config);
             return passesKnownAnswer(nss) ? Optional.of(nss) : Optional.empty();
         } catch (Exception | LinkageError e) {
             // No libnss3, or a PKCS#11 module that refuses this use: the Java ciphers remain.

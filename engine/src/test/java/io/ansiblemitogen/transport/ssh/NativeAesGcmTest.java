@@ -1,5 +1,6 @@
 package io.ansiblemitogen.transport.ssh;
 
+import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
@@ -7,6 +8,7 @@ import org.apache.sshd.common.util.buffer.BufferUtils;
 import org.junit.Test;
 
 import javax.crypto.AEADBadTagException;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.Assert.assertArrayEquals;
@@ -49,6 +51,15 @@ public class NativeAesGcmTest {
         assertNull(NativeAesGcm.forName("aes128-ctr"));
         // with NSS, AES-GCM is offered first even by a C1-only JVM
         assertEquals("aes128-gcm@openssh.com", CipherOrder.first().getName());
+    }
+
+    @Test
+    public void aLibraryThatDoesNotLoadLeavesTheJavaCiphers() {
+        // where the library is missing, SunPKCS11 cannot load it, and the engine goes on with its Java ciphers
+        assertTrue(NativeAesGcm.load("--name=Broken\nlibrary=/nonexistent/libnothing.so\n").isEmpty());
+        // and the order without NSS is the C1 one: ChaCha20-Poly1305 (ours) first, AES-GCM from MINA
+        List<NamedFactory<Cipher>> c1 = CipherOrder.sort(SshClient.setUpDefaultClient().getCipherFactories(), false);
+        assertEquals("chacha20-poly1305@openssh.com", c1.get(0).getName());
     }
 
     @Test
