@@ -81,7 +81,6 @@ def _is_home_answer(stdout):
     return stdout.endswith(b'\n') and deferral.is_plain_path(stdout[:-1].decode('utf-8', 'replace'))
 
 
-
 # The copy and template actions send their file as TMPDIR/source and the copy module then reads it back to hash it
 # (sha1, and md5 for the result's md5sum). From this size on, the target hashes it while writing it instead
 # (core.py _ReceivedFiles): the same digests, without a second pass over the file after the transfer.
@@ -96,6 +95,7 @@ def _digests_for(in_path, dst):
         return DIGEST_ON_RECEIVE if os.path.getsize(in_path) >= DIGEST_ON_RECEIVE_MIN else None
     except OSError:
         return None
+
 
 class _NeedZip(Exception):
     """The engine does not hold the ZIP an exec_module named by digest; `fields` is the request as sent."""

@@ -247,14 +247,8 @@ public final class AgentChannel implements AutoCloseable {
         if (t != null) {
             t.frame(true, new Frame(dst, Frame.ENGINE, req, kind, header, body));
         }
-        try {
-            byte[] raw = FrameCodec.encode(dst, Frame.ENGINE, req, kind, header, body);
-            writeRaw(raw);
-            contexts.countOut(dst, raw.length);
-        } catch (IOException e) {
-            fail("write failed: " + e.getMessage());
-            throw kind == Frame.CALL ? lost().undelivered() : lost();
-        }
+        byte[] raw = FrameCodec.encode(dst, Frame.ENGINE, req, kind, header, body);
+        writeFrame(dst, kind, raw, raw.length);
     }
 
     /** Sends the first {@code len} bytes of an in-place frame; the array may be reused once this returns. */
@@ -268,12 +262,17 @@ public final class AgentChannel implements AutoCloseable {
                 throw new IllegalStateException("cannot decode a frame just encoded", e);
             }
         }
+        writeFrame(dst, Frame.DATA, frame.array(), len);
+    }
+
+    /** Writes the first {@code len} bytes of {@code raw}, one frame to {@code dst}; a failure loses the channel. */
+    private void writeFrame(int dst, byte kind, byte[] raw, int len) throws RemoteException {
         try {
-            writeRaw(frame.array(), len);
+            writeRaw(raw, len);
             contexts.countOut(dst, len);
         } catch (IOException e) {
             fail("write failed: " + e.getMessage());
-            throw lost();
+            throw kind == Frame.CALL ? lost().undelivered() : lost();
         }
     }
 

@@ -34,8 +34,8 @@ public final class JsonFields {
     }
 
     public String text(String field) throws Malformed {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(field);
+        if (v == null) {
             return null;
         }
         if (v.isTextual()) {
@@ -48,8 +48,8 @@ public final class JsonFields {
     }
 
     public Integer integer(String field) throws Malformed {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(field);
+        if (v == null) {
             return null;
         }
         if (v.isNumber() && v.canConvertToInt()) {
@@ -70,8 +70,8 @@ public final class JsonFields {
     }
 
     public Boolean bool(String field) throws Malformed {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(field);
+        if (v == null) {
             return null;
         }
         if (v.isBoolean()) {
@@ -94,8 +94,8 @@ public final class JsonFields {
 
     /** A JSON object of text values (numbers and booleans as their text), or null. */
     public Map<String, String> textMap(String field) throws Malformed {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(field);
+        if (v == null) {
             return null;
         }
         if (!v.isObject()) {
@@ -116,6 +116,12 @@ public final class JsonFields {
         return out;
     }
 
+    /** The field's value, or null when it is absent or JSON null. */
+    private JsonNode present(String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
     /** The value as it is (any JSON), or null when absent. */
     public JsonNode raw(String field) {
         return node.get(field);
@@ -123,8 +129,8 @@ public final class JsonFields {
 
     /** A JSON array of objects, each read by {@code reader}; null when absent. */
     public <T> List<T> objects(String field, Reader<T> reader) throws Malformed {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+        JsonNode v = present(field);
+        if (v == null) {
             return null;
         }
         if (!v.isArray()) {

@@ -1,6 +1,7 @@
 package io.ansiblemitogen.engine;
 
 import io.ansiblemitogen.transport.ssh.NativeDigests;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

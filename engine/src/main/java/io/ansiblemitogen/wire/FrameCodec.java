@@ -20,11 +20,10 @@ public final class FrameCodec {
     }
 
     public static byte[] encode(int dst, int src, int req, byte kind, ObjectNode header, byte[] body) {
-        byte[] h = Json.write(header);
-        int length = FIXED + h.length + body.length;
-        ByteBuffer buf = ByteBuffer.allocate(4 + length);
-        buf.putInt(length).putInt(dst).putInt(src).putInt(req).put(kind).putInt(h.length).put(h).put(body);
-        return buf.array();
+        InPlace frame = new InPlace(dst, src, req, kind, header, body.length);
+        System.arraycopy(body, 0, frame.array(), frame.bodyOffset(), body.length);
+        frame.finish(body.length);
+        return frame.array();
     }
 
     /**

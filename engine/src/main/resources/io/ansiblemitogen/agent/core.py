@@ -4,6 +4,7 @@
 # `C` so that this context can start children (become users, containers) without fetching itself again.
 # Wire format: docs/protocol.md, section 2. Must run on Python 3.6 to 3.13: no walrus, no newer stdlib calls.
 import codecs
+import collections
 import errno
 import fcntl
 import hashlib
@@ -924,16 +925,14 @@ class _ReceivedFiles(object):
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.files = {}
-        self.order = []
+        self.files = collections.OrderedDict()  # oldest first
 
     def add(self, path, identity, digests):
         with self.lock:
-            if path not in self.files:
-                self.order.append(path)
+            self.files.pop(path, None)
             self.files[path] = (list(identity), dict(digests))
-            while len(self.order) > self.MAX:
-                self.files.pop(self.order.pop(0), None)
+            while len(self.files) > self.MAX:
+                self.files.popitem(last=False)
 
     def learn(self, files):
         for path, entry in (files or {}).items():
