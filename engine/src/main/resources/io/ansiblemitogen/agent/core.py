@@ -81,9 +81,12 @@ class Stream(object):
         self._lazy_timer = None
 
     def compress(self, level):
-        """From now on both directions are zlib streams (the peer switches after the same init frame)."""
-        self._zout = zlib.compressobj(level)
-        self._zin = zlib.decompressobj()
+        """From now on both directions are raw deflate streams (the peer switches after the same init frame).
+
+        Raw (negative wbits): the streams never end, so a zlib trailer's Adler-32 would never be checked, yet
+        both ends would compute it over every byte (docs/protocol.md "Link layer")."""
+        self._zout = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+        self._zin = zlib.decompressobj(-zlib.MAX_WBITS)
 
     def _read_some(self, n):
         while True:
