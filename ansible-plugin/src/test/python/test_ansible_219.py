@@ -119,6 +119,23 @@ class AnsibleCore219(unittest.TestCase):
                           t['ssh_extra_args']), ('ssh', 'web', '192.0.2.2', 2200, 'deploy', '/keys/id', '-o Compression=no'))
         self.assertEqual([(h['inventory_name'], h['host'], h['user']) for h in t['via']], [('b1', '192.0.2.1', 'jump')])
 
+    def test_only_the_copy_action_asks_for_digests_on_arrival(self):
+        # 2.19 forks its workers: the copy action's wrapper (copy_digests.py) must be inherited from the strategy
+        play = ('- hosts: local\n  gather_facts: false\n  tasks:\n'
+                '    - shell: head -c 2097152 /dev/urandom > {{ work }}/big.bin && tar -C {{ work }} -cf {{ work }}/big.tar big.bin\n'
+                '      delegate_to: localhost\n'
+                '    - file: {path: "{{ work }}/unpacked", state: directory}\n'
+                '    - unarchive: {src: "{{ work }}/big.tar", dest: "{{ work }}/unpacked"}\n'
+                '    - copy: {src: "{{ work }}/big.bin", dest: "{{ work }}/big.copy"}\n')
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', play=play)
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(work, 'big.bin'), 'rb') as a, open(os.path.join(work, 'big.copy'), 'rb') as b:
+            self.assertEqual(a.read(), b.read())
+        puts = engine.requests('put_file')
+        # 2.19 names the copy's transfer TMPDIR/.source plus the destination's suffix
+        self.assertEqual([os.path.basename(p['dst']) for p in puts], ['source', '.source.copy'])
+        self.assertEqual([p.get('digests') for p in puts], [None, ['sha1', 'md5']])
+
     def test_engine_without_loader_runner_gets_a_plain_exec(self):
         rc, out, engine, work = self.run_219()
         self.assertEqual(rc, 0, out)

@@ -6,6 +6,7 @@ connection names) and that results and failures reach Ansible the way stock ones
 import json
 import os
 import shutil
+import tarfile
 import tempfile
 import unittest
 
@@ -120,6 +121,43 @@ class PlaybookThroughPlugin(unittest.TestCase):
         self.assertEqual([os.path.basename(p['dst']) for p in puts], ['source', 'source'])
         # 1 MiB and more: hashed on the target as it arrives, for the copy module's sha1 and md5
         self.assertEqual([p.get('digests') for p in puts], [['sha1', 'md5'], None])
+
+    def test_an_archive_sent_as_tmpdir_source_is_not_hashed_on_arrival(self):
+        # unarchive names its transfer like copy does, but its module never hashes the archive
+        engine = self.engine()
+        tree = os.path.join(self.work, 'tree')
+        os.mkdir(tree)
+        with open(os.path.join(tree, 'random.bin'), 'wb') as f:
+            f.write(os.urandom(2 << 20))  # incompressible: the archive stays over 1 MiB
+        archive = os.path.join(self.work, 'big.tar')
+        with tarfile.open(archive, 'w') as t:
+            t.add(tree, arcname='tree')
+        os.mkdir(os.path.join(self.work, 'unpacked'))
+        play = '- hosts: local\n  gather_facts: false\n  tasks:\n' \
+            '    - unarchive:\n        src: "{{ work }}/big.tar"\n        dest: "{{ work }}/unpacked"\n' \
+            '    - copy:\n        src: "{{ work }}/big.tar"\n        dest: "{{ work }}/big.copy"\n'
+        rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY)
+        self.assertEqual(rc, 0, out)
+        with open(os.path.join(self.work, 'unpacked', 'tree', 'random.bin'), 'rb') as a, \
+                open(os.path.join(tree, 'random.bin'), 'rb') as b:
+            self.assertEqual(a.read(), b.read())
+        puts = engine.requests('put_file')
+        self.assertEqual([os.path.basename(p['dst']) for p in puts], ['source', 'source'])
+        self.assertEqual([p.get('digests') for p in puts], [None, ['sha1', 'md5']])
+
+    def test_a_raw_copy_is_not_hashed_on_arrival(self):
+        # raw: the file goes straight to its destination and no copy module reads it back
+        engine = self.engine()
+        big = os.path.join(self.work, 'big.src')
+        with open(big, 'wb') as f:
+            f.write(b'y' * (1 << 20))
+        play = '- hosts: local\n  gather_facts: false\n  tasks:\n' \
+            '    - copy:\n        src: "{{ work }}/big.src"\n        dest: "{{ work }}/big.raw"\n        raw: true\n'
+        rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY)
+        self.assertEqual(rc, 0, out)
+        (put,) = engine.requests('put_file')
+        self.assertEqual(put['dst'], os.path.join(self.work, 'big.raw'))
+        self.assertIsNone(put.get('digests'))
 
     def test_module_zip_travels_once_and_workers_skip_hello(self):
         engine = self.engine('--features', 'module_by_digest')

@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, command, deferral, locator, vias
+from ansible_mitogen_engine import ansiballz, command, copy_digests, deferral, locator, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -81,15 +81,16 @@ def _is_home_answer(stdout):
     return stdout.endswith(b'\n') and deferral.is_plain_path(stdout[:-1].decode('utf-8', 'replace'))
 
 
-# The copy and template actions send their file as TMPDIR/source and the copy module then reads it back to hash it
+# The copy and template actions send their file to TMPDIR and the copy module then reads it back to hash it
 # (sha1, and md5 for the result's md5sum). From this size on, the target hashes it while writing it instead
-# (core.py _ReceivedFiles): the same digests, without a second pass over the file after the transfer.
+# (core.py _ReceivedFiles): the same digests, without a second pass over the file after the transfer. Only for the
+# copy action's transfer (copy_digests.py): unarchive's archive, say, is never hashed.
 DIGEST_ON_RECEIVE_MIN = 1 << 20
 DIGEST_ON_RECEIVE = ['sha1', 'md5']
 
 
-def _digests_for(in_path, dst):
-    if dst.rstrip('/').rsplit('/', 1)[-1] != 'source':
+def _digests_for(in_path):
+    if not copy_digests.sending_copy_module_source():
         return None
     try:
         return DIGEST_ON_RECEIVE if os.path.getsize(in_path) >= DIGEST_ON_RECEIVE_MIN else None
@@ -420,7 +421,7 @@ class EngineConnectionMixin(object):
             and self._defers()
         if detach:
             fields['detach'] = True
-        digests = _digests_for(in_path, fields['dst'])
+        digests = _digests_for(in_path)
         if digests:
             fields['digests'] = digests
         reply = self._engine_call('put_file', **fields)

@@ -15,7 +15,7 @@ import collections
 from ansible.errors import AnsibleError
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import compat, install, listings, locator, module_scan, vias, workers
+from ansible_mitogen_engine import compat, copy_digests, install, listings, locator, module_scan, vias, workers
 from ansible_mitogen_engine.client import EngineUnavailable
 
 display = Display()
@@ -29,6 +29,7 @@ class EngineStrategyMixin(object):
         install.install()
         listings.install(note=display.vvv)
         module_scan.install(note=display.vvv)
+        copy_digests.install(note=display.vvv)
         try:
             info = locator.check_engine()
         except EngineUnavailable as e:
