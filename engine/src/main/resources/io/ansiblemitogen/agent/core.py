@@ -969,11 +969,8 @@ class _ReceivedFiles(object):
             items = list(self.files.items())
         found = {}
         for path, entry in items:
-            try:
-                if path.encode('utf-8') in raw:
-                    found[path] = [entry[0], entry[1]]
-            except UnicodeError:
-                pass
+            if any(form in raw for form in _path_forms(path)):
+                found[path] = [entry[0], entry[1]]
         return found
 
     @staticmethod
@@ -990,6 +987,25 @@ class _ReceivedFiles(object):
 
         digest_from_file._ansible_mitogen = True
         cls.digest_from_file = digest_from_file
+
+
+def _path_forms(path):
+    """How a path can appear in a call's bytes: as UTF-8, and as a JSON string's body once or twice escaped.
+
+    Ansible writes module arguments with json.dumps (non-ASCII as \\uXXXX, quotes and backslashes escaped), and
+    the engine may carry that text inside its own JSON header, which escapes the backslashes again."""
+    forms = []
+    try:
+        forms.append(path.encode('utf-8'))
+    except UnicodeError:
+        pass
+    once = json.dumps(path)[1:-1]
+    twice = json.dumps(once)[1:-1]
+    for form in (once, twice):
+        b = form.encode('ascii')
+        if b not in forms:
+            forms.append(b)
+    return forms
 
 
 RECEIVED_FILES = _ReceivedFiles()

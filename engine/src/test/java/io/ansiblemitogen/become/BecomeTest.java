@@ -122,12 +122,22 @@ public class BecomeTest {
 
     @Test
     public void digestsOfAFileReceivedByTheLoginUserReachTheBecomeUsersModule() throws Exception {
+        digestsReachTheBecomeUsersModule("amtest-digest");
+    }
+
+    /** Ansible writes module arguments with json.dumps: a non-ASCII path arrives as \\uXXXX escapes, not UTF-8. */
+    @Test
+    public void digestsReachTheBecomeUsersModuleThroughANonAsciiPath() throws Exception {
+        digestsReachTheBecomeUsersModule("amtest-digest-\u00e9t\u00e9-\u6587");
+    }
+
+    private void digestsReachTheBecomeUsersModule(String dirPrefix) throws Exception {
         Engine e = asRoot();
         TargetSpec t = target("rootbox");
         byte[] data = new byte[2 * 1024 * 1024];
         new Random(8).nextBytes(data);
         Path src = Files.createTempFile("amtest-digest", ".bin");
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "amtest-digest");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), dirPrefix);
         Path dst = dir.resolve("source");
         try {
             Files.write(src, data);
@@ -136,7 +146,7 @@ public class BecomeTest {
             e.putFile(t, null, src, dst.toString(), "0644", List.of(), List.of(), false, List.of("sha1", "md5"));
             FakeModuleZip zip = FakeModuleZip.digests();
             ExecResult r = e.execModule(t, sudo(PLAIN, null), zip.request(TestAccounts.PYTHON,
-                    "ansible.modules.digests", "{\"path\": \"" + dst + "\"}", "reuse", Map.of()));
+                    "ansible.modules.digests", "{\"path\": \"" + asciiJson(dst.toString()) + "\"}", "reuse", Map.of()));
             assertEquals(new String(r.stderr(), StandardCharsets.UTF_8), 0, r.rc());
             var out = Json.mapper().readTree(r.stdout());
             HexFormat hex = HexFormat.of();
@@ -428,5 +438,20 @@ public class BecomeTest {
         }
         assertEquals(first, sh(e, t, sudo("root", LOGIN_PW), "echo $PPID"));
         assertNotEquals("", first);
+    }
+
+    /** A JSON string's body as Python's json.dumps writes it: every non-ASCII character as a \\uXXXX escape. */
+    private static String asciiJson(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 }
