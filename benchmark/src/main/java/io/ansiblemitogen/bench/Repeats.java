@@ -12,7 +12,7 @@ final class Repeats {
 
     /**
      * The median run by wall time (for an even count, the slower of the middle two), its note listing every run's
-     * wall time; or, if any run did not succeed, the first that did not: a failure is never outvoted.
+     * wall time and controller CPU; or, if any run did not succeed, the first that did not: a failure is never outvoted.
      */
     static RunResult representative(List<RunResult> runs) {
         if (runs.isEmpty()) {
@@ -31,8 +31,12 @@ final class Repeats {
         RunResult median = byWall.get(byWall.size() / 2);
         String walls = runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.wallSeconds()))
                 .collect(Collectors.joining(", "));
+        // every run's CPU too: on a small shared machine one run's CPU varies by ~0.2 s, so a reader can tell a
+        // difference between systems from noise
+        String cpus = runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.cpuSeconds()))
+                .collect(Collectors.joining(", "));
         return withNote(median, "median of " + runs.size() + " runs by wall time; wall times in run order: " + walls
-                + " s");
+                + " s; controller CPU: " + cpus + " s");
     }
 
     private static RunResult withNote(RunResult r, String note) {

@@ -14,12 +14,13 @@ public class RepeatsTest {
     }
 
     @Test
-    public void theMedianRunByWallTimeStandsForAllWithEveryWallTimeInItsNote() {
+    public void theMedianRunByWallTimeStandsForAllWithEveryRunsWallAndCpuInItsNote() {
         RunResult r = Repeats.representative(List.of(run("ok", 5.3, 4.0, null), run("ok", 4.8, 9.0, null),
                 run("ok", 5.0, 3.0, null)));
         assertEquals(5.0, r.wallSeconds(), 0);
         assertEquals("every column comes from the median run", 3.0, r.cpuSeconds(), 0);
-        assertEquals("median of 3 runs by wall time; wall times in run order: 5.30, 4.80, 5.00 s", r.note());
+        assertEquals("median of 3 runs by wall time; wall times in run order: 5.30, 4.80, 5.00 s; controller CPU: "
+                + "4.00, 9.00, 3.00 s", r.note());
     }
 
     @Test
