@@ -67,6 +67,12 @@ class PlaybookThroughPlugin(unittest.TestCase):
             f.write(text)
         return path
 
+    def write_bytes(self, name, data):
+        path = os.path.join(self.work, name)
+        with open(path, 'wb') as f:
+            f.write(data)
+        return path
+
     def playbook(self, engine_socket, playbook, inventory, *extra, **env):
         argv = [testlib.ansible_bin('ansible-playbook'), '-i', self.write('hosts.ini', inventory),
                 self.write('play.yml', playbook), '-e', 'work=' + self.work] + list(extra)
@@ -109,9 +115,7 @@ class PlaybookThroughPlugin(unittest.TestCase):
 
     def test_large_copy_sources_ask_the_target_for_their_digests(self):
         engine = self.engine()
-        big = os.path.join(self.work, 'big.src')
-        with open(big, 'wb') as f:
-            f.write(b'x' * (1 << 20))
+        self.write_bytes('big.src', b'x' * (1 << 20))
         play = '- hosts: local\n  gather_facts: false\n  tasks:\n' \
             '    - copy:\n        src: "{{ work }}/big.src"\n        dest: "{{ work }}/big.out"\n' \
             '    - copy:\n        content: small\n        dest: "{{ work }}/small.out"\n'
@@ -127,8 +131,7 @@ class PlaybookThroughPlugin(unittest.TestCase):
         engine = self.engine()
         tree = os.path.join(self.work, 'tree')
         os.mkdir(tree)
-        with open(os.path.join(tree, 'random.bin'), 'wb') as f:
-            f.write(os.urandom(2 << 20))  # incompressible: the archive stays over 1 MiB
+        self.write_bytes('tree/random.bin', os.urandom(2 << 20))  # incompressible: the archive stays over 1 MiB
         archive = os.path.join(self.work, 'big.tar')
         with tarfile.open(archive, 'w') as t:
             t.add(tree, arcname='tree')
@@ -148,9 +151,7 @@ class PlaybookThroughPlugin(unittest.TestCase):
     def test_a_raw_copy_is_not_hashed_on_arrival(self):
         # raw: the file goes straight to its destination and no copy module reads it back
         engine = self.engine()
-        big = os.path.join(self.work, 'big.src')
-        with open(big, 'wb') as f:
-            f.write(b'y' * (1 << 20))
+        self.write_bytes('big.src', b'y' * (1 << 20))
         play = '- hosts: local\n  gather_facts: false\n  tasks:\n' \
             '    - copy:\n        src: "{{ work }}/big.src"\n        dest: "{{ work }}/big.raw"\n        raw: true\n'
         rc, out, _ = self.playbook(engine.socket, play, self.LOCAL_INVENTORY)
