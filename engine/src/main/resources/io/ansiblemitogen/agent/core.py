@@ -933,7 +933,8 @@ class _ReceivedFiles(object):
     def add(self, path, identity, digests):
         with self.lock:
             self.files.pop(path, None)
-            self.files[path] = (list(identity), dict(digests))
+            # the forms named_in looks for, worked out once rather than on every routed call
+            self.files[path] = (list(identity), dict(digests), _path_forms(path))
             while len(self.files) > self.MAX:
                 self.files.popitem(last=False)
 
@@ -969,7 +970,7 @@ class _ReceivedFiles(object):
             items = list(self.files.items())
         found = {}
         for path, entry in items:
-            if any(form in raw for form in _path_forms(path)):
+            if any(form in raw for form in entry[2]):
                 found[path] = [entry[0], entry[1]]
         return found
 
