@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,48 +81,65 @@ final class BenchRunner {
         return run(w, systems, once.contains(w.name()) ? 1 : repeat);
     }
 
+    /**
+     * The systems' runs alternate (stock, Mitogen, engine, scp, stock, ...): this machine drifts by 15-20% over tens
+     * of minutes, and measuring one system's repeats back to back would hand that drift to one side of a ratio.
+     */
     private List<RunResult> run(Workload w, List<BenchSystem> systems, int times) {
         List<RunResult> results = new ArrayList<>();
         Path wdir = workDir.resolve("w").resolve(w.name());
         Path dest = workDir.resolve("dest");
         Path playbook = PlaybookWriter.write(w, wdir, dest);
         Path inventory = targets.writeInventory(w.hosts(), wdir.resolve("inventory.yml"));
+        List<BenchSystem> available = new ArrayList<>();
+        Map<String, String> skipped = new HashMap<>();
         for (BenchSystem s : systems) {
-            if (stopped) {
-                return results;
-            }
             var why = s.unavailable();
             if (why.isPresent()) {
                 log.println("  " + s.id() + ": skipped: " + why.get());
-                results.add(RunResult.skipped(w.name(), s.id(), why.get()));
-                continue;
+                skipped.put(s.id(), why.get());
+            } else {
+                available.add(s);
             }
-            List<String> args = List.of("-i", inventory.toString(), "-f", Integer.toString(w.forks()),
-                    playbook.toString());
-            List<RunResult> runs = new ArrayList<>();
-            for (int i = 0; i < times && !stopped; i++) {
+        }
+        List<String> args = List.of("-i", inventory.toString(), "-f", Integer.toString(w.forks()),
+                playbook.toString());
+        Map<String, List<RunResult>> runs = new LinkedHashMap<>();
+        available.forEach(s -> runs.put(s.id(), new ArrayList<>()));
+        if (w.fileBytes() > 0) {
+            runs.put("scp", new ArrayList<>());
+        }
+        for (int i = 0; i < times && !stopped; i++) {
+            for (BenchSystem s : available) {
+                if (stopped) {
+                    break;
+                }
                 RunResult r = measure(w, s.id(), wdir, dest, (warm, state) -> {
                     List<String> argv = new ArrayList<>(s.command(warm, state));
                     argv.addAll(args);
                     return argv;
                 }, s);
                 log.printf("  %-8s %s%n", s.id(), summary(r));
-                runs.add(r);
+                runs.get(s.id()).add(r);
             }
-            if (!runs.isEmpty()) {
-                results.add(Repeats.representative(runs));
-            }
-        }
-        if (w.fileBytes() > 0 && !stopped) {
-            List<RunResult> runs = new ArrayList<>();
-            for (int i = 0; i < times && !stopped; i++) {
+            if (w.fileBytes() > 0 && !stopped) {
                 RunResult r = measureScp(w, wdir, dest);
                 log.printf("  %-8s %s%n", "scp", summary(r));
-                runs.add(r);
+                runs.get("scp").add(r);
             }
-            if (!runs.isEmpty()) {
-                results.add(Repeats.representative(runs));
+        }
+        for (BenchSystem s : systems) {
+            if (skipped.containsKey(s.id())) {
+                results.add(RunResult.skipped(w.name(), s.id(), skipped.get(s.id())));
             }
+            List<RunResult> mine = runs.get(s.id());
+            if (mine != null && !mine.isEmpty()) {
+                results.add(Repeats.representative(mine));
+            }
+        }
+        List<RunResult> scp = runs.get("scp");
+        if (scp != null && !scp.isEmpty()) {
+            results.add(Repeats.representative(scp));
         }
         return results;
     }

@@ -152,7 +152,9 @@ final class Report {
         md.append(m.runsPerFigure() > 1
                 ? "- Each figure is the median run (by wall time) of " + m.runsPerFigure() + " runs of the same "
                         + "measurement, all its columns from that one run; the notes under each table give every "
-                        + "run's wall time. A run that failed is reported instead of the median."
+                        + "run's wall time. The systems take turns (stock, Mitogen, engine, scp, then stock again), "
+                        + "so a drift of the machine during a workload weighs on each of them alike. A run that "
+                        + "failed is reported instead of the median."
                         + (m.once() == null || m.once().isEmpty() ? ""
                                 : " Measured once (long): " + String.join(", ", m.once()) + ".") + "\n"
                 : "- One run per figure; run-to-run variance on this machine is about 15%, so read single ratios "
