@@ -46,6 +46,10 @@ public class BecomeOverSshTest {
     private static final LocalTemp LOCAL_TEMP = new LocalTemp();
     private static final Path SUDOERS = Path.of("/etc/sudoers.d/amtest-hops-become");
     private static final Path PLAYBOOKS = Path.of("src/test/resources/become");
+    /** A system temp dir for host viasudoutf, inside the shared directory. */
+    private static final String UTF_TMP = "sys-tmp-\u00fcn\u00ef";
+    private static final String BIG_COPY =
+            "copy 2 MiB as the become user (hashed by the login interpreter as it arrives, checked by the module)";
 
     private static SshdFixture sshd;
     private static CorpusRunner runner;
@@ -89,9 +93,14 @@ public class BecomeOverSshTest {
     public void sudoAndSuWithPasswordsAgreeWithStock() throws Exception {
         Inventory inv = new Inventory()
                 .host("viasudo", login())
-                .host("viasu", login());
+                .host("viasu", login())
+                .host("viasudoutf", login());
         become(inv, "viasudo", "sudo", LOGIN_PASSWORD);
         become(inv, "viasu", "su", APP_PASSWORD);
+        become(inv, "viasudoutf", "sudo", LOGIN_PASSWORD);
+        // An unprivileged become user gets its temp dir in a system temp dir: here one with a non-ASCII name, so the
+        // copy module's source path reaches the become child JSON-escaped (\u00fc), as module arguments carry it.
+        inv.hostVar("viasudoutf", "ansible_system_tmpdirs", List.of(shared.resolve(UTF_TMP).toString()));
         Path playbook = PLAYBOOKS.resolve("become_ssh.yml");
         RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
         assertClean(stock);
@@ -99,7 +108,12 @@ public class BecomeOverSshTest {
         assertClean(ours);
         String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
         assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
-        for (String h : List.of("viasudo", "viasu")) {
+        for (RunResult r : List.of(stock, ours)) {
+            String src = r.task(BIG_COPY, "viasudoutf").field("src").asText();
+            assertTrue("the copy's source went through the non-ASCII temp dir: " + src,
+                    src.startsWith(shared.resolve(UTF_TMP) + "/"));
+        }
+        for (String h : List.of("viasudo", "viasu", "viasudoutf")) {
             assertEquals(APP, ours.task("who runs a command after become", h).field("stdout").asText());
             assertEquals(LOGIN, ours.task("without become", h).field("stdout").asText());
         }
@@ -222,6 +236,8 @@ public class BecomeOverSshTest {
         Files.createDirectories(shared);
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         Procs.check(List.of("chmod", "1777", shared.toString()), null);
+        Path utfTmp = Files.createDirectories(shared.resolve(UTF_TMP));
+        Procs.check(List.of("chmod", "1777", utfTmp.toString()), null);
         return runner.run(playbook, inv, mode.withArgs("-e", "shared_dir=" + shared));
     }
 
