@@ -21,54 +21,32 @@ public class BenchRunnerOrderTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    /** A system that only notes its turn and prints a one-host recap, as ansible-playbook would. */
-    private static BenchSystem noting(String id, Path journal) {
-        return new BenchSystem() {
-            public String id() {
-                return id;
-            }
+    /** A stand-in system: runs {@code command} (null: unavailable, and must never run). */
+    private record FakeSystem(String id, List<String> command) implements BenchSystem {
+        public String label() {
+            return id;
+        }
 
-            public String label() {
-                return id;
-            }
+        public Optional<String> unavailable() {
+            return command == null ? Optional.of("not installed") : Optional.empty();
+        }
 
-            public Optional<String> unavailable() {
-                return Optional.empty();
-            }
-
-            public List<String> command(boolean warm, Path stateDir) {
-                return List.of("sh", "-c", "echo " + id + " >> '" + journal + "'; "
-                        + "printf 'PLAY RECAP ***\\nh0 : ok=1 changed=0 unreachable=0 failed=0 skipped=0\\n'", "sh");
-            }
-
-            public Map<String, String> env(boolean warm, Path stateDir) {
-                return Map.of();
-            }
-        };
-    }
-
-    private static BenchSystem missing(String id) {
-        return new BenchSystem() {
-            public String id() {
-                return id;
-            }
-
-            public String label() {
-                return id;
-            }
-
-            public Optional<String> unavailable() {
-                return Optional.of("not installed");
-            }
-
-            public List<String> command(boolean warm, Path stateDir) {
+        public List<String> command(boolean warm, Path stateDir) {
+            if (command == null) {
                 throw new AssertionError("an unavailable system was run");
             }
+            return command;
+        }
 
-            public Map<String, String> env(boolean warm, Path stateDir) {
-                return Map.of();
-            }
-        };
+        public Map<String, String> env(boolean warm, Path stateDir) {
+            return Map.of();
+        }
+    }
+
+    /** A system that only notes its turn and prints a one-host recap, as ansible-playbook would. */
+    private static BenchSystem noting(String id, Path journal) {
+        return new FakeSystem(id, List.of("sh", "-c", "echo " + id + " >> '" + journal + "'; "
+                + "printf 'PLAY RECAP ***\\nh0 : ok=1 changed=0 unreachable=0 failed=0 skipped=0\\n'", "sh"));
     }
 
     @Test
@@ -80,7 +58,7 @@ public class BenchRunnerOrderTest {
         try (Targets targets = new Targets(1, work, false)) {
             BenchRunner runner = new BenchRunner(targets, work, Duration.ofSeconds(60),
                     new PrintStream(log, true, StandardCharsets.UTF_8), 3, List.of());
-            List<RunResult> results = runner.run(w, List.of(noting("a", journal), missing("m"), noting("b", journal)));
+            List<RunResult> results = runner.run(w, List.of(noting("a", journal), new FakeSystem("m", null), noting("b", journal)));
 
             assertEquals("a b a b a b", String.join(" ", Files.readAllLines(journal)));
             assertEquals(List.of("a", "m", "b"), results.stream().map(RunResult::system).toList());
