@@ -43,6 +43,42 @@ PLAY = '''
 '''
 
 
+SCAN_219 = r'''
+import datetime, io, zipfile
+from ansible.executor import module_common
+from ansible._internal._ansiballz import _builder
+from ansible.plugins.loader import init_plugin_loader, module_loader
+from ansible_mitogen_engine import module_scan
+
+init_plugin_loader([])  # the collection finder, as the CLI sets it up
+
+
+def payload(name):
+    with open(module_loader.find_plugin(name), 'rb') as f:
+        data = f.read()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as zf:
+        module_common.recursive_finder(name, 'ansible.modules.' + name, data, zf,
+                                       datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc),
+                                       _builder.ExtensionManager.create(task_vars={}))
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        return sorted((i.filename, zf.read(i.filename)) for i in zf.infolist())
+
+names = ('stat', 'copy', 'file')
+stock = [payload(n) for n in names]
+finder, scan = module_common.ModuleDepFinder, module_common.recursive_finder
+cold = module_scan.install()
+cold_payloads = [payload(n) for n in names]
+print('cold misses>20', cold.misses > 20)
+del module_common.compile
+module_common.ModuleDepFinder, module_common.recursive_finder = finder, scan
+warm = module_scan.install()
+warm_payloads = [payload(n) for n in names]
+print('warm parses %d misses %d' % (warm.parses, warm.misses))
+print('same payloads', stock == cold_payloads, stock == warm_payloads)
+'''
+
+
 @unittest.skipUnless(HAVE_219 and os.geteuid() == 0 and shutil.which('unshare'),
                      'needs root and a Debian 13 root with ansible-core 2.19')
 class AnsibleCore219(unittest.TestCase):
@@ -71,6 +107,32 @@ class AnsibleCore219(unittest.TestCase):
                 'ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work]
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
         return p.returncode, p.stdout.decode('utf-8', 'replace'), engine, work
+
+    def run_python_219(self, script):
+        """`script` run by the root's python3 with the plugin importable; its stdout."""
+        work = tempfile.mkdtemp(prefix='plugin-test-219-', dir='/tmp')
+        self.addCleanup(shutil.rmtree, work, True)
+        self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + work)
+        with open(os.path.join(work, 'script.py'), 'w') as f:
+            f.write(script)
+        plugin = os.path.join(work, 'plugin')
+        shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
+        argv = ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-eu', '-c', ENTER, 'enter',
+                TRIXIE_ROOT, work, work, '-i', 'PYTHONPATH=' + plugin, 'HOME=/root',
+                'XDG_CACHE_HOME=%s/cache' % work, 'PYTHONDONTWRITEBYTECODE=1', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
+                'python3', 'script.py']
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
+        out = p.stdout.decode('utf-8', 'replace')
+        self.assertEqual(p.returncode, 0, out)
+        return out
+
+    def test_module_import_scans_kept_between_runs_build_stock_payloads(self):
+        # 2.19's recursive_finder has other arguments and reads the module's tree for METADATA: stock's payload
+        # entries, from a cold file and from a warm one (a new ImportCache reading what the first wrote).
+        out = self.run_python_219(SCAN_219)
+        self.assertIn('cold misses>20 True', out)
+        self.assertIn('warm parses 0 misses 0', out)
+        self.assertIn('same payloads True True', out)
 
     @staticmethod
     def _rmdir_quietly(path):
