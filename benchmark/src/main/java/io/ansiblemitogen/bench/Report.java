@@ -161,7 +161,9 @@ final class Report {
                         + "with that margin (`--repeat N` reports the median of N runs).\n");
         md.append("- Before any measurement each system runs a one-task play once, unreported: what a first run "
                 + "after a build or install pays once (the engine launcher's class-data archive, Python bytecode "
-                + "caches) is in no figure.\n");
+                + "caches) is in no figure. The engine's plugin keeps what it learns of modules' imports between runs "
+                + "(`~/.cache/ansible-mitogen`), as a Jenkins agent keeps it between builds, so a workload's first "
+                + "run through the engine scans the modules no earlier run used.\n");
         return md.toString();
     }
 
