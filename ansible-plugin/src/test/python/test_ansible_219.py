@@ -86,45 +86,48 @@ class AnsibleCore219(unittest.TestCase):
     def run_219(self, *engine_args, **kw):
         play = kw.get('play', PLAY)
         inventory = kw.get('inventory', 'local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n')
-        work = tempfile.mkdtemp(prefix='plugin-test-219-', dir='/tmp')
-        self.addCleanup(shutil.rmtree, work, True)
-        plugin = os.path.join(work, 'plugin')
-        shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
+        work, plugin = self._work_dir()
         engine = testlib.FakeEngineProcess(*engine_args)
         self.addCleanup(engine.close)
-        for mount_point in (work, engine.dir):  # empty dirs the bind mounts left inside the root
-            self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + mount_point)
+        self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + engine.dir)  # the bind mount's empty dir in the root
         with open(os.path.join(work, 'play.yml'), 'w') as f:
             f.write(play)
         with open(os.path.join(work, 'hosts.ini'), 'w') as f:
             f.write(inventory)
         env = ['ANSIBLE_STRATEGY_PLUGINS=%s/strategy' % plugin, 'ANSIBLE_STRATEGY=mitogen_linear',
                'ANSIBLE_MITOGEN_SOCKET=' + engine.socket, 'ANSIBLE_LOCAL_TEMP=%s/tmp' % work,
-               'ANSIBLE_NOCOLOR=1', 'ANSIBLE_DEPRECATION_WARNINGS=False', 'PYTHONDONTWRITEBYTECODE=1',
-               'HOME=/root', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin'] + list(kw.get('env', ()))
-        argv = ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-eu', '-c', ENTER, 'enter',
-                TRIXIE_ROOT, '%s %s' % (work, engine.dir), work, '-i'] + env + [
-                'ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work]
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
+               'ANSIBLE_NOCOLOR=1', 'ANSIBLE_DEPRECATION_WARNINGS=False'] + list(kw.get('env', ()))
+        p = self._in_root(work, [engine.dir], env,
+                          ['ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work])
         return p.returncode, p.stdout.decode('utf-8', 'replace'), engine, work
 
     def run_python_219(self, script):
         """`script` run by the root's python3 with the plugin importable; its stdout."""
-        work = tempfile.mkdtemp(prefix='plugin-test-219-', dir='/tmp')
-        self.addCleanup(shutil.rmtree, work, True)
-        self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + work)
+        work, plugin = self._work_dir()
         with open(os.path.join(work, 'script.py'), 'w') as f:
             f.write(script)
-        plugin = os.path.join(work, 'plugin')
-        shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
-        argv = ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-eu', '-c', ENTER, 'enter',
-                TRIXIE_ROOT, work, work, '-i', 'PYTHONPATH=' + plugin, 'HOME=/root',
-                'XDG_CACHE_HOME=%s/cache' % work, 'PYTHONDONTWRITEBYTECODE=1', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin',
-                'python3', 'script.py']
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
+        p = self._in_root(work, [], ['PYTHONPATH=' + plugin], ['python3', 'script.py'])
         out = p.stdout.decode('utf-8', 'replace')
         self.assertEqual(p.returncode, 0, out)
         return out
+
+    def _work_dir(self):
+        """A scratch dir under /tmp (bind-mounted at the same place in the root) holding a copy of the plugin."""
+        work = tempfile.mkdtemp(prefix='plugin-test-219-', dir='/tmp')
+        self.addCleanup(shutil.rmtree, work, True)
+        self.addCleanup(self._rmdir_quietly, TRIXIE_ROOT + work)  # the bind mount's empty dir in the root
+        plugin = os.path.join(work, 'plugin')
+        shutil.copytree(testlib.PLUGIN_ROOT, plugin, ignore=shutil.ignore_patterns('__pycache__'))
+        return work, plugin
+
+    @staticmethod
+    def _in_root(work, binds, env, command):
+        """`command` run in `work` inside the root, with `work` and `binds` mounted and a cache dir of its own."""
+        env = ['HOME=/root', 'XDG_CACHE_HOME=%s/cache' % work, 'PYTHONDONTWRITEBYTECODE=1',
+               'PATH=/usr/sbin:/usr/bin:/sbin:/bin'] + list(env)
+        argv = ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-eu', '-c', ENTER, 'enter',
+                TRIXIE_ROOT, ' '.join([work] + list(binds)), work, '-i'] + env + list(command)
+        return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=testlib.RUN_TIMEOUT)
 
     def test_module_import_scans_kept_between_runs_build_stock_payloads(self):
         # 2.19's recursive_finder has other arguments and reads the module's tree for METADATA: stock's payload

@@ -55,13 +55,10 @@ class LazyTree(object):
 
 
 class _Found(object):
-    """What ModuleDepFinder left for recursive_finder to read, from the cache."""
+    """The two sets of ModuleDepFinder's that recursive_finder reads, from the cache (it never changes them)."""
 
-    def __init__(self, module_fqn, is_pkg_init, submodules, optional_imports):
-        self.module_fqn = module_fqn
-        self.is_pkg_init = is_pkg_init
-        self.submodules = submodules
-        self.optional_imports = optional_imports
+    def __init__(self, found):
+        self.submodules, self.optional_imports = found
 
 
 class ImportCache(object):
@@ -70,10 +67,10 @@ class ImportCache(object):
     FORMAT = 1
     MAX_ENTRIES = 5000
 
-    def __init__(self, path, stock_finder, parse=builtins.compile):
+    def __init__(self, path, stock_finder, builtin_compile=builtins.compile):
         self.path = path
         self.stock_finder = stock_finder
-        self._parse = parse
+        self._compile = builtin_compile
         self.parses = 0
         self.lock = threading.Lock()
         self.entries = {}
@@ -92,7 +89,7 @@ class ImportCache(object):
 
     def compile(self, source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
         if mode != 'exec' or flags != ast.PyCF_ONLY_AST or not isinstance(source, (bytes, str)):
-            return self._parse(source, filename, mode, flags, dont_inherit, optimize)
+            return self._compile(source, filename, mode, flags, dont_inherit, optimize)
         digest = self.digest(source)
         lazy = LazyTree(source, filename, digest, self.parse)
         with self.lock:
@@ -102,7 +99,7 @@ class ImportCache(object):
         return lazy
 
     def parse(self, source, filename):
-        tree = self._parse(source, filename, 'exec', ast.PyCF_ONLY_AST)
+        tree = self._compile(source, filename, 'exec', ast.PyCF_ONLY_AST)
         with self.lock:
             self.parses += 1
         return tree
@@ -114,7 +111,7 @@ class ImportCache(object):
             if found is None:
                 return None
             self.hits += 1
-        return _Found(module_fqn, is_pkg_init, set(found[0]), set(found[1]))
+        return _Found(found)
 
     def record(self, tree, module_fqn, is_pkg_init, finder):
         value = [sorted(list(m) for m in finder.submodules), sorted(list(m) for m in finder.optional_imports)]
@@ -168,7 +165,7 @@ class ImportCache(object):
         return recursive_finder
 
     def _keep(self, key, value):
-        self.entries[key] = (tuple(tuple(m) for m in value[0]), tuple(tuple(m) for m in value[1]))
+        self.entries[key] = (frozenset(tuple(m) for m in value[0]), frozenset(tuple(m) for m in value[1]))
         self.digests.add(key.split(' ', 1)[0])
 
     def _read(self):
