@@ -3,7 +3,7 @@
 # and runs examples/site.yml through the engine with `bin/ansible-mitogen playbook`.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-"$here/bin/setup"
+"$here/bin/setup" --packages
 
 dir=$(mktemp -d /tmp/ansible-mitogen-example-sshd.XXXXXX)
 port=${EXAMPLE_PORT:-22022}

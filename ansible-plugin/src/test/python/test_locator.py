@@ -70,6 +70,26 @@ class Locator(unittest.TestCase):
         self.assertEqual(locator.default_socket_paths({'XDG_RUNTIME_DIR': '/nonexistent'}), fallback)
         self.assertEqual(locator.default_socket_paths({}), fallback)
 
+    def test_socket_dir_names_the_daemon_as_for_the_cli(self):
+        # DaemonLocation (cli): ANSIBLE_MITOGEN_SOCKET, else ANSIBLE_MITOGEN_SOCKET_DIR/engine.sock, else the default;
+        # a blank value counts as unset. pool status then finds the daemon the plugin found or started.
+        named = os.path.join(self.dir, 'named')
+        self.assertEqual(locator.default_socket_paths({'ANSIBLE_MITOGEN_SOCKET_DIR': named,
+                                                       'XDG_RUNTIME_DIR': self.runtime}),
+                         [os.path.join(named, 'engine.sock')])
+        self.assertEqual(locator.default_socket_paths({'ANSIBLE_MITOGEN_SOCKET_DIR': ' ',
+                                                       'XDG_RUNTIME_DIR': self.runtime}),
+                         [os.path.join(self.runtime, 'ansible-mitogen', 'engine.sock')])
+        self.assertEqual(locator.locate_socket({'ANSIBLE_MITOGEN_SOCKET': '/x/s.sock',
+                                                'ANSIBLE_MITOGEN_SOCKET_DIR': named}), '/x/s.sock')
+
+    def test_daemon_starts_in_the_named_socket_dir(self):
+        named = os.path.join(self.dir, 'named')
+        path = locator.locate_socket(self.env(ANSIBLE_MITOGEN_SOCKET_DIR=named))
+        self.assertEqual(path, os.path.join(named, 'engine.sock'))
+        self.assertEqual(stat.S_IMODE(os.stat(named).st_mode), 0o700)
+        self.assertFalse(os.path.exists(self.sock_dir), 'nothing may start in the default directory')
+
     def test_running_daemon_is_used(self):
         os.mkdir(self.sock_dir, 0o700)
         path = os.path.join(self.sock_dir, 'engine.sock')

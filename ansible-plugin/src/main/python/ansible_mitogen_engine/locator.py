@@ -2,9 +2,12 @@
 """Finds the engine socket, starting a daemon when none is running (issue 7).
 
 Order: ANSIBLE_MITOGEN_SOCKET if set (never auto-start then: the user chose
-that engine); else the default socket of a running daemon; else start
-`java -jar JAR daemon` detached, so that it outlives this run and the next run
-reuses its connections. Never fall back to stock Ansible silently.
+that engine); else the socket in ANSIBLE_MITOGEN_SOCKET_DIR, or in the default
+directory, of a running daemon; else start `java -jar JAR daemon` detached in
+that directory, so that it outlives this run and the next run reuses its
+connections. The same rule as the CLI's DaemonLocation (docs/daemon.md), so
+`ansible-mitogen pool` finds the daemon this started. Never fall back to stock
+Ansible silently.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -12,12 +15,15 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 from ansible_mitogen_engine.client import EngineClient, EngineUnavailable
 
 SOCKET_ENV = 'ANSIBLE_MITOGEN_SOCKET'
+SOCKET_DIR_ENV = 'ANSIBLE_MITOGEN_SOCKET_DIR'
+SOCKET_NAME = 'engine.sock'
 JAR_ENV = 'ANSIBLE_MITOGEN_JAR'
 JAR_NAME = 'ansible-mitogen-cli.jar'
 START_TIMEOUT_ENV = 'ANSIBLE_MITOGEN_START_TIMEOUT'
@@ -50,17 +56,20 @@ def _no_jar(plugin_root):
 
 
 def default_socket_paths(env=None):
-    """Where `ansible-mitogen daemon` listens by default in this environment (SocketDirs.defaultDir).
+    """Where `ansible-mitogen daemon` listens in this environment (DaemonLocation.dir, SocketDirs.defaultDir).
 
     Exactly one place, the same one `ansible-mitogen daemon` and `ansible-mitogen pool` use here: a daemon
-    found or started by the plugin is then the one those commands show and stop. A daemon listening elsewhere
-    is reached by setting ANSIBLE_MITOGEN_SOCKET.
+    found or started by the plugin is then the one those commands show and stop. ANSIBLE_MITOGEN_SOCKET_DIR
+    names the directory; a daemon listening elsewhere is reached by setting ANSIBLE_MITOGEN_SOCKET.
     """
     env = os.environ if env is None else env
+    named = (env.get(SOCKET_DIR_ENV) or '').strip()
+    if named:
+        return [os.path.join(env[SOCKET_DIR_ENV], SOCKET_NAME)]
     runtime = env.get('XDG_RUNTIME_DIR')
     if runtime and runtime.strip() and os.path.isdir(runtime):
-        return [os.path.join(runtime, 'ansible-mitogen', 'engine.sock')]
-    return ['/tmp/ansible-mitogen-%d/engine.sock' % os.getuid()]
+        return [os.path.join(runtime, 'ansible-mitogen', SOCKET_NAME)]
+    return ['/tmp/ansible-mitogen-%d/%s' % (os.getuid(), SOCKET_NAME)]
 
 
 def _connectable(path):
@@ -99,6 +108,15 @@ def find_java(env=None):
 _started = []
 
 
+def _say(text):
+    """A progress line for the user: on stderr, so it never mixes with a callback's stdout."""
+    try:
+        sys.stderr.write('ansible-mitogen: %s\n' % text)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def start_daemon(sock_path, env=None):
     """Start a detached daemon that listens on sock_path; wait until it does."""
     env = dict(os.environ if env is None else env)
@@ -119,15 +137,22 @@ def start_daemon(sock_path, env=None):
     env.pop(SOCKET_ENV, None)
     # The JVM options bin/ansible-mitogen and the Jenkins plugin use (docs/architecture.md "Start-up of a run").
     argv = [java] + ENGINE_JVM_OPTIONS + ['-jar', jar, 'daemon', '--socket-dir', sock_dir]
+    _say('no ansible-mitogen engine runs on %s: starting a daemon there (it stays up for later runs; '
+         '`ansible-mitogen pool stop` ends it; its log: %s)' % (sock_path, log_path))
     with open(log_path, 'ab') as log:
         # A new session so that neither Ctrl-C on ansible-playbook nor the end of this run stops it.
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 close_fds=True, start_new_session=True, env=env, cwd='/')
     _started.append(proc)  # detached on purpose: only keep the handle so it is never reaped as garbage
-    deadline = time.time() + float(env.get(START_TIMEOUT_ENV) or 60)
+    started = time.time()
+    deadline = started + float(env.get(START_TIMEOUT_ENV) or 60)
+    next_word = started + 10
     while time.time() < deadline:
         if _connectable(sock_path):
             return sock_path
+        if time.time() >= next_word:
+            _say('still waiting for the daemon to listen on %s (%d s)' % (sock_path, time.time() - started))
+            next_word += 10
         if proc.poll() is not None and not _connectable(sock_path):
             # It exited without serving (a daemon that found a live one exits 0 after it answered above).
             break
