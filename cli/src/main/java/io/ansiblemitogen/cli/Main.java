@@ -3,15 +3,8 @@ package io.ansiblemitogen.cli;
 import java.io.IOException;
 import java.util.List;
 
-/** {@code ansible-mitogen COMMAND ...}: playbook, daemon, pool, plugin-path, env. */
+/** {@code ansible-mitogen COMMAND ...}: playbook, daemon, pool, plugin-path, env, help; {@code --version}. */
 public final class Main {
-    private static final String USAGE = String.join("\n",
-            "usage: ansible-mitogen playbook [ansible-playbook arguments...]",
-            "       ansible-mitogen daemon [--socket-dir DIR] [--idle-timeout MINUTES | --idle-timeout-seconds S]",
-            "       ansible-mitogen pool [--socket-dir DIR] [status|stop]",
-            "       ansible-mitogen plugin-path",
-            "       ansible-mitogen env");
-
     private Main() {
     }
 
@@ -21,35 +14,47 @@ public final class Main {
 
     static int run(List<String> argv) {
         if (argv.isEmpty()) {
-            System.err.println(USAGE);
+            System.err.println(Help.USAGE);
             return 2;
         }
+        String command = argv.get(0);
         List<String> rest = argv.subList(1, argv.size());
+        if (!"playbook".equals(command) && Help.of(command) != null && Help.asked(rest)) {
+            System.out.println(Help.of(command));
+            return 0;
+        }
         try {
-            return switch (argv.get(0)) {
+            return switch (command) {
                 case "playbook" -> PlaybookCommand.run(rest);
                 case "daemon" -> DaemonCommand.run(rest);
                 case "pool" -> PoolCommand.run(rest, System.out);
                 case "plugin-path" -> {
+                    noArguments(command, rest);
                     System.out.println(PluginFiles.strategyDir());
                     yield 0;
                 }
                 case "env" -> {
+                    noArguments(command, rest);
                     System.out.print(AnsibleEnvironment.exportLines(
                             AnsibleEnvironment.forEngine(null, System.getenv())));
                     yield 0;
                 }
-                case "-h", "--help", "help" -> {
-                    System.out.println(USAGE);
+                case "--version", "version" -> {
+                    System.out.println(Help.version());
                     yield 0;
                 }
+                case "-h", "--help", "help" -> help(rest);
                 default -> {
-                    System.err.println("ansible-mitogen: unknown command '" + argv.get(0) + "'\n" + USAGE);
+                    System.err.println("ansible-mitogen: unknown command '" + command + "'\n" + Help.USAGE);
                     yield 2;
                 }
             };
         } catch (IllegalArgumentException e) {
             System.err.println("ansible-mitogen: " + e.getMessage());
+            String help = Help.of(command);
+            if (help != null && !"playbook".equals(command)) {
+                System.err.println(help.lines().findFirst().orElse(""));
+            }
             return 2;
         } catch (IOException e) {
             System.err.println("ansible-mitogen: " + e.getMessage());
@@ -57,6 +62,27 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
+        }
+    }
+
+    private static int help(List<String> rest) {
+        if (rest.isEmpty()) {
+            System.out.println(Help.USAGE);
+            return 0;
+        }
+        String text = Help.of(rest.get(0));
+        if (text == null) {
+            System.err.println("ansible-mitogen: no command '" + rest.get(0) + "'\n" + Help.USAGE);
+            return 2;
+        }
+        System.out.println(text);
+        return 0;
+    }
+
+    private static void noArguments(String command, List<String> rest) {
+        if (!rest.isEmpty()) {
+            throw new IllegalArgumentException(command + " takes no arguments, not '" + rest.get(0) + "' (see "
+                    + "`ansible-mitogen help " + command + "`)");
         }
     }
 }
