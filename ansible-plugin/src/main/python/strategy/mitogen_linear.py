@@ -9,8 +9,9 @@ from __future__ import absolute_import, division, print_function
 import os
 import sys
 
-# Our package lives beside this directory (it is not an Ansible plugin directory).
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Our package lives beside this directory (it is not an Ansible plugin directory). realpath: reached through the
+# stable `current` link (ansible-mitogen plugin-path), the package is the one of this plugin's own version.
+_ROOT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 

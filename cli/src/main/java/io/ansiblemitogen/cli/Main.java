@@ -30,7 +30,7 @@ public final class Main {
                 case "pool" -> PoolCommand.run(rest, System.out);
                 case "plugin-path" -> {
                     noArguments(command, rest);
-                    System.out.println(PluginFiles.strategyDir());
+                    System.out.println(PluginFiles.stableStrategyDir());
                     yield 0;
                 }
                 case "env" -> {

@@ -20,7 +20,10 @@ import java.util.stream.Stream;
 /**
  * The Ansible plugin (Python) ships inside the jar; ansible-playbook needs it as files. They are written once per
  * content digest under {@code ~/.cache/ansible-mitogen/plugin-<digest>}, so upgrading never mixes versions and
- * concurrent runs never see half-written files (written to a temp dir, then renamed into place).
+ * concurrent runs never see half-written files (written to a temp dir, then renamed into place). What users put in
+ * ansible.cfg is {@code ~/.cache/ansible-mitogen/current/strategy} ({@link #stableStrategyDir()}): {@code current}
+ * is a symbolic link that every command moves to the plugin of the jar it runs, so an upgrade never breaks an
+ * ansible.cfg, while a daemon or run already going keeps the digest-named directory it started with.
  */
 public final class PluginFiles {
     static final String RESOURCE_ROOT = "io/ansiblemitogen/plugin";
@@ -41,6 +44,39 @@ public final class PluginFiles {
             remember(index, dir);
         }
         return dir;
+    }
+
+    static final String CURRENT = "current";
+
+    /**
+     * Points {@code base/current} at {@code dir} (a sibling named {@code plugin-<digest>}) unless it already does,
+     * replacing the link in one rename so a reader sees the old plugin or the new one, never neither.
+     */
+    static Path linkCurrent(Path base, Path dir) throws IOException {
+        Path link = base.resolve(CURRENT);
+        Path target = Path.of(dir.getFileName().toString());
+        try {
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target)) {
+                return link;
+            }
+        } catch (IOException unreadable) {
+            // replaced below
+        }
+        Path tmp = base.resolve(".current-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createSymbolicLink(tmp, target);
+        try {
+            Files.move(tmp, link, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("cannot point " + link + " at " + dir + ": " + e.getMessage(), e);
+        }
+        return link;
+    }
+
+    /** The plugin's {@code strategy} directory under a path that stays the same across upgrades. */
+    public static Path stableStrategyDir() throws IOException {
+        Path root = strategyDir().getParent();
+        return linkCurrent(root.getParent(), root).resolve("strategy");
     }
 
     /**
@@ -107,9 +143,15 @@ public final class PluginFiles {
         return dir;
     }
 
+    /** The digest-named strategy directory, for a run or daemon of this jar; also moves {@code current}. */
     public static Path strategyDir() throws IOException {
         Path root = ensureExtracted();
         placeJar(root);
+        try {
+            linkCurrent(root.getParent(), root);
+        } catch (IOException e) {
+            // Only the stable path lags behind; this run has its own directory.
+        }
         return root.resolve("strategy");
     }
 

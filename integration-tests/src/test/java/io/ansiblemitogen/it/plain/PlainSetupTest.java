@@ -50,6 +50,9 @@ public class PlainSetupTest {
         assertTrue(dir + " should hold mitogen_linear.py", Files.isRegularFile(dir.resolve("mitogen_linear.py")));
         assertTrue(dir + " should hold mitogen_free.py", Files.isRegularFile(dir.resolve("mitogen_free.py")));
         assertTrue(dir + " is under the private cache", dir.startsWith(plain.cache));
+        // The same path whatever the version: an upgrade moves the link, never the ansible.cfg line.
+        assertEquals(plain.cache.resolve("ansible-mitogen/current/strategy"), dir);
+        assertTrue(Files.isSymbolicLink(dir.getParent()));
         Path placed = dir.getParent().resolve("ansible-mitogen-cli.jar");
         assertTrue("the CLI jar is placed beside the plugin: " + placed, Files.isRegularFile(placed));
         assertEquals(Files.size(PlainAnsible.cliJar()), Files.size(placed));
@@ -144,7 +147,7 @@ public class PlainSetupTest {
     public void withoutTheJarThePlainRunStopsAtOnceSayingWhatToSet() throws Exception {
         // The plugin as a user might have copied it by hand: no jar beside it.
         Path copy = plain.base.resolve("plugin-copy");
-        Path root = plain.strategyDir.getParent();
+        Path root = plain.strategyDir.getParent().toRealPath();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList()) {
                 if (p.getFileName().toString().endsWith(".jar") || p.toString().contains("__pycache__")) {
