@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, command, copy_digests, deferral, locator, vias
+from ansible_mitogen_engine import ansiballz, command, copy_digests, deferral, locator, routing, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -118,6 +118,7 @@ class EngineConnectionMixin(object):
     _engine_deferral = None
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
+        routing.check_usable()
         # TaskExecutor passes inventory_hostname among the variables of the stock `host` option;
         # keep it so that engine messages name the host as the inventory does.
         # Under delegate_to, the variables are the delegated host's but inventory_hostname stays the
