@@ -9,8 +9,8 @@ public final class Main {
             "usage: ansible-mitogen playbook [ansible-playbook arguments...]",
             "       ansible-mitogen daemon [--socket-dir DIR] [--idle-timeout MINUTES | --idle-timeout-seconds S]",
             "       ansible-mitogen pool [--socket-dir DIR] [status|stop]",
-            "       ansible-mitogen plugin-path",
-            "       ansible-mitogen env");
+            "       ansible-mitogen plugin-path [--mode strategy|connection]",
+            "       ansible-mitogen env [--mode strategy|connection]");
 
     private Main() {
     }
@@ -31,12 +31,12 @@ public final class Main {
                 case "daemon" -> DaemonCommand.run(rest);
                 case "pool" -> PoolCommand.run(rest, System.out);
                 case "plugin-path" -> {
-                    System.out.println(PluginFiles.strategyDir());
+                    System.out.println(AnsibleEnvironment.pluginPath(rest));
                     yield 0;
                 }
                 case "env" -> {
                     System.out.print(AnsibleEnvironment.exportLines(
-                            AnsibleEnvironment.forEngine(null, System.getenv())));
+                            AnsibleEnvironment.forEngine(null, System.getenv(), RoutingMode.select(rest, System.getenv()))));
                     yield 0;
                 }
                 case "-h", "--help", "help" -> {

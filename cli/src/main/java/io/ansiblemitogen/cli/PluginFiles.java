@@ -113,6 +113,13 @@ public final class PluginFiles {
         return root.resolve("strategy");
     }
 
+    /** The directory for {@code connection_plugins}: our ssh/local/docker/podman, which need no strategy. */
+    public static Path connectionDir() throws IOException {
+        Path root = ensureExtracted();
+        placeJar(root);
+        return root.resolve("connection");
+    }
+
     /**
      * Puts this CLI's jar beside the plugin as {@code ansible-mitogen-cli.jar}, where the plugin looks for it to
      * start a daemon when a plain ansible-playbook runs with only the two ansible.cfg lines (issue 7).
