@@ -145,7 +145,7 @@ class AnsibleCore219(unittest.TestCase):
             pass
 
     def test_modules_go_through_the_engine(self):
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader')
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets')
         self.assertEqual(rc, 0, out)
         # The root has no collections: our docker/podman plugins must not make 2.19's loader warn about them.
         self.assertNotIn('Error loading plugin', out)
@@ -164,7 +164,7 @@ class AnsibleCore219(unittest.TestCase):
     def test_thread_workers_asked_for_fall_back_to_forks(self):
         # 2.19's WorkerProcess takes other arguments (a worker id, CLI args) and does more (a per-worker queue,
         # stdio capture): the plugin says so and forks, and the run still works.
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', env=['ANSIBLE_MITOGEN_WORKERS=thread'])
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets', env=['ANSIBLE_MITOGEN_WORKERS=thread'])
         self.assertEqual(rc, 0, out)
         self.assertIn('task workers fork as stock Ansible does (WorkerProcess takes', out)
         with open(os.path.join(work, 'out.txt')) as f:
@@ -176,7 +176,7 @@ class AnsibleCore219(unittest.TestCase):
                      'ansible_ssh_private_key_file=/keys/id ansible_ssh_extra_args="-o Compression=no"\n'
                      '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
         play = '- hosts: web\n  gather_facts: false\n  tasks:\n    - ping:\n'
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', play=play, inventory=inventory)
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets', play=play, inventory=inventory)
         self.assertEqual(rc, 0, out)
         (req,) = engine.requests('exec_module')
         t = req['target']
@@ -192,7 +192,7 @@ class AnsibleCore219(unittest.TestCase):
                 '    - file: {path: "{{ work }}/unpacked", state: directory}\n'
                 '    - unarchive: {src: "{{ work }}/big.tar", dest: "{{ work }}/unpacked"}\n'
                 '    - copy: {src: "{{ work }}/big.bin", dest: "{{ work }}/big.copy"}\n')
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', play=play)
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets', play=play)
         self.assertEqual(rc, 0, out)
         with open(os.path.join(work, 'big.bin'), 'rb') as a, open(os.path.join(work, 'big.copy'), 'rb') as b:
             self.assertEqual(a.read(), b.read())

@@ -407,7 +407,7 @@ class EngineConnectionMixin(object):
         if payload.style == 'runpy':
             return True
         return locator.get_client().connect() is not None and \
-            locator.get_client().has_feature('module_runner_' + payload.style)
+            locator.get_client().has_feature(payload.engine_feature)
 
     def put_file(self, in_path, out_path):
         display.vvv('ENGINE PUT %s TO %s' % (in_path, out_path), host=self._engine_host)

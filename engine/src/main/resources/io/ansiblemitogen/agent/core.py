@@ -472,9 +472,11 @@ class ModuleRunner(object):
                 # ansible-core 2.19+: the ZIP carries the runner its wrapper calls; call it the same way, so
                 # arguments, profile and error reporting are exactly stock's.
                 loader = __import__('ansible.module_utils._internal._ansiballz._loader', fromlist=['_loader'])
+                # 2.22's runner also takes the secrets its wrapper was given (masked in the module's output)
+                kw = {'secrets': frozenset(header['secrets'])} if 'secrets' in header else {}
                 loader.run_module(json_params=header['_params_bytes'], profile=header.get('profile'),
                                   module_fqn=fqn, modlib_path='ram://%s' % header['zip_digest'][:12],
-                                  extensions=header.get('extensions') or {})
+                                  extensions=header.get('extensions') or {}, **kw)
             else:
                 import runpy
                 runpy.run_module(fqn, init_globals=dict(_module_fqn=fqn, _modlib_path=None),
