@@ -8,11 +8,15 @@ import io.ansiblemitogen.testkit.ResultComparator;
 import io.ansiblemitogen.testkit.ResultNormaliser;
 import io.ansiblemitogen.testkit.RunResult;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -36,6 +40,7 @@ public final class EngineAgreement {
     private final ResultNormaliser normaliser;
     private final String line;
     private Duration engineTime = Duration.ZERO;
+    private long resets;
 
     /** {@code line} names the ansible-core line in messages ("2.19"). */
     public EngineAgreement(EmbeddedEngine engine, List<Mode> modes, PayloadWatch watch, ResultNormaliser normaliser,
@@ -50,7 +55,9 @@ public final class EngineAgreement {
     /** Runs {@code playbook} with {@code run} in every mode; fails on the first mode that disagrees. */
     public void check(Path playbook, RunResult stock, Function<Mode, RunResult> run) {
         String name = playbook.getFileName().toString();
+        long resetsPerRun = resetsIn(playbook);
         for (Mode mode : modes) {
+            resets += resetsPerRun;
             watch.takePayloads();
             long before = EngineMode.targetRequests(engine);
             RunResult ours = run.apply(mode);
@@ -66,6 +73,25 @@ public final class EngineAgreement {
             assertTrue(name + " (" + mode + "): the engine served " + served + " target requests for " + results
                     + " task results: tasks bypassed the engine\n" + ours.describe(), served >= results);
             assertEquals(name + " (" + mode + "): modules ran from files unpacked on a target", List.of(), payloads);
+        }
+    }
+
+    /**
+     * Connections the engine may have opened to {@code targets} targets: one each for the whole suite, plus one each
+     * after every reset() an engine run made (stock closes its ControlMaster there too, and wait_for_connection
+     * calls reset() before its ping).
+     */
+    public long allowedConnections(int targets) {
+        return targets * (1L + resets);
+    }
+
+    /** How many times a playbook makes the connection plugin reset (wait_for_connection, meta: reset_connection). */
+    private static long resetsIn(Path playbook) {
+        try {
+            String text = Files.readString(playbook);
+            return Pattern.compile("wait_for_connection:|reset_connection").matcher(text).results().count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
