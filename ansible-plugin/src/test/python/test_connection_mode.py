@@ -47,12 +47,25 @@ class ConnectionMode(unittest.TestCase):
         self.addCleanup(self.engine.close)
 
     def run_plays(self, *extra, **env):
-        plays = ''.join(PLAY % {'strategy': s} for s in STRATEGIES)
+        return self.run_strategies(STRATEGIES, testlib.connection_env, *extra, **env)
+
+    def run_strategies(self, strategies, make_env, *extra, **env):
+        plays = ''.join(PLAY % {'strategy': s} for s in strategies)
         for name, text in (('play.yml', plays), ('hosts.ini', INVENTORY)):
             with open(os.path.join(self.work, name), 'w') as f:
                 f.write(text)
         argv = [testlib.ansible_bin('ansible-playbook'), '-i', 'hosts.ini', 'play.yml'] + list(extra)
-        return testlib.run(argv, testlib.connection_env(self.engine.socket, **env), self.work)
+        return testlib.run(argv, make_env(self.engine.socket, **env), self.work)
+
+    def test_without_connection_plugins_a_play_strategy_bypasses_the_engine(self):
+        # Why connection_plugins is set in both modes: our strategy routes only the plays it runs; a play's own
+        # `strategy: free` ran stock's free over stock's connection, without a word (issue 19).
+        rc, out, _ = self.run_strategies(['free'], testlib.ansible_env)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(self.engine.requests('exec_module'), [])
+        rc, out, _ = self.run_strategies(['free'], testlib.ansible_env, ANSIBLE_CONNECTION_PLUGINS=testlib.CONNECTION_DIR)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(len(self.engine.requests('exec_module')), 8)
 
     def test_every_stock_strategy_sends_every_task_to_the_engine(self):
         rc, out, _ = self.run_plays('-vvv')
