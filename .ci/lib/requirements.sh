@@ -38,6 +38,7 @@ collection ansible.posix        ansible  stock's synchronize
 image localhost/target-py3     bookworm  container target, Debian 12 / Python 3.11
 image localhost/target-py313   trixie    container target, Debian 13 / Python 3.13
 root trixie                    .ci/lib/trixie-root.sh  ansible-core 2.19 (Debian 13) for the 2.19 suites
+root sid                       .ci/lib/sid-root.sh     ansible-core 2.22 (Debian sid) and its Python for the 2.22 suites
 ROWS
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Usage: trixie-run.sh ROOT [-b PATH]... [-C DIR] [-e NAME=VALUE]... -- COMMAND [ARG]...
-# Runs COMMAND inside the Debian root ROOT (made by trixie-root.sh) with chroot, for ansible-core 2.19.
+# Runs COMMAND inside the Debian root ROOT (made by debian-root.sh: trixie for ansible-core 2.19, sid for 2.22)
+# with chroot.
 # Each -b PATH is bind-mounted at the same path inside ROOT, so playbooks, keys, plugin directories and the
 # engine's socket directory keep their host paths. -C DIR is the working directory inside ROOT. -e sets an
 # environment variable (the environment is otherwise passed through).
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ $# -gt 0 ] || { echo "trixie-run: no command" >&2; exit 2; }
-[ -x "$ROOT/usr/bin/ansible-playbook" ] || { echo "trixie-run: $ROOT is not a trixie root (run trixie-root.sh)" >&2; exit 1; }
+[ -x "$ROOT/usr/bin/ansible-playbook" ] || { echo "trixie-run: $ROOT is not a Debian root with ansible-core (run debian-root.sh)" >&2; exit 1; }
 
 # The inner script receives ROOT, CWD, BINDS, ENVS as positional parameters, then the command.
 # Mount points it had to create inside ROOT are removed again afterwards (the root is cached across runs, and

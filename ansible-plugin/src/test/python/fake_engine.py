@@ -31,7 +31,9 @@ try:
     fqn = m['fqn']
     if m.get('runner') == 'loader':
         from ansible.module_utils._internal._ansiballz import _loader
-        _loader.run_module(json_params=params, profile=m['profile'], module_fqn=fqn, modlib_path=z, extensions={})
+        kw = {'secrets': frozenset(m['secrets'])} if 'secrets' in m else {}  # 2.22+
+        _loader.run_module(json_params=params, profile=m['profile'], module_fqn=fqn, modlib_path=z, extensions={},
+                           **kw)
     else:
         from ansible.module_utils import basic
         basic._ANSIBLE_ARGS = params

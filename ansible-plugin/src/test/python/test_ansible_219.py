@@ -94,8 +94,11 @@ class AnsibleCore219(unittest.TestCase):
             f.write(play)
         with open(os.path.join(work, 'hosts.ini'), 'w') as f:
             f.write(inventory)
-        env = ['ANSIBLE_STRATEGY_PLUGINS=%s/strategy' % plugin, 'ANSIBLE_STRATEGY=mitogen_linear',
-               'ANSIBLE_MITOGEN_SOCKET=' + engine.socket, 'ANSIBLE_LOCAL_TEMP=%s/tmp' % work,
+        if kw.get('connection_mode'):
+            routing = ['ANSIBLE_CONNECTION_PLUGINS=%s/connection' % plugin]  # no strategy plugin at all
+        else:
+            routing = ['ANSIBLE_STRATEGY_PLUGINS=%s/strategy' % plugin, 'ANSIBLE_STRATEGY=mitogen_linear']
+        env = routing + ['ANSIBLE_MITOGEN_SOCKET=' + engine.socket, 'ANSIBLE_LOCAL_TEMP=%s/tmp' % work,
                'ANSIBLE_NOCOLOR=1', 'ANSIBLE_DEPRECATION_WARNINGS=False'] + list(kw.get('env', ()))
         p = self._in_root(work, [engine.dir], env,
                           ['ansible-playbook', '-i', 'hosts.ini', 'play.yml', '-e', 'work=' + work])
@@ -145,7 +148,7 @@ class AnsibleCore219(unittest.TestCase):
             pass
 
     def test_modules_go_through_the_engine(self):
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader')
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets')
         self.assertEqual(rc, 0, out)
         # The root has no collections: our docker/podman plugins must not make 2.19's loader warn about them.
         self.assertNotIn('Error loading plugin', out)
@@ -161,10 +164,27 @@ class AnsibleCore219(unittest.TestCase):
         self.assertEqual(by_args['id -un']['become']['method'], 'su')
         self.assertFalse([c for c in engine.requests('exec_command') if c.get('stdin_b64')])
 
+    def test_connection_mode_sends_every_task_of_stock_strategies_to_the_engine(self):
+        # No third-party strategy loaded: our connection plugins, found through connection_plugins, carry every
+        # task, FQCN `ansible.builtin.local` included, under stock free and host_pinned.
+        play = PLAY.replace('  gather_facts: false\n', '  gather_facts: false\n  strategy: free\n')
+        play += play.replace('strategy: free', 'strategy: host_pinned')
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets',
+                                             play=play, connection_mode=True)
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn('mitogen_linear', out)
+        modules = engine.requests('exec_module')
+        raw = sorted(json.loads(m['module']['params'])['ANSIBLE_MODULE_ARGS'].get('_raw_params') for m in modules
+                     if m['module']['fqn'] == 'ansible.modules.command')
+        self.assertEqual(raw, sorted(['echo hello-219', 'echo forked', 'id -un', 'echo fqcn'] * 2), out)
+        # the copy: `copy` the first time; `stat` (and `file`) the second, when the content is already there
+        self.assertIn('ansible.modules.copy', [m['module']['fqn'] for m in modules])
+        self.assertEqual([m['module']['isolation'] for m in modules].count('fork'), 2)
+
     def test_thread_workers_asked_for_fall_back_to_forks(self):
         # 2.19's WorkerProcess takes other arguments (a worker id, CLI args) and does more (a per-worker queue,
         # stdio capture): the plugin says so and forks, and the run still works.
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', env=['ANSIBLE_MITOGEN_WORKERS=thread'])
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets', env=['ANSIBLE_MITOGEN_WORKERS=thread'])
         self.assertEqual(rc, 0, out)
         self.assertIn('task workers fork as stock Ansible does (WorkerProcess takes', out)
         with open(os.path.join(work, 'out.txt')) as f:
@@ -176,7 +196,7 @@ class AnsibleCore219(unittest.TestCase):
                      'ansible_ssh_private_key_file=/keys/id ansible_ssh_extra_args="-o Compression=no"\n'
                      '[all:vars]\nansible_python_interpreter=/usr/bin/python3\n')
         play = '- hosts: web\n  gather_facts: false\n  tasks:\n    - ping:\n'
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', play=play, inventory=inventory)
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets', play=play, inventory=inventory)
         self.assertEqual(rc, 0, out)
         (req,) = engine.requests('exec_module')
         t = req['target']
@@ -192,7 +212,7 @@ class AnsibleCore219(unittest.TestCase):
                 '    - file: {path: "{{ work }}/unpacked", state: directory}\n'
                 '    - unarchive: {src: "{{ work }}/big.tar", dest: "{{ work }}/unpacked"}\n'
                 '    - copy: {src: "{{ work }}/big.bin", dest: "{{ work }}/big.copy"}\n')
-        rc, out, engine, work = self.run_219('--features', 'module_runner_loader', play=play)
+        rc, out, engine, work = self.run_219('--features', 'module_runner_loader,module_runner_loader_secrets', play=play)
         self.assertEqual(rc, 0, out)
         with open(os.path.join(work, 'big.bin'), 'rb') as a, open(os.path.join(work, 'big.copy'), 'rb') as b:
             self.assertEqual(a.read(), b.read())

@@ -21,7 +21,7 @@ if version:
 
 PLAY = '- hosts: local\n  gather_facts: false\n  tasks:\n    - ping:\n'
 INVENTORY = 'local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n'
-TESTED_WARNING = 'ansible-mitogen was tested with ansible-core 2.14 to 2.19 (releases 2.14.18 and 2.19.11)'
+TESTED_WARNING = 'ansible-mitogen was tested with ansible-core 2.14 to 2.22 (releases 2.14.18, 2.19.11, 2.22.0b2)'
 
 
 class VersionGate(unittest.TestCase):
@@ -39,8 +39,8 @@ class VersionGate(unittest.TestCase):
         self.engine = testlib.FakeEngineProcess()
         self.addCleanup(self.engine.close)
 
-    def run_as(self, version):
-        env = testlib.ansible_env(self.engine.socket, PYTHONPATH=self.site)
+    def run_as(self, version, make_env=testlib.ansible_env):
+        env = make_env(self.engine.socket, PYTHONPATH=self.site)
         if version is not None:
             env['FAKE_ANSIBLE_CORE_VERSION'] = version
         argv = [testlib.ansible_bin('ansible-playbook'), '-i', 'hosts.ini', 'play.yml']
@@ -50,16 +50,31 @@ class VersionGate(unittest.TestCase):
     def test_older_than_supported_stops_before_any_task(self):
         rc, out = self.run_as('2.13.13')
         self.assertNotEqual(rc, 0, out)
-        self.assertIn('ansible-mitogen supports ansible-core 2.14 to 2.19; this is ansible-core 2.13.13', out)
+        self.assertIn('ansible-mitogen supports ansible-core 2.14 to 2.22; this is ansible-core 2.13.13', out)
         self.assertIn('Upgrade ansible-core', out)
         self.assertNotIn('ok: [local]', out)
         self.assertEqual(self.engine.requests('exec_module'), [])
 
     def test_newer_than_tested_runs_with_a_warning_naming_the_tested_versions(self):
-        rc, out = self.run_as('2.20.1')
+        rc, out = self.run_as('2.23.1')
         self.assertEqual(rc, 0, out)
-        self.assertIn('[WARNING]: ' + TESTED_WARNING + '; this is ansible-core 2.20.1', out)
+        self.assertIn('[WARNING]: ' + TESTED_WARNING + '; this is ansible-core 2.23.1', out)
         self.assertIn('ok: [local]', out)
+        self.assertEqual([m['module']['fqn'] for m in self.engine.requests('exec_module')], ['ansible.modules.ping'])
+
+    def test_connection_mode_older_than_supported_fails_its_tasks_naming_the_range(self):
+        # No strategy to stop the run first: the check runs when the loader imports our plugin, and the first task
+        # that uses it fails with the message (an exception at import would make the loader fall back to stock).
+        rc, out = self.run_as('2.13.13', testlib.connection_env)
+        self.assertNotEqual(rc, 0, out)
+        self.assertIn('ansible-mitogen supports ansible-core 2.14 to 2.22; this is ansible-core 2.13.13', out)
+        self.assertNotIn('ok: [local]', out)
+        self.assertEqual(self.engine.requests('exec_module'), [])
+
+    def test_connection_mode_newer_than_tested_runs_with_the_warning_once(self):
+        rc, out = self.run_as('2.23.1', testlib.connection_env)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.count(TESTED_WARNING), 1, out)
         self.assertEqual([m['module']['fqn'] for m in self.engine.requests('exec_module')], ['ansible.modules.ping'])
 
     def test_installed_version_runs_without_the_warning(self):

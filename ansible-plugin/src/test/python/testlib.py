@@ -80,6 +80,17 @@ def ansible_env(socket_path, **extra):
     return env
 
 
+CONNECTION_DIR = os.path.join(PLUGIN_ROOT, 'connection')
+
+
+def connection_env(socket_path, **extra):
+    """ansible_env for the connection mode: our connection plugins in connection_plugins, no strategy plugin."""
+    env = ansible_env(socket_path, ANSIBLE_CONNECTION_PLUGINS=CONNECTION_DIR, **extra)
+    del env['ANSIBLE_STRATEGY_PLUGINS']
+    del env['ANSIBLE_STRATEGY']
+    return env
+
+
 def ansible_bin(name):
     """ansible-playbook / ansible next to the interpreter running these tests."""
     candidate = os.path.join(os.path.dirname(sys.executable), name)

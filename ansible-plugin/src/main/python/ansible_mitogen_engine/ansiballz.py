@@ -12,7 +12,9 @@ else returns None and the caller runs the payload exactly as stock does
 * "loader" layout (ansible-core 2.19+: ansible/_internal/_ansiballz/_wrapper.py):
   `_ansiballz_main(zip_data=..., ansible_module=..., module_fqn=..., params=...,
   profile=..., date_time=..., extensions=..., rlimit_nofile=...)` at the end, the
-  module run by `ansible.module_utils._internal._ansiballz._loader.run_module`.
+  module run by `ansible.module_utils._internal._ansiballz._loader.run_module`; 2.22 adds
+  `secrets=frozenset({...})` (the argument values the module's output must mask), which the runner takes too.
+  An argument not listed here refuses the wrapper (plain exec): the runner would need it.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -39,6 +41,10 @@ _LOADER_CALL = b'\nif __name__ == "__main__":\n    _ansiballz_main(\n'
 _LOADER_RUNNER = b'_loader.run_module('
 _LOADER_ARG = re.compile(br'^([a-z_]+)=(.*),$')
 _LOADER_FIELDS = ('zip_data', 'ansible_module', 'module_fqn', 'params', 'profile', 'extensions', 'rlimit_nofile')
+# Arguments of _ansiballz_main that only the wrapper itself uses (the ZIP's timestamps).
+_LOADER_WRAPPER_ONLY = ('date_time',)
+# Arguments that only some releases pass (2.22: secrets); passed on to run_module when present.
+_LOADER_OPTIONAL = ('secrets',)
 
 # Coverage collection (ansible-test) adds code around the run that we would not reproduce.
 _UNSUPPORTED_MARKS = (b'import coverage', b'COVERAGE_FILE')
@@ -83,8 +89,10 @@ class ModulePayload(object):
     """What the engine needs to run one AnsiballZ module in a persistent interpreter."""
 
     def __init__(self, style, fqn, zip_b64, params, ansible_module=None, profile=None,
-                 extensions=None, rlimit_nofile=0, zip_sha1=None):
+                 extensions=None, rlimit_nofile=0, zip_sha1=None, secrets=None):
         self.style = style
+        # None: the wrapper passes no secrets (before 2.22); a list (maybe empty): run_module takes them.
+        self.secrets = secrets
         self.fqn = fqn
         self.zip_b64 = zip_b64
         self.params = params
@@ -116,7 +124,16 @@ class ModulePayload(object):
         if self.style == 'loader':
             module['profile'] = self.profile
             module['extensions'] = self.extensions
+            if self.secrets is not None:
+                module['secrets'] = self.secrets
         return module
+
+    @property
+    def engine_feature(self):
+        """What the engine's hello must list for it to run this payload as exec_module."""
+        if self.secrets is not None:
+            return 'module_runner_loader_secrets'
+        return 'module_runner_' + self.style
 
 
 def _parse_runpy(data):
@@ -153,7 +170,21 @@ def _parse_runpy(data):
                          rlimit_nofile=int(rlimit.group(1)) if rlimit else 0, zip_sha1=zip_fields[1])
 
 
+def _frozenset_of_text(text):
+    """The strings of `frozenset()` / `frozenset({'a', ...})` as repr() writes them, else ValueError."""
+    tree = ast.parse(text.decode('utf-8'), mode='eval').body
+    if not (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == 'frozenset'
+            and not tree.keywords and len(tree.args) <= 1):
+        raise ValueError('not a frozenset')
+    items = ast.literal_eval(tree.args[0]) if tree.args else set()
+    if not isinstance(items, set) or not all(isinstance(i, str) for i in items):
+        raise ValueError('not a set of strings')
+    return sorted(items)
+
+
 def _loader_value(name, text):
+    if name == 'secrets':
+        return _frozenset_of_text(text)
     if name == 'zip_data':
         # A plain repr() of base64: no escapes to undo, and literal_eval of 200 KB would cost more.
         if len(text) >= 2 and text[:1] == text[-1:] == b"'":
@@ -178,8 +209,10 @@ def _parse_loader(data):
         if not m:
             return None
         name = m.group(1).decode('ascii')
-        if name not in _LOADER_FIELDS:
+        if name in _LOADER_WRAPPER_ONLY:
             continue  # date_time is a datetime(...) call; nothing else we need
+        if name not in _LOADER_FIELDS and name not in _LOADER_OPTIONAL:
+            return None  # a new argument the runner would need: run the wrapper as stock does
         try:
             kw[name] = _loader_value(name, m.group(2))
         except (ValueError, SyntaxError, UnicodeDecodeError):
@@ -195,7 +228,7 @@ def _parse_loader(data):
     return ModulePayload('loader', kw['module_fqn'], kw['zip_data'][0], kw['params'],
                          ansible_module=kw['ansible_module'], profile=kw['profile'],
                          extensions=kw['extensions'], rlimit_nofile=int(kw.get('rlimit_nofile') or 0),
-                         zip_sha1=kw['zip_data'][1])
+                         zip_sha1=kw['zip_data'][1], secrets=kw.get('secrets'))
 
 
 def parse(data):

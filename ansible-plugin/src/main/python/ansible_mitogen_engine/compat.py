@@ -11,10 +11,11 @@ import re
 from ansible.errors import AnsibleError
 
 OLDEST = (2, 14)
-NEWEST_TESTED = (2, 19)
-TESTED_TEXT = 'ansible-core 2.14 to 2.19'
-# The releases the differential suites run in CI (Debian 12 and Debian 13): named in the warning for newer ones.
-TESTED_RELEASES = ('2.14.18', '2.19.11')
+NEWEST_TESTED = (2, 22)
+TESTED_TEXT = 'ansible-core 2.14 to 2.22'
+# The releases the differential suites run in CI (Debian 12, Debian 13, Debian sid): named in the warning for newer
+# ones.
+TESTED_RELEASES = ('2.14.18', '2.19.11', '2.22.0b2')
 
 
 def ansible_version():
@@ -37,11 +38,11 @@ def check_version(version=None, warn=None):
         raise AnsibleError('ansible-mitogen: cannot read the ansible-core version %r' % version)
     if parsed < OLDEST:
         raise AnsibleError('ansible-mitogen supports %s; this is ansible-core %s. Upgrade ansible-core, '
-                           'or remove strategy=mitogen_* to run without the engine.' % (TESTED_TEXT, version))
+                           'or remove the ansible-mitogen strategy and connection plugin settings to run without the engine.' % (TESTED_TEXT, version))
     if parsed > NEWEST_TESTED and warn is not None:
         warn('ansible-mitogen was tested with %s (releases %s); this is ansible-core %s. It checks every '
              'ansible-core detail it relies on and falls back to stock behaviour where one changed, but please '
-             'report problems.' % (TESTED_TEXT, ' and '.join(TESTED_RELEASES), version))
+             'report problems.' % (TESTED_TEXT, ', '.join(TESTED_RELEASES), version))
     return parsed
 
 

@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, command, copy_digests, deferral, locator, vias
+from ansible_mitogen_engine import ansiballz, command, copy_digests, deferral, locator, routing, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -118,6 +118,7 @@ class EngineConnectionMixin(object):
     _engine_deferral = None
 
     def set_options(self, task_keys=None, var_options=None, direct=None):
+        routing.check_usable()
         # TaskExecutor passes inventory_hostname among the variables of the stock `host` option;
         # keep it so that engine messages name the host as the inventory does.
         # Under delegate_to, the variables are the delegated host's but inventory_hostname stays the
@@ -406,7 +407,7 @@ class EngineConnectionMixin(object):
         if payload.style == 'runpy':
             return True
         return locator.get_client().connect() is not None and \
-            locator.get_client().has_feature('module_runner_' + payload.style)
+            locator.get_client().has_feature(payload.engine_feature)
 
     def put_file(self, in_path, out_path):
         display.vvv('ENGINE PUT %s TO %s' % (in_path, out_path), host=self._engine_host)

@@ -47,7 +47,7 @@ def _load_as(module_name, path):
     return module
 
 
-def _register_extra_options(name):
+def register_extra_options(name):
     """Add our options to the config definitions ansible-core already holds for `name`.
 
     PlaybookExecutor loads every connection plugin before the strategy exists, so the
@@ -74,6 +74,13 @@ def _register_extra_options(name):
             config.initialize_plugin_configuration_definitions('connection', key, defs)
 
 
+def register_builtin_alias(name, module):
+    """`ansible.builtin.<name>` on 2.14 imports this module name: make it ours unless it already is."""
+    builtin = sys.modules.get(BUILTIN_MODULE % name)
+    if builtin is None or not _ours(builtin):
+        sys.modules[BUILTIN_MODULE % name] = module
+
+
 def install():
     from ansible.plugins.loader import connection_loader
 
@@ -83,10 +90,8 @@ def install():
         module = sys.modules.get(legacy)
         if module is None or not _ours(module):
             module = _load_as(legacy, os.path.join(CONNECTION_DIR, name + '.py'))
-        builtin = sys.modules.get(BUILTIN_MODULE % name)
-        if builtin is None or not _ours(builtin):
-            sys.modules[BUILTIN_MODULE % name] = module
-        _register_extra_options(name)
+        register_builtin_alias(name, module)
+        register_extra_options(name)
         cls = connection_loader.get(name, class_only=True)
         if not getattr(cls, 'mitogen_engine', False):
             raise AnsibleError('ansible-mitogen: ansible_connection=%s still resolves to %s, not to the engine plugin '

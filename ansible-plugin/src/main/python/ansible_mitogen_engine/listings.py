@@ -90,4 +90,7 @@ def install(note=None):
         kept.append('connection plugin paths')
     if note is not None and kept:
         note('ansible-mitogen: plugin listings kept between tasks: %s' % ', '.join(kept))
+    if note is not None and 'connection plugin paths' not in kept:
+        note('ansible-mitogen: ansible.vars.clean has no connection_loader with all() and _paths here; its '
+             'listing is redone per call, as stock (checked on 2.14, 2.19, 2.22)')
     return kept

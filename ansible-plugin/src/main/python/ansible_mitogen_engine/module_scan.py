@@ -28,6 +28,7 @@ from __future__ import absolute_import, division, print_function
 import ast
 import builtins
 import hashlib
+import inspect
 import json
 import os
 import sys
@@ -224,6 +225,18 @@ def default_cache_path():
                         % (__version__, sys.version_info[0], sys.version_info[1]))
 
 
+def _parameters(function):
+    try:
+        return tuple(p for p in inspect.signature(function).parameters if p != 'self')
+    except (TypeError, ValueError):
+        return ()
+
+
+def finder_takes_a_tree(finder):
+    """The stock ModuleDepFinder is built from a parsed tree (2.14 to 2.19), which the cache can stand in for."""
+    return _parameters(finder.__init__)[:2] == ('module_fqn', 'tree')
+
+
 def install(note=None, path=None):
     """Puts the caching compile, finder and recursive_finder into ansible.executor.module_common (idempotent);
     returns the ImportCache. `path`: the file kept between runs (default_cache_path())."""
@@ -234,6 +247,13 @@ def install(note=None, path=None):
     # stock's own, also where an earlier install's compile is gone but its other two are still in place
     finder = getattr(module_common.ModuleDepFinder, '_ansible_mitogen_stock', module_common.ModuleDepFinder)
     scan = getattr(module_common.recursive_finder, '_ansible_mitogen_stock', module_common.recursive_finder)
+    if not finder_takes_a_tree(finder):
+        # 2.22: ModuleDepFinder(module_fqn, module_data) parses the source itself; nothing to keep from outside.
+        if note is not None:
+            note('ansible-mitogen: module import scans not kept: ModuleDepFinder takes %s on this ansible-core, '
+                 'not (module_fqn, tree, is_pkg_init) (checked on 2.14, 2.19); ansible-core scans as stock does'
+                 % (_parameters(finder.__init__),))
+        return None
     cache = ImportCache(path or default_cache_path(), finder)
     module_common.ModuleDepFinder = cache.finder_class()
     module_common.recursive_finder = cache.recursive_finder(scan)

@@ -38,9 +38,13 @@ class EngineStrategyMixin(object):
         super(EngineStrategyMixin, self).__init__(tqm)
         self._engine_workers = workers.choose(warn=display.warning, note=display.vvv)
         display.vvv('ansible-mitogen: task workers are %ss' % self._engine_workers)
-        if self._engine_workers == 'thread' and isinstance(getattr(self, '_results', None), collections.deque):
-            with self._results_lock:
-                self._results = workers.SignallingResults(self._results)
+        if self._engine_workers == 'thread':
+            if isinstance(getattr(self, '_results', None), collections.deque):
+                with self._results_lock:
+                    self._results = workers.SignallingResults(self._results)
+            else:
+                display.vvv('ansible-mitogen: StrategyBase._results is not a deque here (checked on 2.14); '
+                            'results are polled as stock does')
         if self._engine_workers == 'thread' or compat.workers_are_forked():
             vias.set_context(self._inventory, self._variable_manager, self._loader)
         # Workers open their own socket; the controller's is not needed any more.

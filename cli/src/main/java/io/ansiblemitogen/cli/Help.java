@@ -11,8 +11,8 @@ final class Help {
             "usage: ansible-mitogen playbook [ansible-playbook arguments...]",
             "       ansible-mitogen daemon [--socket-dir DIR] [--idle-timeout MINUTES | --idle-timeout-seconds S]",
             "       ansible-mitogen pool [--socket-dir DIR] [status|stop]",
-            "       ansible-mitogen plugin-path",
-            "       ansible-mitogen env",
+            "       ansible-mitogen plugin-path [--mode strategy|connection]",
+            "       ansible-mitogen env [--mode strategy|connection]",
             "       ansible-mitogen help [COMMAND] | --help | --version",
             "",
             "`ansible-mitogen help COMMAND` (or COMMAND --help) describes a command; `playbook --help` is",
@@ -40,15 +40,17 @@ final class Help {
                     "status (the default): the daemon's targets, interpreters, age, requests and bytes.",
                     "stop: ends the daemon. The daemon is found as playbook finds it."),
             "plugin-path", String.join("\n",
-                    "usage: ansible-mitogen plugin-path",
+                    "usage: ansible-mitogen plugin-path [--mode strategy|connection]",
                     "",
-                    "Prints the directory to set as strategy_plugins in ansible.cfg, so plain ansible-playbook goes",
-                    "through the engine (docs/plain-ansible.md). The path stays the same across upgrades."),
+                    "Prints the directory to set in ansible.cfg so plain ansible-playbook goes through the engine",
+                    "(docs/plain-ansible.md): strategy_plugins (mode strategy, the default: our strategies as an",
+                    "accelerator) or connection_plugins (mode connection: any strategy, no third-party strategy",
+                    "plugin). ANSIBLE_MITOGEN_MODE sets the default. The path stays the same across upgrades."),
             "env", String.join("\n",
-                    "usage: ansible-mitogen env",
+                    "usage: ansible-mitogen env [--mode strategy|connection]",
                     "",
-                    "Prints `export` lines that make plain ansible-playbook and ansible use the engine:",
-                    "eval \"$(ansible-mitogen env)\"."));
+                    "Prints `export` lines that make plain ansible-playbook and ansible use the engine, in the mode",
+                    "given (see plugin-path): eval \"$(ansible-mitogen env)\"."));
 
     private Help() {
     }

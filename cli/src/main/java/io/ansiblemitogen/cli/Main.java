@@ -29,14 +29,12 @@ public final class Main {
                 case "daemon" -> DaemonCommand.run(rest);
                 case "pool" -> PoolCommand.run(rest, System.out);
                 case "plugin-path" -> {
-                    noArguments(command, rest);
-                    System.out.println(PluginFiles.stableStrategyDir());
+                    System.out.println(AnsibleEnvironment.pluginPath(rest));
                     yield 0;
                 }
                 case "env" -> {
-                    noArguments(command, rest);
                     System.out.print(AnsibleEnvironment.exportLines(
-                            AnsibleEnvironment.forEngine(null, System.getenv())));
+                            AnsibleEnvironment.forEngine(null, System.getenv(), RoutingMode.select(rest, System.getenv()))));
                     yield 0;
                 }
                 case "--version", "version" -> {
@@ -78,11 +76,5 @@ public final class Main {
         System.out.println(text);
         return 0;
     }
-
-    private static void noArguments(String command, List<String> rest) {
-        if (!rest.isEmpty()) {
-            throw new IllegalArgumentException(command + " takes no arguments, not '" + rest.get(0) + "' (see "
-                    + "`ansible-mitogen help " + command + "`)");
-        }
     }
 }

@@ -73,10 +73,10 @@ public final class PluginFiles {
         return link;
     }
 
-    /** The plugin's {@code strategy} directory under a path that stays the same across upgrades. */
-    public static Path stableStrategyDir() throws IOException {
+    /** The plugin's {@code sub} directory (strategy, connection) under a path that stays the same across upgrades. */
+    public static Path stableDir(String sub) throws IOException {
         Path root = strategyDir().getParent();
-        return linkCurrent(root.getParent(), root).resolve("strategy");
+        return linkCurrent(root.getParent(), root).resolve(sub);
     }
 
     /**
@@ -153,6 +153,13 @@ public final class PluginFiles {
             // Only the stable path lags behind; this run has its own directory.
         }
         return root.resolve("strategy");
+    }
+
+    /** The directory for {@code connection_plugins}: our ssh/local/docker/podman, which need no strategy. */
+    public static Path connectionDir() throws IOException {
+        Path root = ensureExtracted();
+        placeJar(root);
+        return root.resolve("connection");
     }
 
     /**

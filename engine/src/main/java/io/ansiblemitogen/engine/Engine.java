@@ -130,6 +130,9 @@ public final class Engine implements AutoCloseable {
             if (m.extensions() != null && !m.extensions().isNull()) {
                 h.set("extensions", m.extensions());
             }
+            if (m.secrets() != null) {
+                h.set("secrets", m.secrets());
+            }
             ObjectNode env = h.putObject("env");
             m.env().forEach(env::put);
             if (m.cwd() != null) {

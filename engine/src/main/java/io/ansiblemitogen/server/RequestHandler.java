@@ -122,6 +122,8 @@ public final class RequestHandler {
         reply.put("protocol", PROTOCOL).put("engine_version", VERSION);
         // Module runners the agent has: the AnsiballZ styles of ansible-core 2.14-2.18 and 2.19+.
         reply.putArray("features").add("module_runner_runpy").add("module_runner_loader")
+                // the 2.22 loader's run_module(..., secrets=frozenset) (docs/protocol.md)
+                .add("module_runner_loader_secrets")
                 // pre/after/detach/sync and `echo ~` answered from the interpreter's hello (docs/protocol.md)
                 .add("deferred_commands")
                 // exec_module may name its ZIP by zip_sha1 alone; need_zip asks for it (docs/protocol.md)

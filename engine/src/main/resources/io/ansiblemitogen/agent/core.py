@@ -472,9 +472,11 @@ class ModuleRunner(object):
                 # ansible-core 2.19+: the ZIP carries the runner its wrapper calls; call it the same way, so
                 # arguments, profile and error reporting are exactly stock's.
                 loader = __import__('ansible.module_utils._internal._ansiballz._loader', fromlist=['_loader'])
+                # 2.22's runner also takes the secrets its wrapper was given (masked in the module's output)
+                kw = {'secrets': frozenset(header['secrets'])} if 'secrets' in header else {}
                 loader.run_module(json_params=header['_params_bytes'], profile=header.get('profile'),
                                   module_fqn=fqn, modlib_path='ram://%s' % header['zip_digest'][:12],
-                                  extensions=header.get('extensions') or {})
+                                  extensions=header.get('extensions') or {}, **kw)
             else:
                 import runpy
                 runpy.run_module(fqn, init_globals=dict(_module_fqn=fqn, _modlib_path=None),
@@ -816,6 +818,32 @@ def _identity():
 
 def _restore_signals():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+class _DebugSignalInThreads(object):
+    """Lets a module in a worker thread ask for ansible-core 2.22's SIGUSR1 stack-dump handler.
+
+    2.22's `AnsibleModule.__init__` calls `_debug.register_for_stacktrace()`, i.e. `signal.signal(SIGUSR1, ...)`,
+    and Python allows that only in the main thread: every module run in this interpreter's worker threads failed
+    with "signal only works in main thread". That handler is a debugging aid (`kill -USR1` writes the module's
+    stacks to a file) that no module's result depends on, so from a worker thread a SIGUSR1 request is skipped
+    (the current handler is returned, as if set); any other signal, and any call in the main thread or in a
+    forked module process (whose thread is its main thread), goes to `signal.signal` unchanged.
+    """
+
+    @staticmethod
+    def install():
+        stock = signal.signal
+        if getattr(stock, '_ansible_mitogen', False):
+            return
+
+        def signal_from_any_thread(signum, handler):
+            if signum == signal.SIGUSR1 and threading.current_thread() is not threading.main_thread():
+                return signal.getsignal(signum)
+            return stock(signum, handler)
+
+        signal_from_any_thread._ansible_mitogen = True
+        signal.signal = signal_from_any_thread
 
 
 def _run_on_pty(cmd, shell, stdin_bytes, cwd, env):
@@ -1903,6 +1931,7 @@ def main():
             DEBUG = None
     AGENT = Agent(stream, init.header.get('context', 1))
     _NoopPreexec.install()
+    _DebugSignalInThreads.install()
     if DEBUG is not None:
         AGENT.log('INFO', 'router', 'debug log of context %d: %s' % (AGENT.id, DEBUG.path))
     _ForwardLogging.install(AGENT, DEBUG is not None)

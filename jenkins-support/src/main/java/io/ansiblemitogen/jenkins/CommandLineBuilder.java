@@ -149,6 +149,12 @@ public final class CommandLineBuilder {
             plugins = plugins + ":" + existing;
         }
         env.put("ANSIBLE_STRATEGY_PLUGINS", plugins);
+        // The connection plugins beside the strategies: a play that names its own strategy (`strategy: free`)
+        // still goes through the engine (docs/ansible-plugin.md "Modes").
+        Path connections = Path.of(engine.pluginPath()).resolveSibling("connection");
+        String existingConnections = baseEnv.get("ANSIBLE_CONNECTION_PLUGINS");
+        env.put("ANSIBLE_CONNECTION_PLUGINS", existingConnections == null || existingConnections.isBlank()
+                ? connections.toString() : connections + ":" + existingConnections);
         Strategy strategy = options.strategy() != null ? options.strategy() : Strategy.LINEAR;
         env.put("ANSIBLE_STRATEGY", strategy.pluginName());
         env.put("ANSIBLE_MITOGEN_SOCKET", engine.socketPath());

@@ -44,7 +44,9 @@ public class CommandLineBuilderTest {
             PreparedCommand c = new CommandLineBuilder(PlaybookOptions.builder("site.yml").become(true).build())
                     .executable("/venv/bin/ansible-playbook").engine(ENGINE).build(s);
             assertEquals(List.of("/venv/bin/ansible-playbook", "site.yml", "-b"), c.argv());
+            // the connection plugins are the strategy directory's sibling `connection` (the plugin's layout)
             assertEquals(Map.of("ANSIBLE_STRATEGY_PLUGINS", "/opt/am/plugins", "ANSIBLE_STRATEGY", "mitogen_linear",
+                    "ANSIBLE_CONNECTION_PLUGINS", "/opt/am/connection",
                     "ANSIBLE_MITOGEN_SOCKET", "/run/user/1/am/engine.sock", "PYTHONUNBUFFERED", "1"), c.env());
         }
     }
@@ -56,8 +58,10 @@ public class CommandLineBuilderTest {
                 .disableHostKeyChecking(true).build();
         try (SecretFiles s = SecretFiles.create(tmp.getRoot().toPath(), null)) {
             Map<String, String> env = new CommandLineBuilder(o).engine(ENGINE)
-                    .baseEnvironment(Map.of("ANSIBLE_STRATEGY_PLUGINS", "/home/u/strategies")).build(s).env();
+                    .baseEnvironment(Map.of("ANSIBLE_STRATEGY_PLUGINS", "/home/u/strategies",
+                            "ANSIBLE_CONNECTION_PLUGINS", "/home/u/connections")).build(s).env();
             assertEquals("/opt/am/plugins:/home/u/strategies", env.get("ANSIBLE_STRATEGY_PLUGINS"));
+            assertEquals("/opt/am/connection:/home/u/connections", env.get("ANSIBLE_CONNECTION_PLUGINS"));
             assertEquals("mitogen_free", env.get("ANSIBLE_STRATEGY"));
             assertEquals("fork", env.get("ANSIBLE_MITOGEN_TASK_ISOLATION"));
             assertEquals("12", env.get("MITOGEN_MAX_INTERPRETERS"));

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * both see them, and it is the same in every mode so that results naming it compare equal.
  */
 final class Corpus219Runner implements AutoCloseable {
-    private final TrixieRoot root;
+    private final DebianRoot root;
     private final List<SshTarget> targets;
     private final Path baseDir;
     private final Path localTemp;
@@ -43,7 +43,7 @@ final class Corpus219Runner implements AutoCloseable {
     private final AtomicInteger runs = new AtomicInteger();
     private final Set<Path> extraBinds = new LinkedHashSet<>();
 
-    Corpus219Runner(TrixieRoot root, List<SshTarget> targets) {
+    Corpus219Runner(DebianRoot root, List<SshTarget> targets) {
         this.root = root;
         this.targets = List.copyOf(targets);
         this.corpus = new CorpusRunner();

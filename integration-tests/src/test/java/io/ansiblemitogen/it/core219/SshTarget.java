@@ -108,8 +108,8 @@ final class SshTarget implements AutoCloseable {
         return new SshTarget(alias, null);
     }
 
-    /** Sessions inside the trixie root: /usr/bin/python3 is Debian 13's 3.13. */
-    static SshTarget inRoot(String alias, TrixieRoot root) {
+    /** Sessions inside the root: /usr/bin/python3 is its suite's (Debian 13: 3.13, sid: 3.14). */
+    static SshTarget inRoot(String alias, DebianRoot root) {
         return new SshTarget(alias, root.path());
     }
 

@@ -59,8 +59,10 @@ final class PlaybookRunner {
         String jar = BundledCli.ensureOnAgent(ws, listener);
         // Only what the agent side reads: the build environment may hold other secrets (withCredentials).
         Map<String, String> base = new LinkedHashMap<>();
-        if (env.containsKey("ANSIBLE_STRATEGY_PLUGINS")) {
-            base.put("ANSIBLE_STRATEGY_PLUGINS", env.get("ANSIBLE_STRATEGY_PLUGINS"));
+        for (String var : new String[] {"ANSIBLE_STRATEGY_PLUGINS", "ANSIBLE_CONNECTION_PLUGINS"}) {
+            if (env.containsKey(var)) {
+                base.put(var, env.get(var));
+            }
         }
         AgentRun.Request request = new AgentRun.Request(options, credentials, executable, base, ws.getRemote(), null,
                 jar, daemon.socketDir(), daemon.idleTimeoutMinutes());

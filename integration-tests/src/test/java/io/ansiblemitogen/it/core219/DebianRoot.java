@@ -10,21 +10,34 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Debian 13 root holding ansible-core 2.19 ({@code .ci/lib/trixie-root.sh}), at
- * {@code ${CI_CACHE_DIR:-/work/cache}/trixie}. It serves twice: ansible-playbook 2.19 runs inside it (chroot,
- * through {@code .ci/lib/trixie-run.sh}), and an sshd with {@code ChrootDirectory} makes it a Debian 13 /
- * Python 3.13 target.
+ * A Debian root holding another ansible-core line ({@code .ci/lib/debian-root.sh SUITE DIR}), at
+ * {@code ${CI_CACHE_DIR:-/work/cache}/SUITE}: trixie (Debian 13) holds ansible-core 2.19 and Python 3.13, sid the
+ * newest (2.22 and Python 3.14 when written). It serves twice: ansible-playbook runs inside it (chroot, through
+ * {@code .ci/lib/trixie-run.sh}, which works for any such root), and an sshd with {@code ChrootDirectory} makes
+ * it a target with that suite's Python.
  */
-final class TrixieRoot {
-    /** debootstrap takes about 90 s here; a slow mirror may take several times that. */
-    private static final long BUILD_TIMEOUT_S = 900;
+final class DebianRoot {
+    /** debootstrap takes 90 s (trixie) to 400 s (sid) here; a slow mirror may take several times that. */
+    private static final long BUILD_TIMEOUT_S = 1200;
 
     private final Path root;
     private final Path ciLib;
+    private final String line;
 
-    private TrixieRoot(Path root, Path ciLib) {
+    private DebianRoot(Path root, Path ciLib, String line) {
         this.root = root;
         this.ciLib = ciLib;
+        this.line = line;
+    }
+
+    /** Debian 13 with ansible-core 2.19. */
+    static DebianRoot trixie() {
+        return ensure("trixie", "2.19");
+    }
+
+    /** Debian sid with the newest ansible-core (2.22). */
+    static DebianRoot sid() {
+        return ensure("sid", "2.22");
     }
 
     /**
@@ -32,22 +45,27 @@ final class TrixieRoot {
      * it always runs: it also adds packages that roots made by older versions of it lack. Never skips: a
      * machine that cannot make the root fails the suite saying why.
      */
-    static TrixieRoot ensure() {
+    private static DebianRoot ensure(String suite, String line) {
         String cache = System.getenv("CI_CACHE_DIR");
-        Path root = Path.of(cache == null || cache.isBlank() ? "/work/cache" : cache, "trixie");
+        Path root = Path.of(cache == null || cache.isBlank() ? "/work/cache" : cache, suite);
         Path ciLib = repoRoot().resolve(".ci/lib");
-        Path script = ciLib.resolve("trixie-root.sh");
+        Path script = ciLib.resolve("debian-root.sh");
         if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("cannot build the ansible-core 2.19 root: " + script + " is missing");
+            throw new IllegalStateException("cannot build the ansible-core " + line + " root: " + script + " is missing");
         }
-        Procs.Output out = Procs.run(List.of("sh", script.toString(), root.toString()), null, BUILD_TIMEOUT_S);
+        Procs.Output out = Procs.run(List.of("sh", script.toString(), suite, root.toString()), null, BUILD_TIMEOUT_S);
         if (out.exitCode() != 0 || !Files.isExecutable(root.resolve("usr/bin/ansible-playbook"))) {
-            throw new IllegalStateException("the ansible-core 2.19 suite needs a Debian 13 root at " + root
-                    + ", and `sh " + script + " " + root + "` could not make it (exit " + out.exitCode()
-                    + "; it needs root, debootstrap and an apt mirror serving trixie; set CI_CACHE_DIR to build"
-                    + " it elsewhere):\n" + out.stdout() + out.stderr());
+            throw new IllegalStateException("the ansible-core " + line + " suite needs a Debian " + suite + " root at "
+                    + root + ", and `sh " + script + " " + suite + " " + root + "` could not make it (exit "
+                    + out.exitCode() + "; it needs root, debootstrap and an apt mirror serving " + suite
+                    + "; set CI_CACHE_DIR to build it elsewhere):\n" + out.stdout() + out.stderr());
         }
-        return new TrixieRoot(root, ciLib);
+        return new DebianRoot(root, ciLib, line);
+    }
+
+    /** The ansible-core line it holds ("2.19"), for messages. */
+    String line() {
+        return line;
     }
 
     private static Path repoRoot() {
