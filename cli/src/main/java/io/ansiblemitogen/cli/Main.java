@@ -76,5 +76,4 @@ public final class Main {
         System.out.println(text);
         return 0;
     }
-    }
 }
