@@ -33,7 +33,8 @@ public class RemotingSerializationTest {
     static AgentRun.Prepared samplePrepared() {
         return new AgentRun.Prepared(new PreparedCommand(List.of("a", "b"), Map.of("K", "V"), Set.of("x")),
                 "/tmp/x", "/run/s", new EngineInfo(1, "1.0"), true,
-                new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.5, 3, 4, 5)), 7), null);
+                new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.5, 3, 4, 5)), 7), null,
+                List.of("/tmp/ansible-mitogen-secrets-1"));
     }
 
     @Test

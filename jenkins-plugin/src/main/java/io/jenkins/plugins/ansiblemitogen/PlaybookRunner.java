@@ -65,6 +65,8 @@ final class PlaybookRunner {
         AgentRun.Request request = new AgentRun.Request(options, credentials, executable, base, ws.getRemote(), null,
                 jar, daemon.socketDir(), daemon.idleTimeoutMinutes());
         AgentRun.Prepared prepared = ws.act(new AgentCalls.Prepare(request));
+        prepared.removedStale().forEach(d -> log.println(PREFIX + "removed the secrets left on this agent by an"
+                + " interrupted earlier run (a controller restart or a lost agent): " + d));
         log.println(PREFIX + "engine " + prepared.engine().engineVersion()
                 + (prepared.daemonStarted() ? " started" : " already running") + " on " + prepared.socket());
         int rc;

@@ -81,7 +81,8 @@ class ClassFilterTest {
             return new AgentRun.Prepared(new PreparedCommand(List.of("ansible-playbook", "site.yml"),
                     Map.of("ANSIBLE_STRATEGY", "mitogen_linear"), Set.of("s")), "/tmp/x", "/run/s",
                     new EngineInfo(1, "0.1.0"), false,
-                    new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.0, 2, 3, 4)), 1), null);
+                    new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.0, 2, 3, 4)), 1), null,
+                    List.of("/tmp/ansible-mitogen-secrets-1"));
         }
     }
 }
