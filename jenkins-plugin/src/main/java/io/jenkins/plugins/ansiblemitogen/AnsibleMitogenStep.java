@@ -22,7 +22,6 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -145,7 +144,7 @@ public final class AnsibleMitogenStep extends Step {
     }
 
     /** Runs off the CPS thread; the interrupt from an abort reaches the launcher's join(), which kills the run. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Void> {
+    static final class Execution extends BackgroundStepExecution {
         private static final long serialVersionUID = 1L;
         private final transient AnsibleMitogenStep step;
 
@@ -155,11 +154,10 @@ public final class AnsibleMitogenStep extends Step {
         }
 
         @Override
-        protected Void run() throws Exception {
+        protected void run() throws Exception {
             StepContext c = getContext();
             PlaybookRunner.run(step.toOptions(), c.get(Run.class), c.get(FilePath.class), c.get(EnvVars.class),
                     c.get(Launcher.class), c.get(TaskListener.class));
-            return null;
         }
     }
 

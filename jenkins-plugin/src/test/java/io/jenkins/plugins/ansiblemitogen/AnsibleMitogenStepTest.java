@@ -148,21 +148,32 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
-    void abortKillsTheRunAndStillCleansUp(JenkinsRule r) throws Exception {
+    void abortKillsTheRunAndEndsTheStepOnlyAfterTheCleanup(JenkinsRule r) throws Exception {
+        SystemCredentialsProvider.getInstance().getDomainCredentialsMap().put(Domain.global(), List.of(
+                new BasicSSHUserPrivateKey(CredentialsScope.GLOBAL, "key", "deploy",
+                        new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource("-----BEGIN KEY-----\nK\n-----END KEY-----"),
+                        "", "")));
         r.createOnlineSlave(Label.get("ansible"), fake.agentEnv());
         WorkflowJob p = r.createProject(WorkflowJob.class, "abort");
         p.setDefinition(new CpsFlowDefinition(
-                "node('ansible') { withEnv(['FAKE_SLEEP=300']) {\n" + step("") + "} }", true));
+                "node('ansible') { withEnv(['FAKE_SLEEP=300']) {\n" + step(", credentialsId: 'key'") + "} }", true));
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
         r.waitForMessage("sleeping", b);
         long pid = Long.parseLong(Files.readString(fake.pidFile).strip());
+        Path key = Path.of(Files.readString(fake.keyPathRecord).strip());
+        assertTrue(Files.exists(key));
         hudson.model.Executor executor = b.getExecutor(); // what the stop button interrupts
         assertTrue(executor != null, "the build is running");
         executor.interrupt();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));
+        // Deterministic since the step ends only after PlaybookRunner.finish: with SynchronousNonBlockingStep-
+        // Execution the build could complete while the key was still there and before the summary was written.
+        assertFalse(Files.exists(key), "the key is gone when the build has completed: " + key);
+        String log = JenkinsRule.getLog(b);
+        int summary = log.indexOf("ansible-mitogen: connections: ");
+        assertTrue(summary >= 0 && summary < log.indexOf("Finished: ABORTED"), log);
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "ansible-playbook killed");
-        r.assertLogContains("ansible-mitogen: connections: ", b);
     }
 
     @Test
