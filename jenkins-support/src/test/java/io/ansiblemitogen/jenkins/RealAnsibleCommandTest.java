@@ -97,6 +97,62 @@ public class RealAnsibleCommandTest {
         assertTrue(!Files.exists(secretsDir));
     }
 
+    /** What Ansible itself prints of a secret (JSON-escaped, quoted, base64) is masked in every form. */
+    @Test
+    public void everyFormAnsiblePrintsOfASecretIsMasked() throws Exception {
+        assumeTrue("ansible-playbook on PATH", onPath("ansible-playbook"));
+        String secret = "p\"a\\s's$w\u00f6rd";
+        Path ws = tmp.newFolder("ws").toPath();
+        Files.writeString(ws.resolve("site.yml"), String.join("\n",
+                "- hosts: all",
+                "  gather_facts: false",
+                "  tasks:",
+                "    - debug: var=token",
+                "    - debug:",
+                "        msg: \"{{ token | b64encode }}\"",
+                "    - debug:",
+                "        msg: \"{{ ('some text before ' + token + ' and after') | b64encode }}\"",
+                "    - debug:",
+                "        msg: \"{{ token | quote }}\"",
+                "    - debug:",
+                "        msg: \"{{ {'nested': token} | to_json | to_json }}\"",
+                "    - command: \"printf '%s' {{ token | quote }}\"",
+                "      register: out",
+                "    - debug: var=out.stdout",
+                ""));
+        PlaybookOptions o = PlaybookOptions.builder("site.yml")
+                .inventoryContent("localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
+                .verbosity(1).extraVars(Map.of("token", new SecretValue(secret))).build();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (SecretFiles s = SecretFiles.create(tmp.newFolder("agent-tmp").toPath(), ws)) {
+            Path plugins = tmp.newFolder("plugins").toPath();
+            Files.writeString(plugins.resolve("mitogen_linear.py"),
+                    "from ansible.plugins.strategy.linear import StrategyModule\n");
+            PreparedCommand c = new CommandLineBuilder(o)
+                    .engine(new EngineEndpoint(plugins.toString(), "/nonexistent/engine.sock")).build(s);
+            ProcessBuilder pb = new ProcessBuilder(c.argv()).directory(ws.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(c.env());
+            pb.environment().put("ANSIBLE_LOCAL_TEMP", tmp.newFolder("ansible-tmp").toString());
+            pb.environment().put("HOME", tmp.getRoot().toString());
+            Process p = pb.start();
+            try (InputStream in = p.getInputStream();
+                    RenderingOutputStream out = new RenderingOutputStream(console,
+                            new ConsoleRenderer(new SecretMasker(c.secrets())))) {
+                in.transferTo(out);
+            }
+            assertTrue("ansible-playbook finished", p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(console.toString(StandardCharsets.UTF_8), 0, p.exitValue());
+        }
+        String log = console.toString(StandardCharsets.UTF_8);
+        assertTrue(log, log.contains("ok=7"));
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        for (String leak : List.of(secret, "p\\\"a", "a\\\\s", "s's$w", b64.encodeToString(secret.getBytes(StandardCharsets.UTF_8)),
+                b64.encodeToString(("some text before " + secret + " and after").getBytes(StandardCharsets.UTF_8)))) {
+            assertTrue("leaks " + leak + ":\n" + log, !log.contains(leak));
+        }
+        assertTrue(log, log.split(java.util.regex.Pattern.quote(SecretMasker.MASK), -1).length > 7);
+    }
+
     private static String encryptString(Path dir, String password, String plain) throws Exception {
         Path pw = dir.resolve("vault-for-test");
         Files.writeString(pw, password);
