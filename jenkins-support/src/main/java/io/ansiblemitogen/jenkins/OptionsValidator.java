@@ -52,6 +52,7 @@ public final class OptionsValidator {
         add(errors, checkForks(o.forks()));
         add(errors, checkExtras(o.extras()));
         errors.addAll(checkExtraVars(o.extraVars()));
+        warnings.addAll(legacyExtraVars(o.extraVars()));
         errors.addAll(validate(o.stageOptions()).errors());
         if (o.installation() != null && o.ansiblePlaybookPath() != null) {
             errors.add("set either installation (a configured Ansible tool) or ansiblePlaybookPath, not both");
@@ -116,6 +117,28 @@ public final class OptionsValidator {
             checkValue("extraVars." + e.getKey(), e.getValue(), errors);
         }
         return errors;
+    }
+
+    /**
+     * Entries in the Ansible plugin's {@code [value: 'x', hidden: true]} form. They are valid (a dict), so they
+     * pass, but the playbook most likely expects the value itself: say so, and how a secret is passed now.
+     */
+    public static List<String> legacyExtraVars(Map<String, Object> vars) {
+        List<String> warnings = new ArrayList<>();
+        if (vars == null) {
+            return warnings;
+        }
+        for (Map.Entry<String, Object> e : vars.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m && m.containsKey("value")
+                    && Set.of("value", "hidden").containsAll(m.keySet())) {
+                String k = e.getKey();
+                warnings.add("extraVars '" + k + "' has the Ansible plugin's form [value: ..., hidden: ...]; it now"
+                        + " reaches the playbook as that dict, not as its value. Write " + k + ": 'x' for a plain"
+                        + " value, or " + k + ": hudson.util.Secret.fromString(...) for a secret: it is never on the"
+                        + " command line and is masked in the console (so is a withCredentials variable)");
+            }
+        }
+        return warnings;
     }
 
     private static void checkValue(String path, Object v, List<String> errors) {

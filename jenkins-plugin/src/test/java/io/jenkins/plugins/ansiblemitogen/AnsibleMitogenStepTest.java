@@ -132,6 +132,13 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
+    void theOldHiddenValueFormIsWarnedAbout(JenkinsRule r) throws Exception {
+        WorkflowRun b = run(r, "node('ansible') {\n"
+                + step(", extraVars: [db_password: [value: 'x', hidden: true]]") + "}", Result.SUCCESS);
+        r.assertLogContains("[ansible-mitogen] warning: extraVars 'db_password' has the Ansible plugin's form", b);
+    }
+
+    @Test
     void aFailedPlaybookFailsTheBuild(JenkinsRule r) throws Exception {
         WorkflowRun b = run(r, "node('ansible') { withEnv(['FAKE_RC=2']) {\n" + step("") + "} }", Result.FAILURE);
         r.assertLogContains("ansible-playbook failed with exit code 2", b);
