@@ -144,6 +144,16 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
     @Extension
     @Symbol("ansibleMitogenBuild") // not "ansibleMitogen": that is the Pipeline step's name
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+        public DescriptorImpl() {
+            // One copy of the help, in the step's resources; extraVars (a JSON text here) has its own.
+            FormSupport.shareStepHelp(field -> addHelpFileRedirect(field, AnsibleMitogenStep.class, field));
+        }
+
+        /** Where config.jelly finds the fields it shares with the step ({@code AnsibleMitogenStep/fields.jelly}). */
+        public Class<?> getSharedFormClass() {
+            return AnsibleMitogenStep.class;
+        }
+
         @Override
         public boolean isApplicable(Class<? extends AbstractProject> jobType) {
             return true;

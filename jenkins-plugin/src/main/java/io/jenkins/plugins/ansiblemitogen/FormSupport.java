@@ -35,7 +35,29 @@ final class FormSupport {
             CredentialsMatchers.instanceOf(StringCredentials.class),
             CredentialsMatchers.instanceOf(FileCredentials.class));
 
+    /**
+     * The fields of {@code AnsibleMitogenStep/fields.jelly}, which the step and the builder share, with their
+     * help files (in the step's resources; the builder's descriptor redirects to them).
+     */
+    static final List<String> SHARED_FIELDS = List.of(
+            "playbook", "inventory", "inventoryContent", "dynamicInventory", "credentialsId",
+            "vaultCredentialsId", "become", "becomeUser", "limit", "tags", "skippedTags", "startAtTask",
+            "checkMode", "diffMode", "installation", "ansiblePlaybookPath", "forks", "verbosity",
+            "taskIsolation", "strategy", "maxInterpreters", "poolSize", "extras", "colorized",
+            "disableHostKeyChecking");
+
     private FormSupport() {
+    }
+
+    /** Makes {@code descriptor} serve the step's help for the shared fields and for itself. */
+    static void shareStepHelp(HelpRedirects descriptor) {
+        descriptor.redirect(null);
+        SHARED_FIELDS.forEach(descriptor::redirect);
+    }
+
+    /** {@code Descriptor.addHelpFileRedirect} is protected: a descriptor passes it in through this. */
+    interface HelpRedirects {
+        void redirect(String field);
     }
 
     /** SECURITY-1943: only users who may configure the item (or use its credentials) see the list. */
