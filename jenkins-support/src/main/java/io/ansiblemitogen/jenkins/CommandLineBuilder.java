@@ -100,6 +100,13 @@ public final class CommandLineBuilder {
             a.add("--vault-password-file");
             a.add(vault.toString());
         }
+        int n = 0;
+        for (Map.Entry<String, String> id : credentials.vaultIds().entrySet()) {
+            // Named by position, not by id: an id is the user's text, a file name must stay plain.
+            Path vault = secrets.writeText("vault-password-" + ++n, id.getValue());
+            a.add("--vault-id");
+            a.add(id.getKey() + "@" + vault);
+        }
         if (!options.extraVars().isEmpty()) {
             Path vars = secrets.writeText("extra-vars.json", ExtraVarsEncoder.toJson(options.extraVars()));
             a.add("-e");
@@ -129,6 +136,9 @@ public final class CommandLineBuilder {
         }
         if (credentials.password() != null) {
             secretVars.put("ansible_password", credentials.password());
+        }
+        if (credentials.becomePassword() != null) {
+            secretVars.put("ansible_become_password", credentials.becomePassword());
         }
         if (credentials.username() != null && !credentials.username().isEmpty()) {
             a.add("-u");

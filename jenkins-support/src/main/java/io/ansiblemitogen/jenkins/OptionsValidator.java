@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class OptionsValidator {
     public static final int MAX_VERBOSITY = 4;
+    // What Ansible accepts left of the @ in --vault-id ID@SOURCE (no @, no whitespace, not empty).
+    private static final Pattern VAULT_ID = Pattern.compile("[A-Za-z0-9_.:-]+");
     private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     // These make ansible-playbook wait for a terminal that a build does not have.
     private static final Set<String> PROMPTING_FLAGS = Set.of("-k", "--ask-pass", "-K", "--ask-become-pass",
@@ -49,6 +51,10 @@ public final class OptionsValidator {
         if (o.becomeUser() != null && !o.become()) {
             warnings.add("becomeUser '" + o.becomeUser() + "' is ignored because become is false");
         }
+        if (o.becomeCredentialsId() != null && !o.become()) {
+            warnings.add("becomeCredentialsId '" + o.becomeCredentialsId() + "' is ignored because become is false");
+        }
+        errors.addAll(checkVaultCredentials(o.vaultCredentials()));
         add(errors, checkForks(o.forks()));
         add(errors, checkExtras(o.extras()));
         errors.addAll(checkExtraVars(o.extraVars()));
@@ -101,6 +107,26 @@ public final class OptionsValidator {
             }
         }
         return null;
+    }
+
+    /** Each entry names a vault id and a credential; an id appears once. */
+    public static List<String> checkVaultCredentials(List<VaultCredential> vaults) {
+        List<String> errors = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < vaults.size(); i++) {
+            VaultCredential v = vaults.get(i);
+            String where = "vaultCredentials[" + i + "]";
+            if (v.vaultId() == null || !VAULT_ID.matcher(v.vaultId()).matches()) {
+                errors.add(where + ": vaultId '" + v.vaultId() + "' is not a vault id (letters, digits, _ . : -),"
+                        + " e.g. [vaultId: 'prod', credentialsId: 'prod-vault']");
+            } else if (!seen.add(v.vaultId())) {
+                errors.add(where + ": vaultId '" + v.vaultId() + "' is given twice");
+            }
+            if (v.credentialsId() == null || v.credentialsId().isBlank()) {
+                errors.add(where + ": credentialsId is required (a secret text or secret file credential)");
+            }
+        }
+        return errors;
     }
 
     /** Top-level names must be Ansible variable names; values must be JSON-like. */

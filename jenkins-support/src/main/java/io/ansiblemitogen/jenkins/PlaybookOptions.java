@@ -26,6 +26,8 @@ public final class PlaybookOptions implements Serializable {
     private final boolean dynamicInventory;
     private final String credentialsId;
     private final String vaultCredentialsId;
+    private final ArrayList<VaultCredential> vaultCredentials;
+    private final String becomeCredentialsId;
     private final boolean become;
     private final String becomeUser;
     private final String limit;
@@ -50,6 +52,8 @@ public final class PlaybookOptions implements Serializable {
         dynamicInventory = b.dynamicInventory;
         credentialsId = b.credentialsId;
         vaultCredentialsId = b.vaultCredentialsId;
+        vaultCredentials = new ArrayList<>(b.vaultCredentials); // plain ArrayList: crosses remoting (JEP-200)
+        becomeCredentialsId = b.becomeCredentialsId;
         become = b.become;
         becomeUser = b.becomeUser;
         limit = b.limit;
@@ -80,6 +84,8 @@ public final class PlaybookOptions implements Serializable {
         b.dynamicInventory = dynamicInventory;
         b.credentialsId = credentialsId;
         b.vaultCredentialsId = vaultCredentialsId;
+        b.vaultCredentials = new ArrayList<>(vaultCredentials);
+        b.becomeCredentialsId = becomeCredentialsId;
         b.become = become;
         b.becomeUser = becomeUser;
         b.limit = limit;
@@ -105,6 +111,9 @@ public final class PlaybookOptions implements Serializable {
     public boolean dynamicInventory() { return dynamicInventory; }
     public String credentialsId() { return credentialsId; }
     public String vaultCredentialsId() { return vaultCredentialsId; }
+    /** Several vault ids, each with the credential of its password, in the order given. */
+    public List<VaultCredential> vaultCredentials() { return Collections.unmodifiableList(vaultCredentials); }
+    public String becomeCredentialsId() { return becomeCredentialsId; }
     public boolean become() { return become; }
     public String becomeUser() { return becomeUser; }
     public String limit() { return limit; }
@@ -149,6 +158,9 @@ public final class PlaybookOptions implements Serializable {
                 .tags(e.apply(tags)).skippedTags(e.apply(skippedTags)).startAtTask(e.apply(startAtTask))
                 .extras(e.apply(extras)).credentialsId(e.apply(credentialsId))
                 .vaultCredentialsId(e.apply(vaultCredentialsId)).becomeUser(e.apply(becomeUser))
+                .becomeCredentialsId(e.apply(becomeCredentialsId))
+                .vaultCredentials(vaultCredentials.stream()
+                        .map(v -> new VaultCredential(e.apply(v.vaultId()), e.apply(v.credentialsId()))).toList())
                 .ansiblePlaybookPath(e.apply(ansiblePlaybookPath)).build();
     }
 
@@ -213,6 +225,8 @@ public final class PlaybookOptions implements Serializable {
                 && Objects.equals(inventory, p.inventory) && Objects.equals(inventoryContent, p.inventoryContent)
                 && Objects.equals(credentialsId, p.credentialsId)
                 && Objects.equals(vaultCredentialsId, p.vaultCredentialsId)
+                && Objects.equals(vaultCredentials, p.vaultCredentials)
+                && Objects.equals(becomeCredentialsId, p.becomeCredentialsId)
                 && Objects.equals(becomeUser, p.becomeUser) && Objects.equals(limit, p.limit)
                 && Objects.equals(tags, p.tags) && Objects.equals(skippedTags, p.skippedTags)
                 && Objects.equals(startAtTask, p.startAtTask) && Objects.equals(extraVars, p.extraVars)
@@ -240,6 +254,8 @@ public final class PlaybookOptions implements Serializable {
         private boolean dynamicInventory;
         private String credentialsId;
         private String vaultCredentialsId;
+        private List<VaultCredential> vaultCredentials = new ArrayList<>();
+        private String becomeCredentialsId;
         private boolean become;
         private String becomeUser;
         private String limit;
@@ -272,6 +288,11 @@ public final class PlaybookOptions implements Serializable {
         public Builder dynamicInventory(boolean v) { dynamicInventory = v; return this; }
         public Builder credentialsId(String v) { credentialsId = fix(v); return this; }
         public Builder vaultCredentialsId(String v) { vaultCredentialsId = fix(v); return this; }
+        public Builder vaultCredentials(List<VaultCredential> v) {
+            vaultCredentials = v == null ? new ArrayList<>() : new ArrayList<>(v);
+            return this;
+        }
+        public Builder becomeCredentialsId(String v) { becomeCredentialsId = fix(v); return this; }
         public Builder become(boolean v) { become = v; return this; }
         public Builder becomeUser(String v) { becomeUser = fix(v); return this; }
         public Builder limit(String v) { limit = fix(v); return this; }

@@ -54,7 +54,7 @@ public class PluginFormFilesTest {
     public void everyFieldHasOneHelpFileAndEveryHelpFileIsShown() throws IOException {
         Set<String> shared = fields(RES.resolve("AnsibleMitogenStep/fields.jelly"));
         Set<Path> used = new LinkedHashSet<>();
-        for (String dir : List.of("AnsibleMitogenStep", "AnsibleMitogenBuilder", "MitogenOptionsStep")) {
+        for (String dir : List.of("AnsibleMitogenStep", "AnsibleMitogenBuilder", "MitogenOptionsStep", "VaultIdCredential")) {
             Path config = RES.resolve(dir).resolve("config.jelly");
             Set<String> fields = fields(config);
             String text = Files.readString(config);

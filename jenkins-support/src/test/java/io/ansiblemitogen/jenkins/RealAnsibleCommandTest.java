@@ -41,12 +41,14 @@ public class RealAnsibleCommandTest {
                 "              + ' isolation=' + os.environ.get('ANSIBLE_MITOGEN_TASK_ISOLATION', '-'), flush=True)",
                 "        return super().run(iterator, play_context)",
                 ""));
-        String vaulted = encryptString(tmp.getRoot().toPath(), "vault-pw", "from-vault");
+        String vaulted = encryptString(tmp.getRoot().toPath(), null, "vault-pw", "from-vault");
+        String vaultedProd = encryptString(tmp.getRoot().toPath(), "prod", "prod-pw", "from-prod");
         Files.writeString(ws.resolve("site.yml"), String.join("\n",
                 "- hosts: all",
                 "  gather_facts: false",
                 "  vars:",
                 "    vaulted: " + vaulted.replace("\n", "\n      ").strip(),
+                "    vaulted_prod: " + vaultedProd.replace("\n", "\n      ").strip(),
                 "  tasks:",
                 "    - assert:",
                 "        that:",
@@ -58,6 +60,8 @@ public class RealAnsibleCommandTest {
                 "          - token == 'tok-123'",
                 "          - vaulted == 'from-vault'",
                 "          - ansible_password == 'ssh-pw'",
+                "          - vaulted_prod == 'from-prod'",
+                "          - ansible_become_password == 'become-pw'",
                 "      tags: [check]",
                 "    - fail: msg='tags were not applied'",
                 "      tags: [never-run]",
@@ -69,7 +73,8 @@ public class RealAnsibleCommandTest {
                         "limits", Map.of("nofile", 65536, "nested", Map.of("ports", List.of(80, 443))),
                         "enabled", true, "token", new SecretValue("tok-123")))
                 .build();
-        RunCredentials creds = RunCredentials.password("deploy", "ssh-pw").withVaultPassword("vault-pw");
+        RunCredentials creds = RunCredentials.password("deploy", "ssh-pw").withVaultPassword("vault-pw")
+                .withBecomePassword("become-pw").withVaultId("prod", "prod-pw");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         Path secretsDir;
         int rc;
@@ -153,11 +158,13 @@ public class RealAnsibleCommandTest {
         assertTrue(log, log.split(java.util.regex.Pattern.quote(SecretMasker.MASK), -1).length > 7);
     }
 
-    private static String encryptString(Path dir, String password, String plain) throws Exception {
-        Path pw = dir.resolve("vault-for-test");
+    private static String encryptString(Path dir, String id, String password, String plain) throws Exception {
+        Path pw = dir.resolve("vault-for-test-" + id);
         Files.writeString(pw, password);
-        Process p = new ProcessBuilder("ansible-vault", "encrypt_string", "--vault-password-file", pw.toString(), plain)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> cmd = id == null
+                ? List.of("ansible-vault", "encrypt_string", "--vault-password-file", pw.toString(), plain)
+                : List.of("ansible-vault", "encrypt_string", "--vault-id", id + "@" + pw, plain);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());

@@ -31,6 +31,10 @@ final class FormSupport {
     static final CredentialsMatcher SSH_OR_PASSWORD = CredentialsMatchers.anyOf(
             CredentialsMatchers.instanceOf(SSHUserPrivateKey.class),
             CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class));
+    /** A become password: a username/password's password, or a secret text. */
+    static final CredentialsMatcher BECOME = CredentialsMatchers.anyOf(
+            CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class),
+            CredentialsMatchers.instanceOf(StringCredentials.class));
     static final CredentialsMatcher VAULT = CredentialsMatchers.anyOf(
             CredentialsMatchers.instanceOf(StringCredentials.class),
             CredentialsMatchers.instanceOf(FileCredentials.class));
@@ -41,7 +45,8 @@ final class FormSupport {
      */
     static final List<String> SHARED_FIELDS = List.of(
             "playbook", "inventory", "inventoryContent", "dynamicInventory", "credentialsId",
-            "vaultCredentialsId", "become", "becomeUser", "limit", "tags", "skippedTags", "startAtTask",
+            "vaultCredentialsId", "vaultCredentials", "become", "becomeUser", "becomeCredentialsId", "limit",
+            "tags", "skippedTags", "startAtTask",
             "checkMode", "diffMode", "installation", "ansiblePlaybookPath", "forks", "verbosity",
             "taskIsolation", "strategy", "maxInterpreters", "poolSize", "extras", "colorized",
             "disableHostKeyChecking");
@@ -80,6 +85,10 @@ final class FormSupport {
 
     static ListBoxModel sshCredentials(Item item, String current) {
         return credentials(item, current, StandardUsernameCredentials.class, SSH_OR_PASSWORD);
+    }
+
+    static ListBoxModel becomeCredentials(Item item, String current) {
+        return credentials(item, current, StandardCredentials.class, BECOME);
     }
 
     static ListBoxModel vaultCredentials(Item item, String current) {

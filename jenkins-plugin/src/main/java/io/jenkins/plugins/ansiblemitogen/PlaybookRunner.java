@@ -52,8 +52,7 @@ final class PlaybookRunner {
         if (!validation.ok()) {
             throw new AbortException("ansibleMitogen: " + String.join("; ", validation.errors()));
         }
-        RunCredentials credentials = CredentialsResolver.resolve(run, options.credentialsId(),
-                options.vaultCredentialsId());
+        RunCredentials credentials = CredentialsResolver.resolve(run, options);
         String executable = ExecutableResolver.resolve(options, ws, env, listener);
         ws.mkdirs();
         String jar = BundledCli.ensureOnAgent(ws, listener);

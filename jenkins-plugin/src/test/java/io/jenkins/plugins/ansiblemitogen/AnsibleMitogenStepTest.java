@@ -97,6 +97,29 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
+    void aBecomePasswordBesideAKeyAndSeveralVaultIds(JenkinsRule r) throws Exception {
+        SystemCredentialsProvider.getInstance().getDomainCredentialsMap().put(Domain.global(), List.of(
+                new BasicSSHUserPrivateKey(CredentialsScope.GLOBAL, "key", "deploy",
+                        new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource("-----BEGIN KEY-----\nK\n-----END KEY-----"),
+                        "", ""),
+                new StringCredentialsImpl(CredentialsScope.GLOBAL, "sudo", "", Secret.fromString("sudo-pw")),
+                new StringCredentialsImpl(CredentialsScope.GLOBAL, "prod-vault", "", Secret.fromString("prod-pw")),
+                new StringCredentialsImpl(CredentialsScope.GLOBAL, "dev-vault", "", Secret.fromString("dev-pw"))));
+        WorkflowRun b = run(r, "node('ansible') {\n"
+                + step(", credentialsId: 'key', become: true, becomeCredentialsId: 'sudo', vaultCredentials: ["
+                        + "[vaultId: 'prod', credentialsId: 'prod-vault'], [vaultId: 'dev', credentialsId: 'dev-vault']]")
+                + "}", Result.SUCCESS);
+        r.assertLogContains("--private-key ", b);
+        r.assertLogContains("vars: {\"ansible_become_password\":\"****\"}", b);
+        r.assertLogContains(" --vault-id prod@", b);
+        r.assertLogContains(" --vault-id dev@", b);
+        r.assertLogNotContains(" -K", b);
+        for (String secret : new String[] {"sudo-pw", "prod-pw", "dev-pw"}) {
+            r.assertLogNotContains(secret, b);
+        }
+    }
+
+    @Test
     void declarativeStageOptionsApplyToThatStageOnly(JenkinsRule r) throws Exception {
         WorkflowRun b = run(r, "pipeline {\n"
                 + "  agent { label 'ansible' }\n"
@@ -200,6 +223,8 @@ class AnsibleMitogenStepTest {
         s.setMaxInterpreters(8);
         s.setExtras("--flush-cache");
         s.setDisableHostKeyChecking(true);
+        s.setBecomeCredentialsId("sudo");
+        s.setVaultCredentials(List.of(new VaultIdCredential("prod", "prod-vault"), new VaultIdCredential("dev", "dev-vault")));
         r.assertEqualDataBoundBeans(s, new StepConfigTester(r).configRoundTrip(s));
 
         MitogenOptionsStep o = new MitogenOptionsStep();
