@@ -17,9 +17,10 @@ import java.util.Set;
  */
 public final class CommandLineBuilder {
     public static final String DEFAULT_EXECUTABLE = "ansible-playbook";
+    public static final String DEFAULT_ADHOC_EXECUTABLE = "ansible";
 
     private final PlaybookOptions options;
-    private String executable = DEFAULT_EXECUTABLE;
+    private String executable;
     private RunCredentials credentials = RunCredentials.NONE;
     private EngineEndpoint engine;
     private Map<String, String> baseEnv = Map.of();
@@ -29,9 +30,9 @@ public final class CommandLineBuilder {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** The ansible-playbook to run (a path, or a name looked up on PATH). */
+    /** The ansible-playbook (or for an ad-hoc run, ansible) to run: a path, or {@code null} for the one on PATH. */
     public CommandLineBuilder executable(String exe) {
-        this.executable = exe == null || exe.isBlank() ? DEFAULT_EXECUTABLE : exe;
+        this.executable = exe == null || exe.isBlank() ? null : exe;
         return this;
     }
 
@@ -58,8 +59,16 @@ public final class CommandLineBuilder {
         masks.addAll(ExtraVarsEncoder.secrets(options.extraVars()));
 
         List<String> a = new ArrayList<>();
-        a.add(executable);
-        a.add(options.playbook());
+        AdhocCommand adhoc = options.adhoc();
+        if (adhoc == null) {
+            a.add(executable != null ? executable : DEFAULT_EXECUTABLE);
+            a.add(options.playbook());
+        } else {
+            a.add(executable != null ? executable : DEFAULT_ADHOC_EXECUTABLE);
+            a.add(adhoc.hosts());
+            addPair(a, "-m", adhoc.module());
+            addPair(a, "-a", adhoc.moduleArguments());
+        }
         if (options.inventory() != null) {
             a.add("-i");
             a.add(options.inventory());

@@ -41,7 +41,11 @@ public final class OptionsValidator {
     public static Result validate(PlaybookOptions o) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        add(errors, checkPlaybook(o.playbook()));
+        if (o.adhoc() == null) {
+            add(errors, checkPlaybook(o.playbook()));
+        } else {
+            errors.addAll(checkAdhoc(o));
+        }
         if (o.inventory() != null && o.inventoryContent() != null) {
             errors.add("set either inventory (a path) or inventoryContent (the inventory text), not both");
         }
@@ -72,6 +76,27 @@ public final class OptionsValidator {
         add(errors, checkPositive("maxInterpreters", s.maxInterpreters()));
         add(errors, checkPositive("poolSize", s.poolSize()));
         return new Result(List.copyOf(errors), List.of());
+    }
+
+    /** An ad-hoc run needs hosts, and has no playbook, tags or start task. */
+    static List<String> checkAdhoc(PlaybookOptions o) {
+        List<String> errors = new ArrayList<>();
+        add(errors, checkHosts(o.adhoc().hosts()));
+        Map<String, String> playbookOnly = new java.util.LinkedHashMap<>();
+        playbookOnly.put("playbook", o.playbook());
+        playbookOnly.put("tags", o.tags());
+        playbookOnly.put("skippedTags", o.skippedTags());
+        playbookOnly.put("startAtTask", o.startAtTask());
+        playbookOnly.forEach((name, value) -> {
+            if (value != null) {
+                errors.add(name + " does not apply to an ad-hoc command (ansibleMitogenAdhoc)");
+            }
+        });
+        return errors;
+    }
+
+    public static String checkHosts(String hosts) {
+        return hosts == null || hosts.isBlank() ? "hosts is required (a host pattern such as all or web*)" : null;
     }
 
     public static String checkPlaybook(String playbook) {

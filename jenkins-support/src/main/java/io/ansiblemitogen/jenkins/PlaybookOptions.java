@@ -21,6 +21,7 @@ public final class PlaybookOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String playbook;
+    private final AdhocCommand adhoc;
     private final String inventory;
     private final String inventoryContent;
     private final boolean dynamicInventory;
@@ -47,6 +48,7 @@ public final class PlaybookOptions implements Serializable {
 
     private PlaybookOptions(Builder b) {
         playbook = b.playbook;
+        adhoc = b.adhoc;
         inventory = b.inventory;
         inventoryContent = b.inventoryContent;
         dynamicInventory = b.dynamicInventory;
@@ -79,6 +81,7 @@ public final class PlaybookOptions implements Serializable {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.playbook = playbook;
+        b.adhoc = adhoc;
         b.inventory = inventory;
         b.inventoryContent = inventoryContent;
         b.dynamicInventory = dynamicInventory;
@@ -106,6 +109,8 @@ public final class PlaybookOptions implements Serializable {
     }
 
     public String playbook() { return playbook; }
+    /** Set for an ad-hoc run ({@code ansible HOSTS -m ...}); then {@link #playbook()} is {@code null}. */
+    public AdhocCommand adhoc() { return adhoc; }
     public String inventory() { return inventory; }
     public String inventoryContent() { return inventoryContent; }
     public boolean dynamicInventory() { return dynamicInventory; }
@@ -154,7 +159,10 @@ public final class PlaybookOptions implements Serializable {
      */
     public PlaybookOptions expand(java.util.function.UnaryOperator<String> expander) {
         java.util.function.UnaryOperator<String> e = s -> s == null ? null : expander.apply(s);
-        return toBuilder().playbook(e.apply(playbook)).inventory(e.apply(inventory)).limit(e.apply(limit))
+        return toBuilder().playbook(e.apply(playbook))
+                .adhoc(adhoc == null ? null : new AdhocCommand(e.apply(adhoc.hosts()), e.apply(adhoc.module()),
+                        adhoc.moduleArguments())) // arguments are data, like extra vars
+                .inventory(e.apply(inventory)).limit(e.apply(limit))
                 .tags(e.apply(tags)).skippedTags(e.apply(skippedTags)).startAtTask(e.apply(startAtTask))
                 .extras(e.apply(extras)).credentialsId(e.apply(credentialsId))
                 .vaultCredentialsId(e.apply(vaultCredentialsId)).becomeUser(e.apply(becomeUser))
@@ -222,6 +230,7 @@ public final class PlaybookOptions implements Serializable {
         return dynamicInventory == p.dynamicInventory && become == p.become && forks == p.forks
                 && checkMode == p.checkMode && diffMode == p.diffMode && colorized == p.colorized
                 && disableHostKeyChecking == p.disableHostKeyChecking && Objects.equals(playbook, p.playbook)
+                && Objects.equals(adhoc, p.adhoc)
                 && Objects.equals(inventory, p.inventory) && Objects.equals(inventoryContent, p.inventoryContent)
                 && Objects.equals(credentialsId, p.credentialsId)
                 && Objects.equals(vaultCredentialsId, p.vaultCredentialsId)
@@ -242,13 +251,20 @@ public final class PlaybookOptions implements Serializable {
     /** Lists the set options without values of extra vars or inventory content (either may hold secrets). */
     @Override
     public String toString() {
-        return "PlaybookOptions{playbook=" + playbook + ", inventory=" + inventory
+        return "PlaybookOptions{" + (adhoc != null ? "adhoc hosts=" + adhoc.hosts() + " module=" + adhoc.module()
+                : "playbook=" + playbook) + ", inventory=" + inventory
                 + (inventoryContent != null ? ", inventoryContent=<" + inventoryContent.length() + " chars>" : "")
                 + ", extraVars=" + extraVars.keySet() + ", " + stageOptions() + "}";
     }
 
+    /** An ad-hoc run: {@code ansible HOSTS -m MODULE -a ARGS} with the same options as a playbook run. */
+    public static Builder adhocBuilder(AdhocCommand command) {
+        return new Builder().adhoc(command);
+    }
+
     public static final class Builder {
         private String playbook;
+        private AdhocCommand adhoc;
         private String inventory;
         private String inventoryContent;
         private boolean dynamicInventory;
@@ -282,6 +298,11 @@ public final class PlaybookOptions implements Serializable {
         }
 
         public Builder playbook(String v) { playbook = fix(v); return this; }
+        public Builder adhoc(AdhocCommand v) {
+            adhoc = v == null ? null : new AdhocCommand(fix(v.hosts()), fix(v.module()),
+                    v.moduleArguments() == null || v.moduleArguments().isBlank() ? null : v.moduleArguments());
+            return this;
+        }
         public Builder inventory(String v) { inventory = fix(v); return this; }
         /** Kept verbatim apart from blank-to-null: leading whitespace can matter in YAML inventories. */
         public Builder inventoryContent(String v) { inventoryContent = v == null || v.isBlank() ? null : v; return this; }

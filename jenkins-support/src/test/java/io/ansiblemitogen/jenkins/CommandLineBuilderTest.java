@@ -145,6 +145,35 @@ public class CommandLineBuilderTest {
     }
 
     @Test
+    public void anAdhocCommandRunsAnsibleWithTheSameOptions() throws IOException {
+        PlaybookOptions o = PlaybookOptions.adhocBuilder(new AdhocCommand("web*", "shell", "uptime -p"))
+                .inventory("hosts.ini").become(true).becomeUser("app").forks(3).verbosity(1)
+                .extraVars(Map.of("pw", new SecretValue("s3"))).extras("--one-line").build();
+        try (SecretFiles s = SecretFiles.create(tmp.getRoot().toPath(), null)) {
+            PreparedCommand c = new CommandLineBuilder(o).credentials(RunCredentials.password("deploy", "pw"))
+                    .engine(ENGINE).build(s);
+            List<String> a = c.argv();
+            assertEquals(List.of("ansible", "web*", "-m", "shell", "-a", "uptime -p", "-i", "hosts.ini", "-b",
+                    "--become-user", "app", "-f", "3", "-v", "-u", "deploy", "-e"), a.subList(0, 17));
+            assertEquals("--one-line", a.get(a.size() - 1));
+            assertEquals("mitogen_linear", c.env().get("ANSIBLE_STRATEGY"));
+            assertTrue(c.secrets().contains("s3"));
+        }
+        assertEquals("/opt/venv/bin/ansible", new CommandLineBuilder(PlaybookOptions.adhocBuilder(
+                new AdhocCommand("all", null, null)).build()).executable("/opt/venv/bin/ansible").engine(ENGINE)
+                .build(SecretFiles.create(tmp.getRoot().toPath(), null)).argv().get(0));
+    }
+
+    @Test
+    public void anAdhocCommandNeedsHostsAndHasNoTags() {
+        List<String> errors = OptionsValidator.validate(PlaybookOptions.adhocBuilder(new AdhocCommand(" ", "ping",
+                null)).tags("deploy").startAtTask("x").build()).errors();
+        assertEquals(List.of("hosts is required (a host pattern such as all or web*)",
+                "tags does not apply to an ad-hoc command (ansibleMitogenAdhoc)",
+                "startAtTask does not apply to an ad-hoc command (ansibleMitogenAdhoc)"), errors);
+    }
+
+    @Test
     public void vaultIdsAreChecked() {
         List<String> errors = OptionsValidator.validate(PlaybookOptions.builder("site.yml").vaultCredentials(List.of(
                 new VaultCredential("prod", "a"), new VaultCredential("prod", "b"), new VaultCredential("x@y", "c"),

@@ -158,6 +158,45 @@ public class RealAnsibleCommandTest {
         assertTrue(log, log.split(java.util.regex.Pattern.quote(SecretMasker.MASK), -1).length > 7);
     }
 
+    /** The ad-hoc command line is one that the real ansible accepts, through the strategy, with masking. */
+    @Test
+    public void ansibleAcceptsTheAdhocCommand() throws Exception {
+        assumeTrue("ansible on PATH", onPath("ansible"));
+        Path ws = tmp.newFolder("ws").toPath();
+        Path plugins = tmp.newFolder("plugins").toPath();
+        Files.writeString(plugins.resolve("mitogen_linear.py"), String.join("\n",
+                "from ansible.plugins.strategy.linear import StrategyModule as _Linear",
+                "class StrategyModule(_Linear):",
+                "    def run(self, iterator, play_context):",
+                "        print('stand-in strategy ran', flush=True)",
+                "        return super().run(iterator, play_context)",
+                ""));
+        PlaybookOptions o = PlaybookOptions.adhocBuilder(new AdhocCommand("all", "debug", "msg='token is {{ token }}'"))
+                .inventoryContent("localhost ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n")
+                .extraVars(Map.of("token", new SecretValue("tok\"456"))).build();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (SecretFiles s = SecretFiles.create(tmp.newFolder("agent-tmp").toPath(), ws)) {
+            PreparedCommand c = new CommandLineBuilder(o)
+                    .engine(new EngineEndpoint(plugins.toString(), "/nonexistent/engine.sock")).build(s);
+            ProcessBuilder pb = new ProcessBuilder(c.argv()).directory(ws.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(c.env());
+            pb.environment().put("ANSIBLE_LOCAL_TEMP", tmp.newFolder("ansible-tmp").toString());
+            pb.environment().put("HOME", tmp.getRoot().toString());
+            Process p = pb.start();
+            try (InputStream in = p.getInputStream();
+                    RenderingOutputStream out = new RenderingOutputStream(console,
+                            new ConsoleRenderer(new SecretMasker(c.secrets())))) {
+                in.transferTo(out);
+            }
+            assertTrue("ansible finished", p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(console.toString(StandardCharsets.UTF_8), 0, p.exitValue());
+        }
+        String log = console.toString(StandardCharsets.UTF_8);
+        assertTrue(log, log.contains("stand-in strategy ran"));
+        assertTrue(log, log.contains("\"msg\": \"token is ****\""));
+        assertTrue(log, !log.contains("456"));
+    }
+
     private static String encryptString(Path dir, String id, String password, String plain) throws Exception {
         Path pw = dir.resolve("vault-for-test-" + id);
         Files.writeString(pw, password);
