@@ -47,34 +47,30 @@ public class PluginFormFilesTest {
                         NUMBER_CLASSES.contains(c.group(1)));
             }
         }
-        assertEquals("forks, verbosity, maxInterpreters, poolSize in the shared fields and the mitogen block", 7, seen);
+        assertEquals("forks, verbosity, maxInterpreters, poolSize (playbook form), forks, verbosity (ad-hoc form),"
+                + " and the mitogen block's", 9, seen);
     }
 
     @Test
     public void everyFieldHasOneHelpFileAndEveryHelpFileIsShown() throws IOException {
-        Set<String> shared = fields(RES.resolve("AnsibleMitogenStep/fields.jelly"));
         Set<Path> used = new LinkedHashSet<>();
-        for (String dir : List.of("AnsibleMitogenStep", "AnsibleMitogenBuilder", "MitogenOptionsStep", "VaultIdCredential")) {
+        for (String dir : List.of("AnsibleMitogenStep", "AnsibleMitogenBuilder", "MitogenOptionsStep",
+                "VaultIdCredential", "AnsibleMitogenAdhocStep", "AnsibleMitogenAdhocBuilder")) {
             Path config = RES.resolve(dir).resolve("config.jelly");
             Set<String> fields = fields(config);
             String text = Files.readString(config);
             if (text.contains("page=\"fields.jelly\"")) {
-                fields.addAll(shared);
+                fields.addAll(fields(RES.resolve(dir.contains("Adhoc") ? "AnsibleMitogenAdhocStep/fields.jelly"
+                        : "AnsibleMitogenStep/fields.jelly")));
             }
             Matcher h = HELP_ATTR.matcher(text);
             while (h.find()) {
                 fields.add(h.group(1));
             }
-            Path descriptorHelp = RES.resolve(dir).resolve("help.html");
-            // The builder's own help is redirected to the step's too.
-            used.add((Files.exists(descriptorHelp) ? descriptorHelp : RES.resolve("AnsibleMitogenStep/help.html"))
-                    .toRealPath());
+            fields.add(null); // the descriptor's own help.html
             for (String f : fields) {
-                Path own = RES.resolve(dir).resolve("help-" + f + ".html");
-                Path step = RES.resolve("AnsibleMitogenStep/help-" + f + ".html");
-                // The builder's descriptor redirects the shared fields' help to the step's (FormSupport).
-                Path help = Files.exists(own) ? own : shared.contains(f) && !dir.equals("MitogenOptionsStep") ? step : own;
-                assertTrue(dir + " field " + f + " has no help file " + help, Files.exists(help));
+                Path help = helpFor(dir, f);
+                assertTrue(dir + " field " + f + " has no help file", help != null);
                 used.add(help.toRealPath());
             }
         }
@@ -87,6 +83,29 @@ public class PluginFormFilesTest {
         assertEquals("help files that no form shows", List.of(), unused);
     }
 
+    /**
+     * Where a descriptor's help for {@code field} is: its own file, else where FormSupport and AdhocForm redirect
+     * it (the builders to their steps, the ad-hoc ones' common fields to the playbook step, extraVars to the
+     * playbook builder's for the ad-hoc builder).
+     */
+    private static Path helpFor(String dir, String field) {
+        String name = field == null ? "help.html" : "help-" + field + ".html";
+        List<String> where = switch (dir) {
+            case "AnsibleMitogenBuilder" -> List.of(dir, "AnsibleMitogenStep");
+            case "AnsibleMitogenAdhocStep" -> List.of(dir, "AnsibleMitogenStep");
+            case "AnsibleMitogenAdhocBuilder" -> "extraVars".equals(field) ? List.of("AnsibleMitogenBuilder")
+                    : List.of(dir, "AnsibleMitogenAdhocStep", "AnsibleMitogenStep");
+            default -> List.of(dir);
+        };
+        for (String d : where) {
+            Path p = RES.resolve(d).resolve(name);
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        return field == null ? RES.resolve("AnsibleMitogenStep/help.html") : null; // VaultIdCredential has none
+    }
+
     @Test
     public void noHelpFileIsACopyOfAnother() throws IOException {
         Map<String, Path> byContent = new HashMap<>();
@@ -97,12 +116,18 @@ public class PluginFormFilesTest {
     }
 
     @Test
-    public void theBuildersHelpRedirectsNameExactlyTheSharedFields() throws IOException {
-        String src = Files.readString(PLUGIN.resolve("src/main/java/io/jenkins/plugins/ansiblemitogen/FormSupport.java"));
-        Matcher m = Pattern.compile("SHARED_FIELDS = List\\.of\\(([^)]*)\\)").matcher(src);
-        assertTrue(m.find());
-        List<String> declared = Arrays.stream(m.group(1).split(",")).map(s -> s.strip().replace("\"", "")).toList();
-        assertEquals(new ArrayList<>(fields(RES.resolve("AnsibleMitogenStep/fields.jelly"))), declared);
+    public void theHelpRedirectsNameExactlyTheSharedFields() throws IOException {
+        assertEquals(new ArrayList<>(fields(RES.resolve("AnsibleMitogenStep/fields.jelly"))),
+                declaredList("FormSupport.java", "SHARED_FIELDS"));
+        assertEquals(new ArrayList<>(fields(RES.resolve("AnsibleMitogenAdhocStep/fields.jelly"))),
+                declaredList("AdhocForm.java", "FIELDS"));
+    }
+
+    private static List<String> declaredList(String source, String constant) throws IOException {
+        String src = Files.readString(PLUGIN.resolve("src/main/java/io/jenkins/plugins/ansiblemitogen/" + source));
+        Matcher m = Pattern.compile(" " + constant + " = List\\.of\\(([^)]*)\\)").matcher(src);
+        assertTrue(source + " declares " + constant, m.find());
+        return Arrays.stream(m.group(1).split(",")).map(s -> s.strip().replace("\"", "")).toList();
     }
 
     private static Set<String> fields(Path jelly) throws IOException {

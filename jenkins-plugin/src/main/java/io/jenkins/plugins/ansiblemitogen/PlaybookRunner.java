@@ -35,8 +35,9 @@ final class PlaybookRunner {
     static void run(PlaybookOptions requested, Run<?, ?> run, FilePath ws, EnvVars env, Launcher launcher,
             TaskListener listener) throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
+        String step = requested.adhoc() == null ? "ansibleMitogen" : "ansibleMitogenAdhoc";
         if (!launcher.isUnix()) {
-            throw new AbortException("ansibleMitogen needs a Unix agent: Ansible does not run on Windows");
+            throw new AbortException(step + " needs a Unix agent: Ansible does not run on Windows");
         }
         PlaybookOptions options;
         DaemonSettings daemon;
@@ -50,7 +51,7 @@ final class PlaybookRunner {
         OptionsValidator.Result validation = OptionsValidator.validate(options);
         validation.warnings().forEach(w -> log.println(PREFIX + "warning: " + w));
         if (!validation.ok()) {
-            throw new AbortException("ansibleMitogen: " + String.join("; ", validation.errors()));
+            throw new AbortException(step + ": " + String.join("; ", validation.errors()));
         }
         RunCredentials credentials = CredentialsResolver.resolve(run, options);
         String executable = ExecutableResolver.resolve(options, ws, env, listener);
@@ -75,7 +76,8 @@ final class PlaybookRunner {
             finish(ws, prepared, listener);
         }
         if (rc != 0) {
-            throw new AbortException("ansible-playbook failed with exit code " + rc);
+            throw new AbortException((options.adhoc() == null ? "ansible-playbook" : "ansible")
+                    + " failed with exit code " + rc);
         }
     }
 

@@ -120,6 +120,28 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
+    void anAdhocCommandThroughTheSameDaemonWithMaskedSecrets(JenkinsRule r) throws Exception {
+        SystemCredentialsProvider.getInstance().getDomainCredentialsMap().put(Domain.global(), List.of(
+                new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "pw", "", "deploy", "s3cr3t-pw")));
+        WorkflowRun b = run(r, "node('ansible') {\n"
+                + "  mitogen(taskIsolation: 'fork') {\n"
+                + "    ansibleMitogenAdhoc(hosts: 'web*', module: 'ping', credentialsId: 'pw', become: true,"
+                + " ansiblePath: '" + fake.executable + "', extraVars: [token: hudson.util.Secret.fromString('tok-9')])\n"
+                + "  }\n"
+                + "}", Result.SUCCESS);
+        r.assertLogContains("fake-ansible-playbook web* -m ping -b -u deploy -e @", b);
+        r.assertLogContains("vars: {\"ansible_password\":\"****\"}", b);
+        r.assertLogContains("vars: {\"token\":\"****\"}", b);
+        r.assertLogContains("isolation=fork", b);
+        r.assertLogContains("ansible-mitogen: connections: ", b);
+        r.assertLogNotContains("s3cr3t-pw", b);
+        r.assertLogNotContains("tok-9", b);
+        WorkflowRun bad = run(r, "node('ansible') { ansibleMitogenAdhoc(hosts: 'all', ansiblePath: '" + fake.executable
+                + "', extras: '-K') }", Result.FAILURE);
+        r.assertLogContains("ansibleMitogenAdhoc: extras must not contain -K", bad);
+    }
+
+    @Test
     void declarativeStageOptionsApplyToThatStageOnly(JenkinsRule r) throws Exception {
         WorkflowRun b = run(r, "pipeline {\n"
                 + "  agent { label 'ansible' }\n"
@@ -226,6 +248,13 @@ class AnsibleMitogenStepTest {
         s.setBecomeCredentialsId("sudo");
         s.setVaultCredentials(List.of(new VaultIdCredential("prod", "prod-vault"), new VaultIdCredential("dev", "dev-vault")));
         r.assertEqualDataBoundBeans(s, new StepConfigTester(r).configRoundTrip(s));
+
+        AnsibleMitogenAdhocStep a = new AnsibleMitogenAdhocStep("web*");
+        a.setModule("service");
+        a.setModuleArguments("name=nginx state=restarted");
+        a.setBecome(true);
+        a.setVaultCredentials(List.of(new VaultIdCredential("prod", "prod-vault")));
+        r.assertEqualDataBoundBeans(a, new StepConfigTester(r).configRoundTrip(a));
 
         MitogenOptionsStep o = new MitogenOptionsStep();
         o.setTaskIsolation("fork");
