@@ -185,8 +185,8 @@ public final class OptionsValidator {
                 String k = e.getKey();
                 warnings.add("extraVars '" + k + "' has the Ansible plugin's form [value: ..., hidden: ...]; it now"
                         + " reaches the playbook as that dict, not as its value. Write " + k + ": 'x' for a plain"
-                        + " value, or " + k + ": hudson.util.Secret.fromString(...) for a secret: it is never on the"
-                        + " command line and is masked in the console (so is a withCredentials variable)");
+                        + " value; for a secret, bind it with withCredentials and write " + k + ": VARIABLE, or pass"
+                        + " a hudson.util.Secret. Extra vars are never on the command line, and both are masked");
             }
         }
         return warnings;

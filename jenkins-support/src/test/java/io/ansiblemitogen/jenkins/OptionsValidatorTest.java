@@ -61,7 +61,7 @@ public class OptionsValidatorTest {
         assertEquals(2, r.warnings().size());
         String w = String.join("\n", r.warnings());
         assertTrue(w, w.contains("extraVars 'db_password' has the Ansible plugin's form [value: ..., hidden: ...]"));
-        assertTrue(w, w.contains("db_password: hudson.util.Secret.fromString(...)"));
+        assertTrue(w, w.contains("bind it with withCredentials and write db_password: VARIABLE"));
         assertTrue(w, w.contains("extraVars 'release'"));
         assertFalse(w, w.contains("limits")); // a dict that merely has a 'value' key is a dict
     }
