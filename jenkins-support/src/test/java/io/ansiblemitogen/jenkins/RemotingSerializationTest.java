@@ -24,10 +24,13 @@ import org.junit.Test;
  */
 public class RemotingSerializationTest {
     static AgentRun.Request sampleRequest() {
-        PlaybookOptions o = PlaybookOptions.builder("site.yml").taskIsolation(TaskIsolation.FORK).verbosity(2)
+        PlaybookOptions o = PlaybookOptions.adhocBuilder(new AdhocCommand("all", "ping", null))
+                .taskIsolation(TaskIsolation.FORK).strategy(Strategy.FREE).verbosity(2)
+                .vaultCredentials(List.of(new VaultCredential("prod", "c"))).becomeCredentialsId("b")
                 .extraVars(Map.of("l", List.of(1, Map.of("k", List.of("v"))), "s", new SecretValue("x"))).build();
-        return new AgentRun.Request(o, RunCredentials.sshKey("u", List.of("KEY"), "p").withVaultPassword("v"),
-                null, Map.of("A", "b"), "/ws", null, "/jar", null, 30);
+        return new AgentRun.Request(o, RunCredentials.sshKey("u", List.of("KEY"), "p").withVaultPassword("v")
+                .withBecomePassword("b").withVaultId("prod", "pv"), null, Map.of("A", "b"), "/ws", null, "/jar",
+                null, 30);
     }
 
     static AgentRun.Prepared samplePrepared() {
