@@ -90,7 +90,9 @@ public final class AnsibleMitogenAdhocStep extends Step {
     @DataBoundSetter public void setDynamicInventory(boolean v) { dynamicInventory = v; }
     @DataBoundSetter public void setCredentialsId(String v) { credentialsId = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setVaultCredentialsId(String v) { vaultCredentialsId = Util.fixEmptyAndTrim(v); }
-    @DataBoundSetter public void setVaultCredentials(List<VaultIdCredential> v) { vaultCredentials = v == null || v.isEmpty() ? null : new ArrayList<>(v); }
+    @DataBoundSetter public void setVaultCredentials(List<VaultIdCredential> v) {
+        vaultCredentials = v == null || v.isEmpty() ? null : new ArrayList<>(v);
+    }
     @DataBoundSetter public void setBecome(boolean v) { become = v; }
     @DataBoundSetter public void setBecomeUser(String v) { becomeUser = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setBecomeCredentialsId(String v) { becomeCredentialsId = Util.fixEmptyAndTrim(v); }
