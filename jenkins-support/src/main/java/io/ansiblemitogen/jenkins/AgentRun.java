@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,9 +31,21 @@ public final class AgentRun {
         }
     }
 
-    /** What {@link #prepare} produced; {@link #finish} needs it back. */
+    /**
+     * What {@link #prepare} produced; {@link #finish} needs it back. {@code removedStale} lists the secrets
+     * directories of earlier, interrupted runs that this one deleted (see {@link StaleSecrets}).
+     */
     public record Prepared(PreparedCommand command, String secretsDir, String socket, EngineInfo engine,
-            boolean daemonStarted, PoolSnapshot poolBefore, String poolError) implements Serializable {
+            boolean daemonStarted, PoolSnapshot poolBefore, String poolError, List<String> removedStale)
+            implements Serializable {
+        public Prepared {
+            removedStale = new ArrayList<>(removedStale); // plain ArrayList: crosses remoting (JEP-200)
+        }
+
+        @Override
+        public List<String> removedStale() {
+            return Collections.unmodifiableList(removedStale);
+        }
     }
 
     private AgentRun() {
@@ -52,15 +67,16 @@ public final class AgentRun {
             poolError = e.getMessage(); // only the summary line suffers; the run itself can go on
         }
 
-        SecretFiles secrets = SecretFiles.create(r.secretsParent() != null ? Path.of(r.secretsParent()) : null,
-                r.workspace() != null ? Path.of(r.workspace()) : null);
+        Path secretsParent = r.secretsParent() != null ? Path.of(r.secretsParent()) : null;
+        List<String> removedStale = StaleSecrets.sweep(SecretFiles.parentOrDefault(secretsParent));
+        SecretFiles secrets = SecretFiles.create(secretsParent, r.workspace() != null ? Path.of(r.workspace()) : null);
         try {
             PreparedCommand cmd = new CommandLineBuilder(r.options()).executable(r.executable())
                     .credentials(r.credentials()).baseEnvironment(r.environment())
                     .engine(new EngineEndpoint(plugins.toString(), launch.socket().toString()))
                     .build(secrets);
             return new Prepared(cmd, secrets.dir().toString(), launch.socket().toString(), launch.engine(),
-                    launch.started(), before, poolError);
+                    launch.started(), before, poolError, removedStale);
         } catch (IOException | RuntimeException e) {
             secrets.close();
             throw e;

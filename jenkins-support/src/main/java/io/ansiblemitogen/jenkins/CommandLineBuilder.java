@@ -17,9 +17,10 @@ import java.util.Set;
  */
 public final class CommandLineBuilder {
     public static final String DEFAULT_EXECUTABLE = "ansible-playbook";
+    public static final String DEFAULT_ADHOC_EXECUTABLE = "ansible";
 
     private final PlaybookOptions options;
-    private String executable = DEFAULT_EXECUTABLE;
+    private String executable;
     private RunCredentials credentials = RunCredentials.NONE;
     private EngineEndpoint engine;
     private Map<String, String> baseEnv = Map.of();
@@ -29,9 +30,9 @@ public final class CommandLineBuilder {
         this.options = Objects.requireNonNull(options, "options");
     }
 
-    /** The ansible-playbook to run (a path, or a name looked up on PATH). */
+    /** The ansible-playbook (or for an ad-hoc run, ansible) to run: a path, or {@code null} for the one on PATH. */
     public CommandLineBuilder executable(String exe) {
-        this.executable = exe == null || exe.isBlank() ? DEFAULT_EXECUTABLE : exe;
+        this.executable = exe == null || exe.isBlank() ? null : exe;
         return this;
     }
 
@@ -58,8 +59,16 @@ public final class CommandLineBuilder {
         masks.addAll(ExtraVarsEncoder.secrets(options.extraVars()));
 
         List<String> a = new ArrayList<>();
-        a.add(executable);
-        a.add(options.playbook());
+        AdhocCommand adhoc = options.adhoc();
+        if (adhoc == null) {
+            a.add(executable != null ? executable : DEFAULT_EXECUTABLE);
+            a.add(options.playbook());
+        } else {
+            a.add(executable != null ? executable : DEFAULT_ADHOC_EXECUTABLE);
+            a.add(adhoc.hosts());
+            addPair(a, "-m", adhoc.module());
+            addPair(a, "-a", adhoc.moduleArguments());
+        }
         if (options.inventory() != null) {
             a.add("-i");
             a.add(options.inventory());
@@ -100,6 +109,13 @@ public final class CommandLineBuilder {
             a.add("--vault-password-file");
             a.add(vault.toString());
         }
+        int n = 0;
+        for (Map.Entry<String, String> id : credentials.vaultIds().entrySet()) {
+            // Named by position, not by id: an id is the user's text, a file name must stay plain.
+            Path vault = secrets.writeText("vault-password-" + ++n, id.getValue());
+            a.add("--vault-id");
+            a.add(id.getKey() + "@" + vault);
+        }
         if (!options.extraVars().isEmpty()) {
             Path vars = secrets.writeText("extra-vars.json", ExtraVarsEncoder.toJson(options.extraVars()));
             a.add("-e");
@@ -129,6 +145,9 @@ public final class CommandLineBuilder {
         }
         if (credentials.password() != null) {
             secretVars.put("ansible_password", credentials.password());
+        }
+        if (credentials.becomePassword() != null) {
+            secretVars.put("ansible_become_password", credentials.becomePassword());
         }
         if (credentials.username() != null && !credentials.username().isEmpty()) {
             a.add("-u");

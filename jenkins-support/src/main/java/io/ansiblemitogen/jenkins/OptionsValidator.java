@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class OptionsValidator {
     public static final int MAX_VERBOSITY = 4;
+    // What Ansible accepts left of the @ in --vault-id ID@SOURCE (no @, no whitespace, not empty).
+    private static final Pattern VAULT_ID = Pattern.compile("[A-Za-z0-9_.:-]+");
     private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     // These make ansible-playbook wait for a terminal that a build does not have.
     private static final Set<String> PROMPTING_FLAGS = Set.of("-k", "--ask-pass", "-K", "--ask-become-pass",
@@ -39,7 +41,11 @@ public final class OptionsValidator {
     public static Result validate(PlaybookOptions o) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        add(errors, checkPlaybook(o.playbook()));
+        if (o.adhoc() == null) {
+            add(errors, checkPlaybook(o.playbook()));
+        } else {
+            errors.addAll(checkAdhoc(o));
+        }
         if (o.inventory() != null && o.inventoryContent() != null) {
             errors.add("set either inventory (a path) or inventoryContent (the inventory text), not both");
         }
@@ -49,9 +55,14 @@ public final class OptionsValidator {
         if (o.becomeUser() != null && !o.become()) {
             warnings.add("becomeUser '" + o.becomeUser() + "' is ignored because become is false");
         }
+        if (o.becomeCredentialsId() != null && !o.become()) {
+            warnings.add("becomeCredentialsId '" + o.becomeCredentialsId() + "' is ignored because become is false");
+        }
+        errors.addAll(checkVaultCredentials(o.vaultCredentials()));
         add(errors, checkForks(o.forks()));
         add(errors, checkExtras(o.extras()));
         errors.addAll(checkExtraVars(o.extraVars()));
+        warnings.addAll(legacyExtraVars(o.extraVars()));
         errors.addAll(validate(o.stageOptions()).errors());
         if (o.installation() != null && o.ansiblePlaybookPath() != null) {
             errors.add("set either installation (a configured Ansible tool) or ansiblePlaybookPath, not both");
@@ -65,6 +76,27 @@ public final class OptionsValidator {
         add(errors, checkPositive("maxInterpreters", s.maxInterpreters()));
         add(errors, checkPositive("poolSize", s.poolSize()));
         return new Result(List.copyOf(errors), List.of());
+    }
+
+    /** An ad-hoc run needs hosts, and has no playbook, tags or start task. */
+    static List<String> checkAdhoc(PlaybookOptions o) {
+        List<String> errors = new ArrayList<>();
+        add(errors, checkHosts(o.adhoc().hosts()));
+        Map<String, String> playbookOnly = new java.util.LinkedHashMap<>();
+        playbookOnly.put("playbook", o.playbook());
+        playbookOnly.put("tags", o.tags());
+        playbookOnly.put("skippedTags", o.skippedTags());
+        playbookOnly.put("startAtTask", o.startAtTask());
+        playbookOnly.forEach((name, value) -> {
+            if (value != null) {
+                errors.add(name + " does not apply to an ad-hoc command (ansibleMitogenAdhoc)");
+            }
+        });
+        return errors;
+    }
+
+    public static String checkHosts(String hosts) {
+        return hosts == null || hosts.isBlank() ? "hosts is required (a host pattern such as all or web*)" : null;
     }
 
     public static String checkPlaybook(String playbook) {
@@ -102,6 +134,26 @@ public final class OptionsValidator {
         return null;
     }
 
+    /** Each entry names a vault id and a credential; an id appears once. */
+    public static List<String> checkVaultCredentials(List<VaultCredential> vaults) {
+        List<String> errors = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < vaults.size(); i++) {
+            VaultCredential v = vaults.get(i);
+            String where = "vaultCredentials[" + i + "]";
+            if (v.vaultId() == null || !VAULT_ID.matcher(v.vaultId()).matches()) {
+                errors.add(where + ": vaultId '" + v.vaultId() + "' is not a vault id (letters, digits, _ . : -),"
+                        + " e.g. [vaultId: 'prod', credentialsId: 'prod-vault']");
+            } else if (!seen.add(v.vaultId())) {
+                errors.add(where + ": vaultId '" + v.vaultId() + "' is given twice");
+            }
+            if (v.credentialsId() == null || v.credentialsId().isBlank()) {
+                errors.add(where + ": credentialsId is required (a secret text or secret file credential)");
+            }
+        }
+        return errors;
+    }
+
     /** Top-level names must be Ansible variable names; values must be JSON-like. */
     public static List<String> checkExtraVars(Map<String, Object> vars) {
         List<String> errors = new ArrayList<>();
@@ -116,6 +168,28 @@ public final class OptionsValidator {
             checkValue("extraVars." + e.getKey(), e.getValue(), errors);
         }
         return errors;
+    }
+
+    /**
+     * Entries in the Ansible plugin's {@code [value: 'x', hidden: true]} form. They are valid (a dict), so they
+     * pass, but the playbook most likely expects the value itself: say so, and how a secret is passed now.
+     */
+    public static List<String> legacyExtraVars(Map<String, Object> vars) {
+        List<String> warnings = new ArrayList<>();
+        if (vars == null) {
+            return warnings;
+        }
+        for (Map.Entry<String, Object> e : vars.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m && m.containsKey("value")
+                    && Set.of("value", "hidden").containsAll(m.keySet())) {
+                String k = e.getKey();
+                warnings.add("extraVars '" + k + "' has the Ansible plugin's form [value: ..., hidden: ...]; it now"
+                        + " reaches the playbook as that dict, not as its value. Write " + k + ": 'x' for a plain"
+                        + " value; for a secret, bind it with withCredentials and write " + k + ": VARIABLE, or pass"
+                        + " a hudson.util.Secret. Extra vars are never on the command line, and both are masked");
+            }
+        }
+        return warnings;
     }
 
     private static void checkValue(String path, Object v, List<String> errors) {

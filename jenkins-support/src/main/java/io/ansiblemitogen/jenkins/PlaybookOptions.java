@@ -21,11 +21,14 @@ public final class PlaybookOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String playbook;
+    private final AdhocCommand adhoc;
     private final String inventory;
     private final String inventoryContent;
     private final boolean dynamicInventory;
     private final String credentialsId;
     private final String vaultCredentialsId;
+    private final ArrayList<VaultCredential> vaultCredentials;
+    private final String becomeCredentialsId;
     private final boolean become;
     private final String becomeUser;
     private final String limit;
@@ -45,11 +48,14 @@ public final class PlaybookOptions implements Serializable {
 
     private PlaybookOptions(Builder b) {
         playbook = b.playbook;
+        adhoc = b.adhoc;
         inventory = b.inventory;
         inventoryContent = b.inventoryContent;
         dynamicInventory = b.dynamicInventory;
         credentialsId = b.credentialsId;
         vaultCredentialsId = b.vaultCredentialsId;
+        vaultCredentials = new ArrayList<>(b.vaultCredentials); // plain ArrayList: crosses remoting (JEP-200)
+        becomeCredentialsId = b.becomeCredentialsId;
         become = b.become;
         becomeUser = b.becomeUser;
         limit = b.limit;
@@ -75,11 +81,14 @@ public final class PlaybookOptions implements Serializable {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.playbook = playbook;
+        b.adhoc = adhoc;
         b.inventory = inventory;
         b.inventoryContent = inventoryContent;
         b.dynamicInventory = dynamicInventory;
         b.credentialsId = credentialsId;
         b.vaultCredentialsId = vaultCredentialsId;
+        b.vaultCredentials = new ArrayList<>(vaultCredentials);
+        b.becomeCredentialsId = becomeCredentialsId;
         b.become = become;
         b.becomeUser = becomeUser;
         b.limit = limit;
@@ -100,11 +109,16 @@ public final class PlaybookOptions implements Serializable {
     }
 
     public String playbook() { return playbook; }
+    /** Set for an ad-hoc run ({@code ansible HOSTS -m ...}); then {@link #playbook()} is {@code null}. */
+    public AdhocCommand adhoc() { return adhoc; }
     public String inventory() { return inventory; }
     public String inventoryContent() { return inventoryContent; }
     public boolean dynamicInventory() { return dynamicInventory; }
     public String credentialsId() { return credentialsId; }
     public String vaultCredentialsId() { return vaultCredentialsId; }
+    /** Several vault ids, each with the credential of its password, in the order given. */
+    public List<VaultCredential> vaultCredentials() { return Collections.unmodifiableList(vaultCredentials); }
+    public String becomeCredentialsId() { return becomeCredentialsId; }
     public boolean become() { return become; }
     public String becomeUser() { return becomeUser; }
     public String limit() { return limit; }
@@ -145,10 +159,16 @@ public final class PlaybookOptions implements Serializable {
      */
     public PlaybookOptions expand(java.util.function.UnaryOperator<String> expander) {
         java.util.function.UnaryOperator<String> e = s -> s == null ? null : expander.apply(s);
-        return toBuilder().playbook(e.apply(playbook)).inventory(e.apply(inventory)).limit(e.apply(limit))
+        return toBuilder().playbook(e.apply(playbook))
+                .adhoc(adhoc == null ? null : new AdhocCommand(e.apply(adhoc.hosts()), e.apply(adhoc.module()),
+                        adhoc.moduleArguments())) // arguments are data, like extra vars
+                .inventory(e.apply(inventory)).limit(e.apply(limit))
                 .tags(e.apply(tags)).skippedTags(e.apply(skippedTags)).startAtTask(e.apply(startAtTask))
                 .extras(e.apply(extras)).credentialsId(e.apply(credentialsId))
                 .vaultCredentialsId(e.apply(vaultCredentialsId)).becomeUser(e.apply(becomeUser))
+                .becomeCredentialsId(e.apply(becomeCredentialsId))
+                .vaultCredentials(vaultCredentials.stream()
+                        .map(v -> new VaultCredential(e.apply(v.vaultId()), e.apply(v.credentialsId()))).toList())
                 .ansiblePlaybookPath(e.apply(ansiblePlaybookPath)).build();
     }
 
@@ -210,9 +230,12 @@ public final class PlaybookOptions implements Serializable {
         return dynamicInventory == p.dynamicInventory && become == p.become && forks == p.forks
                 && checkMode == p.checkMode && diffMode == p.diffMode && colorized == p.colorized
                 && disableHostKeyChecking == p.disableHostKeyChecking && Objects.equals(playbook, p.playbook)
+                && Objects.equals(adhoc, p.adhoc)
                 && Objects.equals(inventory, p.inventory) && Objects.equals(inventoryContent, p.inventoryContent)
                 && Objects.equals(credentialsId, p.credentialsId)
                 && Objects.equals(vaultCredentialsId, p.vaultCredentialsId)
+                && Objects.equals(vaultCredentials, p.vaultCredentials)
+                && Objects.equals(becomeCredentialsId, p.becomeCredentialsId)
                 && Objects.equals(becomeUser, p.becomeUser) && Objects.equals(limit, p.limit)
                 && Objects.equals(tags, p.tags) && Objects.equals(skippedTags, p.skippedTags)
                 && Objects.equals(startAtTask, p.startAtTask) && Objects.equals(extraVars, p.extraVars)
@@ -228,18 +251,27 @@ public final class PlaybookOptions implements Serializable {
     /** Lists the set options without values of extra vars or inventory content (either may hold secrets). */
     @Override
     public String toString() {
-        return "PlaybookOptions{playbook=" + playbook + ", inventory=" + inventory
+        return "PlaybookOptions{" + (adhoc != null ? "adhoc hosts=" + adhoc.hosts() + " module=" + adhoc.module()
+                : "playbook=" + playbook) + ", inventory=" + inventory
                 + (inventoryContent != null ? ", inventoryContent=<" + inventoryContent.length() + " chars>" : "")
                 + ", extraVars=" + extraVars.keySet() + ", " + stageOptions() + "}";
     }
 
+    /** An ad-hoc run: {@code ansible HOSTS -m MODULE -a ARGS} with the same options as a playbook run. */
+    public static Builder adhocBuilder(AdhocCommand command) {
+        return new Builder().adhoc(command);
+    }
+
     public static final class Builder {
         private String playbook;
+        private AdhocCommand adhoc;
         private String inventory;
         private String inventoryContent;
         private boolean dynamicInventory;
         private String credentialsId;
         private String vaultCredentialsId;
+        private List<VaultCredential> vaultCredentials = new ArrayList<>();
+        private String becomeCredentialsId;
         private boolean become;
         private String becomeUser;
         private String limit;
@@ -266,12 +298,22 @@ public final class PlaybookOptions implements Serializable {
         }
 
         public Builder playbook(String v) { playbook = fix(v); return this; }
+        public Builder adhoc(AdhocCommand v) {
+            adhoc = v == null ? null : new AdhocCommand(fix(v.hosts()), fix(v.module()),
+                    v.moduleArguments() == null || v.moduleArguments().isBlank() ? null : v.moduleArguments());
+            return this;
+        }
         public Builder inventory(String v) { inventory = fix(v); return this; }
         /** Kept verbatim apart from blank-to-null: leading whitespace can matter in YAML inventories. */
         public Builder inventoryContent(String v) { inventoryContent = v == null || v.isBlank() ? null : v; return this; }
         public Builder dynamicInventory(boolean v) { dynamicInventory = v; return this; }
         public Builder credentialsId(String v) { credentialsId = fix(v); return this; }
         public Builder vaultCredentialsId(String v) { vaultCredentialsId = fix(v); return this; }
+        public Builder vaultCredentials(List<VaultCredential> v) {
+            vaultCredentials = v == null ? new ArrayList<>() : new ArrayList<>(v);
+            return this;
+        }
+        public Builder becomeCredentialsId(String v) { becomeCredentialsId = fix(v); return this; }
         public Builder become(boolean v) { become = v; return this; }
         public Builder becomeUser(String v) { becomeUser = fix(v); return this; }
         public Builder limit(String v) { limit = fix(v); return this; }

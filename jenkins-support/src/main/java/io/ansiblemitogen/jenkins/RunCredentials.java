@@ -2,8 +2,10 @@ package io.ansiblemitogen.jenkins;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,21 +16,26 @@ import java.util.Set;
  */
 public final class RunCredentials implements Serializable {
     private static final long serialVersionUID = 1L;
-    public static final RunCredentials NONE = new RunCredentials(null, new ArrayList<>(), null, null, null);
+    public static final RunCredentials NONE = new RunCredentials(null, new ArrayList<>(), null, null, null, null,
+            new LinkedHashMap<>());
 
     private final String username;
     private final List<String> privateKeys;
     private final String passphrase;
     private final String password;
     private final String vaultPassword;
+    private final String becomePassword;
+    private final LinkedHashMap<String, String> vaultIds;
 
     private RunCredentials(String username, List<String> privateKeys, String passphrase, String password,
-            String vaultPassword) {
+            String vaultPassword, String becomePassword, Map<String, String> vaultIds) {
         this.username = username;
         this.privateKeys = new ArrayList<>(privateKeys); // plain ArrayList: crosses remoting (JEP-200)
         this.passphrase = passphrase;
         this.password = password;
         this.vaultPassword = vaultPassword;
+        this.becomePassword = becomePassword;
+        this.vaultIds = new LinkedHashMap<>(vaultIds);
     }
 
     /** An SSH key credential; Jenkins may hold several keys for one credential. */
@@ -36,16 +43,31 @@ public final class RunCredentials implements Serializable {
         if (privateKeys == null || privateKeys.isEmpty()) {
             throw new IllegalArgumentException("the SSH credential for user '" + username + "' holds no private key");
         }
-        return new RunCredentials(username, new ArrayList<>(privateKeys), emptyToNull(passphrase), null, null);
+        return new RunCredentials(username, new ArrayList<>(privateKeys), emptyToNull(passphrase), null, null, null,
+                Map.of());
     }
 
     public static RunCredentials password(String username, String password) {
-        return new RunCredentials(username, List.of(), null, Objects.requireNonNull(password, "password"), null);
+        return new RunCredentials(username, List.of(), null, Objects.requireNonNull(password, "password"), null, null,
+                Map.of());
     }
 
     /** This plus a vault password. */
     public RunCredentials withVaultPassword(String vault) {
-        return new RunCredentials(username, privateKeys, passphrase, password, vault);
+        return new RunCredentials(username, privateKeys, passphrase, password, vault, becomePassword, vaultIds);
+    }
+
+    /** This plus the password for become (sudo, su...), beside an SSH key or login password. */
+    public RunCredentials withBecomePassword(String become) {
+        return new RunCredentials(username, privateKeys, passphrase, password, vaultPassword,
+                Objects.requireNonNull(become, "become password"), vaultIds);
+    }
+
+    /** This plus the password of one more vault id. */
+    public RunCredentials withVaultId(String id, String vault) {
+        Map<String, String> ids = new LinkedHashMap<>(vaultIds);
+        ids.put(Objects.requireNonNull(id, "vault id"), Objects.requireNonNull(vault, "vault password"));
+        return new RunCredentials(username, privateKeys, passphrase, password, vaultPassword, becomePassword, ids);
     }
 
     public String username() { return username; }
@@ -53,6 +75,9 @@ public final class RunCredentials implements Serializable {
     public String passphrase() { return passphrase; }
     public String password() { return password; }
     public String vaultPassword() { return vaultPassword; }
+    public String becomePassword() { return becomePassword; }
+    /** Vault id to password, in the order given. */
+    public Map<String, String> vaultIds() { return java.util.Collections.unmodifiableMap(vaultIds); }
 
     public boolean hasKey() {
         return !privateKeys.isEmpty();
@@ -70,6 +95,10 @@ public final class RunCredentials implements Serializable {
         if (vaultPassword != null) {
             s.add(vaultPassword);
         }
+        if (becomePassword != null) {
+            s.add(becomePassword);
+        }
+        s.addAll(vaultIds.values());
         return s;
     }
 
@@ -80,6 +109,7 @@ public final class RunCredentials implements Serializable {
     @Override
     public String toString() {
         return "RunCredentials{user=" + username + ", keys=" + privateKeys.size() + ", passphrase="
-                + (passphrase != null) + ", password=" + (password != null) + ", vault=" + (vaultPassword != null) + "}";
+                + (passphrase != null) + ", password=" + (password != null) + ", vault=" + (vaultPassword != null) + ", become="
+                + (becomePassword != null) + ", vaultIds=" + vaultIds.keySet() + "}";
     }
 }

@@ -36,8 +36,7 @@ public final class SecretFiles implements Closeable {
      * {@code workspace}, so a misconfiguration cannot put keys where an archive step would pick them up.
      */
     public static SecretFiles create(Path parent, Path workspace) throws IOException {
-        Path base = (parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"))).toAbsolutePath()
-                .normalize();
+        Path base = parentOrDefault(parent);
         if (workspace != null && base.startsWith(workspace.toAbsolutePath().normalize())) {
             throw new IOException("refusing to write secrets under the workspace (" + base
                     + "); choose a directory outside " + workspace);
@@ -49,7 +48,21 @@ public final class SecretFiles implements Closeable {
         Path dir = Files.createTempDirectory(base, PREFIX, PosixFilePermissions.asFileAttribute(DIR_MODE));
         // createTempDirectory applies the umask to the attribute: set the mode again to be sure.
         Files.setPosixFilePermissions(dir, DIR_MODE);
-        return new SecretFiles(dir);
+        SecretFiles s = new SecretFiles(dir);
+        try {
+            // First of all, so that a later run can tell whether this one may still need the directory.
+            s.createPrivate(dir.resolve(StaleSecrets.OWNER_FILE),
+                    SecretsOwner.current().encode().getBytes(StandardCharsets.UTF_8), FILE_MODE);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Where {@link #create} puts the directory: {@code parent}, else the JVM's temp dir. */
+    public static Path parentOrDefault(Path parent) {
+        return (parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"))).toAbsolutePath().normalize();
     }
 
     /** Re-attaches to a directory made by {@link #create} (e.g. in a later call on the same agent), to close it. */
@@ -82,8 +95,15 @@ public final class SecretFiles implements Closeable {
         if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
             throw new IllegalArgumentException("not a plain file name: " + name);
         }
-        Path f = dir.resolve(name);
-        // Created with the final mode, so the content is never readable by others, not even for an instant.
+        if (name.equals(StaleSecrets.OWNER_FILE)) {
+            throw new IllegalArgumentException("reserved file name: " + name);
+        }
+        return createPrivate(dir.resolve(name), content, mode);
+    }
+
+    private Path createPrivate(Path f, byte[] content, Set<PosixFilePermission> mode) throws IOException {
+        // Created with mode 0600 (the umask can only take bits away), so the content is never readable by
+        // others, not even for an instant; an executable gets its x bit only after it is written.
         Files.createFile(f, PosixFilePermissions.asFileAttribute(FILE_MODE));
         try (OutputStream out = Files.newOutputStream(f, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             out.write(content);

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Replaces known secrets in a line of output by {@value #MASK}. Needed because Jenkins masks only what it
+ * Replaces known secrets in a line of output by {@value #MASK}, in every form Ansible may print them
+ * ({@link SecretForms}: literal, JSON-escaped, shell-quoted, base64). Needed because Jenkins masks only what it
  * echoes itself; what the child process prints (a module that echoes a password) passes through unmasked.
  */
 public final class SecretMasker implements Serializable {
@@ -24,12 +25,7 @@ public final class SecretMasker implements Serializable {
             if (s == null) {
                 continue;
             }
-            // Output is handled line by line, so a multi-line secret is masked line by line.
-            for (String line : s.split("\r?\n")) {
-                if (!line.isBlank()) {
-                    parts.add(line);
-                }
-            }
+            parts.addAll(SecretForms.of(s));
         }
         // Longest first, so a secret that contains another is masked whole.
         pattern = parts.isEmpty() ? null : Pattern.compile(parts.stream()

@@ -38,11 +38,17 @@ public class AgentRunTest {
         Path jar = fakeCliJar(tmp.getRoot().toPath().resolve("cli.jar"));
         socketDir = tmp.getRoot().toPath().resolve("sock");
         Path ws = tmp.newFolder("workspace").toPath();
+        Path agentTmp = tmp.newFolder("agent-tmp").toPath();
+        // Left by a run whose controller restarted mid-playbook (this JVM, an earlier channel's token).
+        SecretsOwner me = SecretsOwner.current();
+        Path stale = StaleSecretsTest.secretsDir(agentTmp, new SecretsOwner(me.pid(), me.startMillis(), "earlier"));
         AgentRun.Request req = new AgentRun.Request(
                 PlaybookOptions.builder("site.yml").taskIsolation(TaskIsolation.FORK).build(),
                 RunCredentials.password("deploy", "pw"), null, Map.of("PATH", "/usr/bin"), ws.toString(),
-                tmp.newFolder("agent-tmp").toString(), jar.toString(), socketDir.toString(), 1);
+                agentTmp.toString(), jar.toString(), socketDir.toString(), 1);
         AgentRun.Prepared p = AgentRun.prepare(req);
+        assertEquals(List.of(stale.toString()), p.removedStale());
+        assertFalse(Files.exists(stale));
         assertTrue(p.daemonStarted());
         assertEquals("fake-1", p.engine().engineVersion());
         assertEquals(socketDir.resolve("engine.sock").toString(), p.socket());

@@ -123,6 +123,71 @@ public class CommandLineBuilderTest {
         }
     }
 
+    @Test
+    public void aBecomePasswordBesideAKeyAndSeveralVaultIds() throws IOException {
+        RunCredentials creds = RunCredentials.sshKey("deploy", List.of(KEY), null).withBecomePassword("sudo-pw")
+                .withVaultId("prod", "prod-pw").withVaultId("dev", "dev-pw");
+        try (SecretFiles s = SecretFiles.create(tmp.getRoot().toPath(), null)) {
+            PreparedCommand c = new CommandLineBuilder(PlaybookOptions.builder("site.yml").become(true).build())
+                    .credentials(creds).engine(ENGINE).build(s);
+            List<String> a = c.argv();
+            assertTrue(a.contains("--private-key"));
+            assertFalse("no prompt for the become password", a.contains("-K"));
+            String vars = Files.readString(Path.of(a.get(a.indexOf("-e") + 1).substring(1)));
+            assertEquals("{\"ansible_become_password\":\"sudo-pw\"}", vars);
+            int prod = a.indexOf("--vault-id");
+            int dev = a.lastIndexOf("--vault-id");
+            assertTrue(a.get(prod + 1), a.get(prod + 1).startsWith("prod@" + s.dir()));
+            assertTrue(a.get(dev + 1), a.get(dev + 1).startsWith("dev@" + s.dir()));
+            assertEquals("prod-pw", Files.readString(Path.of(a.get(prod + 1).substring("prod@".length()))));
+            assertEquals("dev-pw", Files.readString(Path.of(a.get(dev + 1).substring("dev@".length()))));
+            for (String secret : List.of("sudo-pw", "prod-pw", "dev-pw")) {
+                assertFalse(String.join(" ", a).contains(secret));
+                assertTrue(c.secrets().contains(secret));
+            }
+        }
+    }
+
+    @Test
+    public void anAdhocCommandRunsAnsibleWithTheSameOptions() throws IOException {
+        PlaybookOptions o = PlaybookOptions.adhocBuilder(new AdhocCommand("web*", "shell", "uptime -p"))
+                .inventory("hosts.ini").become(true).becomeUser("app").forks(3).verbosity(1)
+                .extraVars(Map.of("pw", new SecretValue("s3"))).extras("--one-line").build();
+        try (SecretFiles s = SecretFiles.create(tmp.getRoot().toPath(), null)) {
+            PreparedCommand c = new CommandLineBuilder(o).credentials(RunCredentials.password("deploy", "pw"))
+                    .engine(ENGINE).build(s);
+            List<String> a = c.argv();
+            assertEquals(List.of("ansible", "web*", "-m", "shell", "-a", "uptime -p", "-i", "hosts.ini", "-b",
+                    "--become-user", "app", "-f", "3", "-v", "-u", "deploy", "-e"), a.subList(0, 17));
+            assertEquals("--one-line", a.get(a.size() - 1));
+            assertEquals("mitogen_linear", c.env().get("ANSIBLE_STRATEGY"));
+            assertTrue(c.secrets().contains("s3"));
+        }
+        assertEquals("/opt/venv/bin/ansible", new CommandLineBuilder(PlaybookOptions.adhocBuilder(
+                new AdhocCommand("all", null, null)).build()).executable("/opt/venv/bin/ansible").engine(ENGINE)
+                .build(SecretFiles.create(tmp.getRoot().toPath(), null)).argv().get(0));
+    }
+
+    @Test
+    public void anAdhocCommandNeedsHostsAndHasNoTags() {
+        List<String> errors = OptionsValidator.validate(PlaybookOptions.adhocBuilder(new AdhocCommand(" ", "ping",
+                null)).tags("deploy").startAtTask("x").build()).errors();
+        assertEquals(List.of("hosts is required (a host pattern such as all or web*)",
+                "tags does not apply to an ad-hoc command (ansibleMitogenAdhoc)",
+                "startAtTask does not apply to an ad-hoc command (ansibleMitogenAdhoc)"), errors);
+    }
+
+    @Test
+    public void vaultIdsAreChecked() {
+        List<String> errors = OptionsValidator.validate(PlaybookOptions.builder("site.yml").vaultCredentials(List.of(
+                new VaultCredential("prod", "a"), new VaultCredential("prod", "b"), new VaultCredential("x@y", "c"),
+                new VaultCredential("dev", null))).build()).errors();
+        assertEquals(errors.toString(), 3, errors.size());
+        assertTrue(errors.get(0), errors.get(0).contains("vaultCredentials[1]: vaultId 'prod' is given twice"));
+        assertTrue(errors.get(1), errors.get(1).contains("vaultCredentials[2]: vaultId 'x@y' is not a vault id"));
+        assertTrue(errors.get(2), errors.get(2).contains("vaultCredentials[3]: credentialsId is required"));
+    }
+
     @Test(expected = IllegalArgumentException.class)
     public void invalidOptionsAreRefusedBeforeAnyFileIsWritten() throws IOException {
         try (SecretFiles s = SecretFiles.create(tmp.getRoot().toPath(), null)) {

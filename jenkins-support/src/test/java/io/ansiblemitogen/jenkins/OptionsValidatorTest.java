@@ -1,6 +1,7 @@
 package io.ansiblemitogen.jenkins;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -47,6 +48,22 @@ public class OptionsValidatorTest {
                 PlaybookOptions.builder("site.yml").becomeUser("app").build());
         assertTrue(r.ok());
         assertContains(r.warnings(), "becomeUser 'app' is ignored");
+    }
+
+    @Test
+    public void theOldPluginsHiddenValueFormIsAWarningNamingTheKey() {
+        OptionsValidator.Result r = OptionsValidator.validate(PlaybookOptions.builder("site.yml")
+                .extraVars(Map.of("db_password", Map.of("value", "x", "hidden", true),
+                        "release", Map.of("value", "1"),
+                        "limits", Map.of("value", 1, "unit", "s"), "plain", "v"))
+                .build());
+        assertTrue(r.ok());
+        assertEquals(2, r.warnings().size());
+        String w = String.join("\n", r.warnings());
+        assertTrue(w, w.contains("extraVars 'db_password' has the Ansible plugin's form [value: ..., hidden: ...]"));
+        assertTrue(w, w.contains("bind it with withCredentials and write db_password: VARIABLE"));
+        assertTrue(w, w.contains("extraVars 'release'"));
+        assertFalse(w, w.contains("limits")); // a dict that merely has a 'value' key is a dict
     }
 
     @Test

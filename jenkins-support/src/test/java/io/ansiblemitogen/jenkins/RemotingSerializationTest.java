@@ -1,6 +1,7 @@
 package io.ansiblemitogen.jenkins;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -8,58 +9,79 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.Test;
 
 /**
- * What the Jenkins plugin sends to and gets back from an agent must survive Java serialization, and should use
- * only JDK classes that Jenkins' remoting class filter (JEP-200) is known to accept.
+ * What the Jenkins plugin sends to an agent and reads back must survive Java serialization, and every class the
+ * reading side resolves must pass the controller's remoting class filter (JEP-200; see
+ * {@link JenkinsClassFilterRule}). Without the support jar's {@code Jenkins-ClassFilter-Whitelisted} manifest
+ * this fails with the controller's own complaint, e.g. {@code io.ansiblemitogen.jenkins.AgentRun$Prepared}.
  */
 public class RemotingSerializationTest {
-    private static final Set<String> ALLOWED_JDK = Set.of("java.util.ArrayList", "java.util.LinkedHashMap",
-            "java.util.HashMap", "java.util.LinkedHashSet", "java.util.HashSet", "java.lang.Integer",
-            "java.lang.Number", "java.lang.Boolean", "java.lang.Enum", "java.lang.Record", "java.lang.Double");
+    static AgentRun.Request sampleRequest() {
+        PlaybookOptions o = PlaybookOptions.adhocBuilder(new AdhocCommand("all", "ping", null))
+                .taskIsolation(TaskIsolation.FORK).strategy(Strategy.FREE).verbosity(2)
+                .vaultCredentials(List.of(new VaultCredential("prod", "c"))).becomeCredentialsId("b")
+                .extraVars(Map.of("l", List.of(1, Map.of("k", List.of("v"))), "s", new SecretValue("x"))).build();
+        return new AgentRun.Request(o, RunCredentials.sshKey("u", List.of("KEY"), "p").withVaultPassword("v")
+                .withBecomePassword("b").withVaultId("prod", "pv"), null, Map.of("A", "b"), "/ws", null, "/jar",
+                null, 30);
+    }
+
+    static AgentRun.Prepared samplePrepared() {
+        return new AgentRun.Prepared(new PreparedCommand(List.of("a", "b"), Map.of("K", "V"), Set.of("x")),
+                "/tmp/x", "/run/s", new EngineInfo(1, "1.0"), true,
+                new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.5, 3, 4, 5)), 7), null,
+                List.of("/tmp/ansible-mitogen-secrets-1"));
+    }
 
     @Test
-    public void requestAndPreparedUseOnlyPlainCollections() throws Exception {
-        PlaybookOptions o = PlaybookOptions.builder("site.yml").taskIsolation(TaskIsolation.FORK).verbosity(2)
-                .extraVars(Map.of("l", List.of(1, Map.of("k", List.of("v"))), "s", new SecretValue("x"))).build();
-        AgentRun.Request req = new AgentRun.Request(o, RunCredentials.sshKey("u", List.of("KEY"), "p")
-                .withVaultPassword("v"), null, Map.of("A", "b"), "/ws", null, "/jar", null, 30);
-        AgentRun.Prepared prepared = new AgentRun.Prepared(new PreparedCommand(List.of("a", "b"), Map.of("K", "V"),
-                Set.of("x")), "/tmp/x", "/run/s", new EngineInfo(1, "1.0"), true,
-                new PoolSnapshot(List.of(new TargetStats("id", "h", 22, "u", 1, 1.5, 3, 4, 5)), 7), null);
-        for (Object obj : List.of(req, prepared)) {
-            Set<String> classes = new TreeSet<>();
-            byte[] bytes = serialize(obj, classes);
-            for (String c : classes) {
-                assertTrue("unexpected JDK class " + c + " in " + classes,
-                        !c.startsWith("java.") || ALLOWED_JDK.contains(c));
+    public void everythingThatCrossesTheChannelPassesTheControllersClassFilter() throws Exception {
+        // Both directions: Prepare's result and Finish's argument are a Prepared; Prepare's argument a Request.
+        for (Object obj : List.of(sampleRequest(), samplePrepared())) {
+            Set<Class<?>> resolved = new LinkedHashSet<>();
+            Object back = roundTrip(obj, resolved);
+            assertTrue(resolved.toString(), resolved.contains(obj.getClass()));
+            for (Class<?> c : resolved) {
+                assertNull(JenkinsClassFilterRule.rejection(c));
             }
-            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-                Object back = in.readObject();
-                if (obj instanceof AgentRun.Request r) {
-                    assertEquals(r.options(), ((AgentRun.Request) back).options());
-                } else {
-                    assertEquals(prepared.command().argv(), ((AgentRun.Prepared) back).command().argv());
-                }
+            if (obj instanceof AgentRun.Request r) {
+                assertEquals(r.options(), ((AgentRun.Request) back).options());
+            } else {
+                assertEquals(((AgentRun.Prepared) obj).command().argv(), ((AgentRun.Prepared) back).command().argv());
             }
         }
     }
 
-    private static byte[] serialize(Object o, Set<String> classes) throws IOException {
+    @Test
+    public void theRuleRejectsAPlainLibraryClassAndAnUnlistedJdkClass() throws Exception {
+        // The rule itself must be able to fail: Jackson's jar has a plain manifest, like ours had.
+        String why = JenkinsClassFilterRule.rejection(com.fasterxml.jackson.databind.ObjectMapper.class);
+        assertTrue(why, why != null && why.contains("Jenkins-ClassFilter-Whitelisted"));
+        assertTrue(JenkinsClassFilterRule.rejection(List.of(1).getClass()) != null); // List.of's ImmutableCollections
+        assertNull(JenkinsClassFilterRule.rejection(java.util.ArrayList.class));
+    }
+
+    /** Serializes and reads back, recording every class the reader resolves (where remoting applies its filter). */
+    static Object roundTrip(Object o, Set<Class<?>> resolved) throws IOException, ClassNotFoundException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
-            @Override
-            protected void annotateClass(Class<?> cl) {
-                classes.add(cl.getName());
-            }
-        }) {
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(o);
         }
-        return bytes.toByteArray();
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                Class<?> c = super.resolveClass(desc);
+                resolved.add(c);
+                return c;
+            }
+        }) {
+            return in.readObject();
+        }
     }
 }

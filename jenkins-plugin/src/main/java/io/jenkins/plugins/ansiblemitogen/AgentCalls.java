@@ -2,10 +2,14 @@ package io.jenkins.plugins.ansiblemitogen;
 
 import io.ansiblemitogen.jenkins.AgentRun;
 import io.ansiblemitogen.jenkins.JarLocator;
+import io.ansiblemitogen.jenkins.SecretFiles;
+import io.ansiblemitogen.jenkins.StaleSecrets;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import jenkins.security.MasterToSlaveCallable;
 
 /**
@@ -79,6 +83,23 @@ final class AgentCalls {
         @Override
         public String call() throws IOException {
             return AgentRun.finish(prepared);
+        }
+    }
+
+    /**
+     * Deletes stale secret directories in the agent's temp dir (see {@link StaleSecrets}); returns their paths.
+     * Called when an agent comes online, so that a run interrupted by a controller restart leaves nothing behind
+     * even if no run follows on that agent.
+     */
+    static final class SweepStaleSecrets extends MasterToSlaveCallable<ArrayList<String>, IOException> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ArrayList<String> call() {
+            if (File.pathSeparatorChar != ':') {
+                return new ArrayList<>(); // not Unix: no run ever wrote secrets here
+            }
+            return new ArrayList<>(StaleSecrets.sweep(SecretFiles.parentOrDefault(null))); // JEP-200: ArrayList
         }
     }
 

@@ -20,6 +20,8 @@ import io.ansiblemitogen.jenkins.PlaybookOptions;
 import io.ansiblemitogen.jenkins.Strategy;
 import io.ansiblemitogen.jenkins.TaskIsolation;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import jenkins.tasks.SimpleBuildStep;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
@@ -39,6 +41,8 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
     private boolean dynamicInventory;
     private String credentialsId;
     private String vaultCredentialsId;
+    private List<VaultIdCredential> vaultCredentials;
+    private String becomeCredentialsId;
     private boolean become;
     private String becomeUser;
     private String limit;
@@ -71,6 +75,8 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
     public boolean isDynamicInventory() { return dynamicInventory; }
     public String getCredentialsId() { return credentialsId; }
     public String getVaultCredentialsId() { return vaultCredentialsId; }
+    public List<VaultIdCredential> getVaultCredentials() { return vaultCredentials; }
+    public String getBecomeCredentialsId() { return becomeCredentialsId; }
     public boolean isBecome() { return become; }
     public String getBecomeUser() { return becomeUser; }
     public String getLimit() { return limit; }
@@ -97,6 +103,10 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
     @DataBoundSetter public void setDynamicInventory(boolean v) { dynamicInventory = v; }
     @DataBoundSetter public void setCredentialsId(String v) { credentialsId = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setVaultCredentialsId(String v) { vaultCredentialsId = Util.fixEmptyAndTrim(v); }
+    @DataBoundSetter public void setVaultCredentials(List<VaultIdCredential> v) {
+        vaultCredentials = v == null || v.isEmpty() ? null : new ArrayList<>(v);
+    }
+    @DataBoundSetter public void setBecomeCredentialsId(String v) { becomeCredentialsId = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setBecome(boolean v) { become = v; }
     @DataBoundSetter public void setBecomeUser(String v) { becomeUser = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setLimit(String v) { limit = Util.fixEmptyAndTrim(v); }
@@ -122,7 +132,8 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
         try {
             return PlaybookOptions.builder(playbook).inventory(inventory).inventoryContent(inventoryContent)
                     .dynamicInventory(dynamicInventory).credentialsId(credentialsId)
-                    .vaultCredentialsId(vaultCredentialsId).become(become).becomeUser(becomeUser).limit(limit)
+                    .vaultCredentialsId(vaultCredentialsId).vaultCredentials(VaultIdCredential.toSupport(vaultCredentials))
+                    .becomeCredentialsId(becomeCredentialsId).become(become).becomeUser(becomeUser).limit(limit)
                     .tags(tags).skippedTags(skippedTags).startAtTask(startAtTask).forks(forks).checkMode(checkMode)
                     .diffMode(diffMode).extraVars(ExtraVarsParser.parse(extraVars)).extras(extras)
                     .colorized(colorized).disableHostKeyChecking(disableHostKeyChecking).installation(installation)
@@ -144,6 +155,16 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
     @Extension
     @Symbol("ansibleMitogenBuild") // not "ansibleMitogen": that is the Pipeline step's name
     public static final class DescriptorImpl extends BuildStepDescriptor<Builder> {
+        public DescriptorImpl() {
+            // One copy of the help, in the step's resources; extraVars (a JSON text here) has its own.
+            FormSupport.shareStepHelp(field -> addHelpFileRedirect(field, AnsibleMitogenStep.class, field));
+        }
+
+        /** Where config.jelly finds the fields it shares with the step ({@code AnsibleMitogenStep/fields.jelly}). */
+        public Class<?> getSharedFormClass() {
+            return AnsibleMitogenStep.class;
+        }
+
         @Override
         public boolean isApplicable(Class<? extends AbstractProject> jobType) {
             return true;
@@ -157,6 +178,17 @@ public final class AnsibleMitogenBuilder extends Builder implements SimpleBuildS
 
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
             return FormSupport.sshCredentials(item, credentialsId);
+        }
+
+        public ListBoxModel doFillBecomeCredentialsIdItems(@AncestorInPath Item item,
+                @QueryParameter String becomeCredentialsId) {
+            return FormSupport.becomeCredentials(item, becomeCredentialsId);
+        }
+
+        @POST
+        public FormValidation doCheckBecomeCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.checkCredentialsId(item, value,
+                    com.cloudbees.plugins.credentials.common.StandardCredentials.class, FormSupport.BECOME);
         }
 
         public ListBoxModel doFillVaultCredentialsIdItems(@AncestorInPath Item item,

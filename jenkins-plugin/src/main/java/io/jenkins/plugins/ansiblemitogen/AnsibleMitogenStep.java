@@ -16,13 +16,14 @@ import hudson.util.ListBoxModel;
 import io.ansiblemitogen.jenkins.PlaybookOptions;
 import io.ansiblemitogen.jenkins.Strategy;
 import io.ansiblemitogen.jenkins.TaskIsolation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -42,6 +43,8 @@ public final class AnsibleMitogenStep extends Step {
     private boolean dynamicInventory;
     private String credentialsId;
     private String vaultCredentialsId;
+    private List<VaultIdCredential> vaultCredentials;
+    private String becomeCredentialsId;
     private boolean become;
     private String becomeUser;
     private String limit;
@@ -74,6 +77,8 @@ public final class AnsibleMitogenStep extends Step {
     public boolean isDynamicInventory() { return dynamicInventory; }
     public String getCredentialsId() { return credentialsId; }
     public String getVaultCredentialsId() { return vaultCredentialsId; }
+    public List<VaultIdCredential> getVaultCredentials() { return vaultCredentials; }
+    public String getBecomeCredentialsId() { return becomeCredentialsId; }
     public boolean isBecome() { return become; }
     public String getBecomeUser() { return becomeUser; }
     public String getLimit() { return limit; }
@@ -100,6 +105,10 @@ public final class AnsibleMitogenStep extends Step {
     @DataBoundSetter public void setDynamicInventory(boolean v) { dynamicInventory = v; }
     @DataBoundSetter public void setCredentialsId(String v) { credentialsId = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setVaultCredentialsId(String v) { vaultCredentialsId = Util.fixEmptyAndTrim(v); }
+    @DataBoundSetter public void setVaultCredentials(List<VaultIdCredential> v) {
+        vaultCredentials = v == null || v.isEmpty() ? null : new ArrayList<>(v);
+    }
+    @DataBoundSetter public void setBecomeCredentialsId(String v) { becomeCredentialsId = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setBecome(boolean v) { become = v; }
     @DataBoundSetter public void setBecomeUser(String v) { becomeUser = Util.fixEmptyAndTrim(v); }
     @DataBoundSetter public void setLimit(String v) { limit = Util.fixEmptyAndTrim(v); }
@@ -126,7 +135,8 @@ public final class AnsibleMitogenStep extends Step {
         try {
             return PlaybookOptions.builder(playbook).inventory(inventory).inventoryContent(inventoryContent)
                     .dynamicInventory(dynamicInventory).credentialsId(credentialsId)
-                    .vaultCredentialsId(vaultCredentialsId).become(become).becomeUser(becomeUser).limit(limit)
+                    .vaultCredentialsId(vaultCredentialsId).vaultCredentials(VaultIdCredential.toSupport(vaultCredentials))
+                    .becomeCredentialsId(becomeCredentialsId).become(become).becomeUser(becomeUser).limit(limit)
                     .tags(tags).skippedTags(skippedTags).startAtTask(startAtTask).forks(forks).checkMode(checkMode)
                     .diffMode(diffMode).extraVars(ExtraVarsConverter.convert(extraVars)).extras(extras)
                     .colorized(colorized).disableHostKeyChecking(disableHostKeyChecking).installation(installation)
@@ -145,7 +155,7 @@ public final class AnsibleMitogenStep extends Step {
     }
 
     /** Runs off the CPS thread; the interrupt from an abort reaches the launcher's join(), which kills the run. */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Void> {
+    static final class Execution extends BackgroundStepExecution {
         private static final long serialVersionUID = 1L;
         private final transient AnsibleMitogenStep step;
 
@@ -155,11 +165,10 @@ public final class AnsibleMitogenStep extends Step {
         }
 
         @Override
-        protected Void run() throws Exception {
+        protected void run() throws Exception {
             StepContext c = getContext();
             PlaybookRunner.run(step.toOptions(), c.get(Run.class), c.get(FilePath.class), c.get(EnvVars.class),
                     c.get(Launcher.class), c.get(TaskListener.class));
-            return null;
         }
     }
 
@@ -190,6 +199,17 @@ public final class AnsibleMitogenStep extends Step {
 
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
             return FormSupport.sshCredentials(item, credentialsId);
+        }
+
+        public ListBoxModel doFillBecomeCredentialsIdItems(@AncestorInPath Item item,
+                @QueryParameter String becomeCredentialsId) {
+            return FormSupport.becomeCredentials(item, becomeCredentialsId);
+        }
+
+        @POST
+        public FormValidation doCheckBecomeCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
+            return FormSupport.checkCredentialsId(item, value,
+                    com.cloudbees.plugins.credentials.common.StandardCredentials.class, FormSupport.BECOME);
         }
 
         public ListBoxModel doFillVaultCredentialsIdItems(@AncestorInPath Item item,

@@ -8,7 +8,9 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.util.Secret;
+import io.ansiblemitogen.jenkins.PlaybookOptions;
 import io.ansiblemitogen.jenkins.RunCredentials;
+import io.ansiblemitogen.jenkins.VaultCredential;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,42 @@ final class CredentialsResolver {
     private CredentialsResolver() {
     }
 
-    static RunCredentials resolve(Run<?, ?> run, String credentialsId, String vaultCredentialsId) throws IOException {
+    static RunCredentials resolve(Run<?, ?> run, PlaybookOptions options) throws IOException {
+        RunCredentials result = resolve(run, options.credentialsId(), options.vaultCredentialsId());
+        if (options.becomeCredentialsId() != null && options.become()) {
+            result = result.withBecomePassword(becomePassword(run, options.becomeCredentialsId()));
+        }
+        for (VaultCredential v : options.vaultCredentials()) {
+            StandardCredentials c = find(run, v.credentialsId(), "vaultCredentials '" + v.vaultId() + "'");
+            result = result.withVaultId(v.vaultId(), vaultPassword("vaultCredentials '" + v.vaultId() + "'", c));
+        }
+        return result;
+    }
+
+    /** A Username with password (its password) or a Secret text. */
+    private static String becomePassword(Run<?, ?> run, String id) throws IOException {
+        StandardCredentials c = find(run, id, "becomeCredentialsId");
+        if (c instanceof StandardUsernamePasswordCredentials pw) {
+            return pw.getPassword().getPlainText();
+        }
+        if (c instanceof StringCredentials s) {
+            return s.getSecret().getPlainText();
+        }
+        throw new AbortException("becomeCredentialsId '" + id + "' is a " + c.getClass().getSimpleName()
+                + "; use a username with password or a secret text");
+    }
+
+    private static StandardCredentials find(Run<?, ?> run, String id, String option) throws IOException {
+        StandardCredentials c = CredentialsProvider.findCredentialById(id, StandardCredentials.class, run);
+        if (c == null) {
+            throw new AbortException(option + ": no credential with ID '" + id + "' is available to this build");
+        }
+        CredentialsProvider.track(run, c);
+        return c;
+    }
+
+    private static RunCredentials resolve(Run<?, ?> run, String credentialsId, String vaultCredentialsId)
+            throws IOException {
         RunCredentials result = RunCredentials.NONE;
         if (credentialsId != null) {
             StandardUsernameCredentials c =
@@ -50,12 +87,12 @@ final class CredentialsResolver {
                         + " is available to this build");
             }
             CredentialsProvider.track(run, v);
-            result = result.withVaultPassword(vaultPassword(vaultCredentialsId, v));
+            result = result.withVaultPassword(vaultPassword("vaultCredentialsId '" + vaultCredentialsId + "'", v));
         }
         return result;
     }
 
-    private static String vaultPassword(String id, StandardCredentials v) throws IOException {
+    private static String vaultPassword(String what, StandardCredentials v) throws IOException {
         if (v instanceof StringCredentials s) {
             return s.getSecret().getPlainText();
         }
@@ -64,7 +101,7 @@ final class CredentialsResolver {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
-        throw new AbortException("vaultCredentialsId '" + id + "' is a " + v.getClass().getSimpleName()
+        throw new AbortException(what + " is a " + v.getClass().getSimpleName()
                 + "; use a secret text or a secret file");
     }
 }

@@ -22,7 +22,7 @@ final class ExecutableResolver {
     private ExecutableResolver() {
     }
 
-    /** {@code null} means ansible-playbook from PATH. */
+    /** {@code null} means ansible-playbook (for an ad-hoc run, ansible) from PATH. */
     static String resolve(PlaybookOptions o, FilePath ws, EnvVars env, TaskListener listener)
             throws IOException, InterruptedException {
         if (o.installation() == null) {
@@ -39,7 +39,8 @@ final class ExecutableResolver {
             throw new AbortException("cannot find the agent of workspace " + ws.getRemote());
         }
         String home = tool.translate(node, env, listener).getHome();
-        return home == null || home.isBlank() ? null : home.replaceAll("/+$", "") + "/ansible-playbook";
+        String exe = o.adhoc() == null ? "ansible-playbook" : "ansible";
+        return home == null || home.isBlank() ? null : home.replaceAll("/+$", "") + "/" + exe;
     }
 
     static ToolInstallation find(String name) {

@@ -31,11 +31,38 @@ final class FormSupport {
     static final CredentialsMatcher SSH_OR_PASSWORD = CredentialsMatchers.anyOf(
             CredentialsMatchers.instanceOf(SSHUserPrivateKey.class),
             CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class));
+    /** A become password: a username/password's password, or a secret text. */
+    static final CredentialsMatcher BECOME = CredentialsMatchers.anyOf(
+            CredentialsMatchers.instanceOf(StandardUsernamePasswordCredentials.class),
+            CredentialsMatchers.instanceOf(StringCredentials.class));
     static final CredentialsMatcher VAULT = CredentialsMatchers.anyOf(
             CredentialsMatchers.instanceOf(StringCredentials.class),
             CredentialsMatchers.instanceOf(FileCredentials.class));
 
+    /**
+     * The fields of {@code AnsibleMitogenStep/fields.jelly}, which the step and the builder share, with their
+     * help files (in the step's resources; the builder's descriptor redirects to them).
+     */
+    static final List<String> SHARED_FIELDS = List.of(
+            "playbook", "inventory", "inventoryContent", "dynamicInventory", "credentialsId",
+            "vaultCredentialsId", "vaultCredentials", "become", "becomeUser", "becomeCredentialsId", "limit",
+            "tags", "skippedTags", "startAtTask",
+            "checkMode", "diffMode", "installation", "ansiblePlaybookPath", "forks", "verbosity",
+            "taskIsolation", "strategy", "maxInterpreters", "poolSize", "extras", "colorized",
+            "disableHostKeyChecking");
+
     private FormSupport() {
+    }
+
+    /** Makes {@code descriptor} serve the step's help for the shared fields and for itself. */
+    static void shareStepHelp(HelpRedirects descriptor) {
+        descriptor.redirect(null);
+        SHARED_FIELDS.forEach(descriptor::redirect);
+    }
+
+    /** {@code Descriptor.addHelpFileRedirect} is protected: a descriptor passes it in through this. */
+    interface HelpRedirects {
+        void redirect(String field);
     }
 
     /** SECURITY-1943: only users who may configure the item (or use its credentials) see the list. */
@@ -58,6 +85,10 @@ final class FormSupport {
 
     static ListBoxModel sshCredentials(Item item, String current) {
         return credentials(item, current, StandardUsernameCredentials.class, SSH_OR_PASSWORD);
+    }
+
+    static ListBoxModel becomeCredentials(Item item, String current) {
+        return credentials(item, current, StandardCredentials.class, BECOME);
     }
 
     static ListBoxModel vaultCredentials(Item item, String current) {

@@ -35,8 +35,9 @@ final class PlaybookRunner {
     static void run(PlaybookOptions requested, Run<?, ?> run, FilePath ws, EnvVars env, Launcher launcher,
             TaskListener listener) throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
+        String step = requested.adhoc() == null ? "ansibleMitogen" : "ansibleMitogenAdhoc";
         if (!launcher.isUnix()) {
-            throw new AbortException("ansibleMitogen needs a Unix agent: Ansible does not run on Windows");
+            throw new AbortException(step + " needs a Unix agent: Ansible does not run on Windows");
         }
         PlaybookOptions options;
         DaemonSettings daemon;
@@ -50,10 +51,9 @@ final class PlaybookRunner {
         OptionsValidator.Result validation = OptionsValidator.validate(options);
         validation.warnings().forEach(w -> log.println(PREFIX + "warning: " + w));
         if (!validation.ok()) {
-            throw new AbortException("ansibleMitogen: " + String.join("; ", validation.errors()));
+            throw new AbortException(step + ": " + String.join("; ", validation.errors()));
         }
-        RunCredentials credentials = CredentialsResolver.resolve(run, options.credentialsId(),
-                options.vaultCredentialsId());
+        RunCredentials credentials = CredentialsResolver.resolve(run, options);
         String executable = ExecutableResolver.resolve(options, ws, env, listener);
         ws.mkdirs();
         String jar = BundledCli.ensureOnAgent(ws, listener);
@@ -67,6 +67,8 @@ final class PlaybookRunner {
         AgentRun.Request request = new AgentRun.Request(options, credentials, executable, base, ws.getRemote(), null,
                 jar, daemon.socketDir(), daemon.idleTimeoutMinutes());
         AgentRun.Prepared prepared = ws.act(new AgentCalls.Prepare(request));
+        prepared.removedStale().forEach(d -> log.println(PREFIX + "removed the secrets left on this agent by an"
+                + " interrupted earlier run (a controller restart or a lost agent): " + d));
         log.println(PREFIX + "engine " + prepared.engine().engineVersion()
                 + (prepared.daemonStarted() ? " started" : " already running") + " on " + prepared.socket());
         int rc;
@@ -76,7 +78,8 @@ final class PlaybookRunner {
             finish(ws, prepared, listener);
         }
         if (rc != 0) {
-            throw new AbortException("ansible-playbook failed with exit code " + rc);
+            throw new AbortException((options.adhoc() == null ? "ansible-playbook" : "ansible")
+                    + " failed with exit code " + rc);
         }
     }
 

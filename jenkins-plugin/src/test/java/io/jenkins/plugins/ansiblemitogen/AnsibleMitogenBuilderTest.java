@@ -82,4 +82,28 @@ class AnsibleMitogenBuilderTest {
         b.setColorized(true);
         r.assertEqualDataBoundBeans(b, r.configRoundtrip(b));
     }
+
+    @Test
+    void freestyleAdhocOnAnAgent(JenkinsRule r) throws Exception {
+        r.createOnlineSlave(Label.get("ansible"), fake.agentEnv());
+        FreeStyleProject p = r.createFreeStyleProject();
+        p.setAssignedLabel(Label.get("ansible"));
+        AnsibleMitogenAdhocBuilder b = new AnsibleMitogenAdhocBuilder("web*");
+        b.setModule("shell");
+        b.setModuleArguments("uptime -p");
+        b.setAnsiblePath(fake.executable.toString());
+        b.setExtraVars("{\"port\": 8080}");
+        p.getBuildersList().add(b);
+        FreeStyleBuild build = r.buildAndAssertSuccess(p);
+        r.assertLogContains("fake-ansible-playbook web* -m shell -a uptime -p -e @", build);
+        r.assertLogContains("vars: {\"port\":8080}", build);
+        r.assertLogContains("strategy=mitogen_linear", build);
+        r.assertLogContains("ansible-mitogen: connections: ", build);
+
+        AnsibleMitogenAdhocBuilder c = new AnsibleMitogenAdhocBuilder("all");
+        c.setModule("ping");
+        c.setForks(2);
+        c.setBecome(true);
+        r.assertEqualDataBoundBeans(c, r.configRoundtrip(c));
+    }
 }

@@ -97,6 +97,50 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
+    void aBecomePasswordBesideAKeyAndSeveralVaultIds(JenkinsRule r) throws Exception {
+        SystemCredentialsProvider.getInstance().getDomainCredentialsMap().put(Domain.global(), List.of(
+                new BasicSSHUserPrivateKey(CredentialsScope.GLOBAL, "key", "deploy",
+                        new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource("-----BEGIN KEY-----\nK\n-----END KEY-----"),
+                        "", ""),
+                new StringCredentialsImpl(CredentialsScope.GLOBAL, "sudo", "", Secret.fromString("sudo-pw")),
+                new StringCredentialsImpl(CredentialsScope.GLOBAL, "prod-vault", "", Secret.fromString("prod-pw")),
+                new StringCredentialsImpl(CredentialsScope.GLOBAL, "dev-vault", "", Secret.fromString("dev-pw"))));
+        WorkflowRun b = run(r, "node('ansible') {\n"
+                + step(", credentialsId: 'key', become: true, becomeCredentialsId: 'sudo', vaultCredentials: ["
+                        + "[vaultId: 'prod', credentialsId: 'prod-vault'], [vaultId: 'dev', credentialsId: 'dev-vault']]")
+                + "}", Result.SUCCESS);
+        r.assertLogContains("--private-key ", b);
+        r.assertLogContains("vars: {\"ansible_become_password\":\"****\"}", b);
+        r.assertLogContains(" --vault-id prod@", b);
+        r.assertLogContains(" --vault-id dev@", b);
+        r.assertLogNotContains(" -K", b);
+        for (String secret : new String[] {"sudo-pw", "prod-pw", "dev-pw"}) {
+            r.assertLogNotContains(secret, b);
+        }
+    }
+
+    @Test
+    void anAdhocCommandThroughTheSameDaemonWithMaskedSecrets(JenkinsRule r) throws Exception {
+        SystemCredentialsProvider.getInstance().getDomainCredentialsMap().put(Domain.global(), List.of(
+                new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "pw", "", "deploy", "s3cr3t-pw")));
+        WorkflowRun b = run(r, "node('ansible') {\n"
+                + "  mitogen(taskIsolation: 'fork') {\n"
+                + "    ansibleMitogenAdhoc(hosts: 'web*', module: 'ping', credentialsId: 'pw', become: true,"
+                + " ansiblePath: '" + fake.executable + "', extraVars: [port: 8080])\n"
+                + "  }\n"
+                + "}", Result.SUCCESS);
+        r.assertLogContains("fake-ansible-playbook web* -m ping -b -u deploy -e @", b);
+        r.assertLogContains("vars: {\"ansible_password\":\"****\"}", b);
+        r.assertLogContains("vars: {\"port\":8080}", b);
+        r.assertLogContains("isolation=fork", b);
+        r.assertLogContains("ansible-mitogen: connections: ", b);
+        r.assertLogNotContains("s3cr3t-pw", b);
+        WorkflowRun bad = run(r, "node('ansible') { ansibleMitogenAdhoc(hosts: 'all', ansiblePath: '" + fake.executable
+                + "', extras: '-K') }", Result.FAILURE);
+        r.assertLogContains("ansibleMitogenAdhoc: extras must not contain -K", bad);
+    }
+
+    @Test
     void declarativeStageOptionsApplyToThatStageOnly(JenkinsRule r) throws Exception {
         WorkflowRun b = run(r, "pipeline {\n"
                 + "  agent { label 'ansible' }\n"
@@ -132,6 +176,13 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
+    void theOldHiddenValueFormIsWarnedAbout(JenkinsRule r) throws Exception {
+        WorkflowRun b = run(r, "node('ansible') {\n"
+                + step(", extraVars: [db_password: [value: 'x', hidden: true]]") + "}", Result.SUCCESS);
+        r.assertLogContains("[ansible-mitogen] warning: extraVars 'db_password' has the Ansible plugin's form", b);
+    }
+
+    @Test
     void aFailedPlaybookFailsTheBuild(JenkinsRule r) throws Exception {
         WorkflowRun b = run(r, "node('ansible') { withEnv(['FAKE_RC=2']) {\n" + step("") + "} }", Result.FAILURE);
         r.assertLogContains("ansible-playbook failed with exit code 2", b);
@@ -148,21 +199,32 @@ class AnsibleMitogenStepTest {
     }
 
     @Test
-    void abortKillsTheRunAndStillCleansUp(JenkinsRule r) throws Exception {
+    void abortKillsTheRunAndEndsTheStepOnlyAfterTheCleanup(JenkinsRule r) throws Exception {
+        SystemCredentialsProvider.getInstance().getDomainCredentialsMap().put(Domain.global(), List.of(
+                new BasicSSHUserPrivateKey(CredentialsScope.GLOBAL, "key", "deploy",
+                        new BasicSSHUserPrivateKey.DirectEntryPrivateKeySource("-----BEGIN KEY-----\nK\n-----END KEY-----"),
+                        "", "")));
         r.createOnlineSlave(Label.get("ansible"), fake.agentEnv());
         WorkflowJob p = r.createProject(WorkflowJob.class, "abort");
         p.setDefinition(new CpsFlowDefinition(
-                "node('ansible') { withEnv(['FAKE_SLEEP=300']) {\n" + step("") + "} }", true));
+                "node('ansible') { withEnv(['FAKE_SLEEP=300']) {\n" + step(", credentialsId: 'key'") + "} }", true));
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
         r.waitForMessage("sleeping", b);
         long pid = Long.parseLong(Files.readString(fake.pidFile).strip());
+        Path key = Path.of(Files.readString(fake.keyPathRecord).strip());
+        assertTrue(Files.exists(key));
         hudson.model.Executor executor = b.getExecutor(); // what the stop button interrupts
         assertTrue(executor != null, "the build is running");
         executor.interrupt();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));
+        // Deterministic since the step ends only after PlaybookRunner.finish: with SynchronousNonBlockingStep-
+        // Execution the build could complete while the key was still there and before the summary was written.
+        assertFalse(Files.exists(key), "the key is gone when the build has completed: " + key);
+        String log = JenkinsRule.getLog(b);
+        int summary = log.indexOf("ansible-mitogen: connections: ");
+        assertTrue(summary >= 0 && summary < log.indexOf("Finished: ABORTED"), log);
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join());
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "ansible-playbook killed");
-        r.assertLogContains("ansible-mitogen: connections: ", b);
     }
 
     @Test
@@ -182,7 +244,16 @@ class AnsibleMitogenStepTest {
         s.setMaxInterpreters(8);
         s.setExtras("--flush-cache");
         s.setDisableHostKeyChecking(true);
+        s.setBecomeCredentialsId("sudo");
+        s.setVaultCredentials(List.of(new VaultIdCredential("prod", "prod-vault"), new VaultIdCredential("dev", "dev-vault")));
         r.assertEqualDataBoundBeans(s, new StepConfigTester(r).configRoundTrip(s));
+
+        AnsibleMitogenAdhocStep a = new AnsibleMitogenAdhocStep("web*");
+        a.setModule("service");
+        a.setModuleArguments("name=nginx state=restarted");
+        a.setBecome(true);
+        a.setVaultCredentials(List.of(new VaultIdCredential("prod", "prod-vault")));
+        r.assertEqualDataBoundBeans(a, new StepConfigTester(r).configRoundTrip(a));
 
         MitogenOptionsStep o = new MitogenOptionsStep();
         o.setTaskIsolation("fork");
