@@ -29,7 +29,6 @@ final class MachineInfo {
         String dirty = cmd(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--untracked-files=no")).strip();
         v.put("this repository", head + (dirty.isEmpty() ? "" : " (with local changes)"));
         v.put("ansible-core", firstLine(cmd(List.of("ansible-playbook", "--version"))));
-        v.put("Mitogen", dpkgVersion("python3-mitogen"));
         v.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         v.put("OpenSSH", firstLine(cmd(List.of("ssh", "-V"))));
         v.put("Python", firstLine(cmd(List.of("python3", "--version"))));
@@ -58,11 +57,6 @@ final class MachineInfo {
             }
         }
         return "?";
-    }
-
-    private static String dpkgVersion(String pkg) {
-        String v = cmd(List.of("dpkg-query", "-W", "-f", "${Version}", pkg)).strip();
-        return v.isEmpty() ? "not installed" : v + " (Debian " + pkg + ")";
     }
 
     private static String cmd(List<String> argv) {
