@@ -120,7 +120,7 @@ public class ReportTest {
                 new RunResult("loop100-rtt100", "engine", "ok", null, 8.0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 100)));
         String md = Report.render(new BenchResults(s.meta(), infos, List.of(five)), List.of());
         assertTrue(md, md.contains("## Where the time goes per task (delayed links)"));
-        assertTrue(md, md.contains("| loop100-rtt100 | 100 ms | engine | 40 | 1.0 | 100 | -60 |"));
+        assertTrue(md, md.contains("| loop100-rtt100 | 100 ms | engine | 40 | 1.0 | 100 | -60 | - |"));
         assertTrue(md, md.contains("- engine: median of 3 runs by wall time; spread 2.00 to 8.00 s (slowest 4.00x the "
                 + "fastest)"));
     }
