@@ -92,12 +92,13 @@ final class Charts {
             return null;
         }
         CategoryChart c = base("Engine speed-up: a peer's wall time / the engine's (x faster; 1 = the same)",
-                "x faster than the engine's peer");
+                "engine x times faster (peer / engine)");
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setLabelsVisible(true);
-        c.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
+        c.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
         c.getStyler().setLabelsPosition(1.0);
-        c.getStyler().setLabelsRotation(90);
+        // one decimal on the bars and the axis: "12.2", not 12.1788...
+        c.getStyler().setYAxisDecimalPattern("0.0");
         for (String p : peers) {
             List<Double> ys = new ArrayList<>();
             for (String w : workloads) {
