@@ -26,13 +26,32 @@ public record BenchResults(Meta meta, List<WorkloadInfo> workloads, List<RunResu
         }
     }
 
-    /** A workload as the report describes it. */
+    /**
+     * A workload as the report describes it.
+     *
+     * @param delayMillis the proxy's one-way delay (the round trip is twice it)
+     * @param runs runs of each system behind its figures; 0 in results written before it existed: see
+     *     {@link Meta#runsPerFigure(String)}
+     */
     public record WorkloadInfo(String name, String description, int hosts, int forks, int tasksPerHost,
-            long delayMillis, long fileBytes, boolean warm) {
+            long delayMillis, long fileBytes, boolean warm, int runs) {
         static WorkloadInfo of(Workload w) {
-            return new WorkloadInfo(w.name(), w.description(), w.hosts(), w.forks(), w.tasksPerHost(),
-                    w.delayMillis(), w.fileBytes(), w.warm());
+            return of(w, 1);
         }
+
+        static WorkloadInfo of(Workload w, int runs) {
+            return new WorkloadInfo(w.name(), w.description(), w.hosts(), w.forks(), w.tasksPerHost(),
+                    w.delayMillis(), w.fileBytes(), w.warm(), runs);
+        }
+
+        public long rttMillis() {
+            return 2 * delayMillis;
+        }
+    }
+
+    /** Runs behind each figure of {@code w}: its own count if recorded, else the meta's. */
+    public int runsPerFigure(WorkloadInfo w) {
+        return w.runs() > 0 ? w.runs() : meta.runsPerFigure(w.name());
     }
 
     public Optional<RunResult> find(String workload, String system) {

@@ -76,9 +76,14 @@ final class BenchRunner {
         return sessionMarker;
     }
 
-    /** Measures {@code w} under each system ({@code --repeat} times; the median run stands for them). */
+    /** Measures {@code w} under each system ({@link #runsFor} times; the median run stands for them). */
     List<RunResult> run(Workload w, List<BenchSystem> systems) {
-        return run(w, systems, once.contains(w.name()) ? 1 : repeat);
+        return run(w, systems, runsFor(w));
+    }
+
+    /** Runs of each system behind one figure of {@code w}: 1 if --once names it, else --repeat or a loop's own. */
+    int runsFor(Workload w) {
+        return once.contains(w.name()) ? 1 : w.runs(repeat);
     }
 
     /**
@@ -188,7 +193,7 @@ final class BenchRunner {
             return result(w, system, o, null);
         } catch (IOException | RuntimeException e) {
             return new RunResult(w.name(), system, "error", String.valueOf(e.getMessage()), 0, 0, 0, 0, 0, 0, 0, 0,
-                    -1, w.fileBytes(), 0);
+                    -1, w.fileBytes(), 0, 0);
         } finally {
             if (warmHandle != null) {
                 try {
@@ -223,7 +228,8 @@ final class BenchRunner {
         return new RunResult(w.name(), system, status, note, o.wallSeconds(), o.cpuSeconds(), p.bytesToUpstream(),
                 p.bytesFromUpstream(), p.connectionsAccepted(), recap.hostsOk(), recap.hostsFailed(),
                 recap.hostsUnreachable(), o.exitCode(), w.fileBytes(),
-                w.fileBytes() > 0 ? ProfileTasks.seconds(o.output(), PlaybookWriter.BIG_COPY_TASK) : 0);
+                w.fileBytes() > 0 ? ProfileTasks.seconds(o.output(), PlaybookWriter.BIG_COPY_TASK) : 0,
+                p.roundTrips());
     }
 
     /** scp of the same file through the same proxy port: the throughput a copy should approach. */
@@ -250,10 +256,11 @@ final class BenchRunner {
                     ? String.format(java.util.Locale.ROOT, "reference; connection set-up %.2f s (scp of an empty "
                             + "file) left out of its copy time", setup.wallSeconds()) : tail(o.output()),
                     o.wallSeconds(), o.cpuSeconds(), p.bytesToUpstream(), p.bytesFromUpstream(),
-                    p.connectionsAccepted(), o.exitCode() == 0 ? 1 : 0, 0, 0, o.exitCode(), w.fileBytes(), copy);
+                    p.connectionsAccepted(), o.exitCode() == 0 ? 1 : 0, 0, 0, o.exitCode(), w.fileBytes(), copy,
+                    p.roundTrips());
         } catch (IOException | RuntimeException e) {
             return new RunResult(w.name(), "scp", "error", String.valueOf(e.getMessage()), 0, 0, 0, 0, 0, 0, 0, 0,
-                    -1, w.fileBytes(), 0);
+                    -1, w.fileBytes(), 0, 0);
         } finally {
             MarkedProcesses.killAll(mark);
             targets.proxy().closeConnections();

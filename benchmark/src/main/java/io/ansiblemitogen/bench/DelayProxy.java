@@ -108,6 +108,11 @@ public final class DelayProxy implements AutoCloseable {
         return routes().stream().mapToLong(Route::connectionsAccepted).sum();
     }
 
+    /** Round trips the controller made, over all routes and connections (see {@link Route#roundTrips}). */
+    public long roundTrips() {
+        return routes().stream().mapToLong(Route::roundTrips).sum();
+    }
+
     /** Connections currently open (accepted and not yet closed by both sides). */
     public int openConnections() {
         return call(conns::size);
@@ -363,6 +368,7 @@ public final class DelayProxy implements AutoCloseable {
         private final AtomicLong toUpstream = new AtomicLong();
         private final AtomicLong fromUpstream = new AtomicLong();
         private final AtomicLong accepted = new AtomicLong();
+        private final AtomicLong roundTrips = new AtomicLong();
 
         private Route(ServerSocketChannel server, InetSocketAddress upstream) throws IOException {
             this.server = server;
@@ -390,10 +396,22 @@ public final class DelayProxy implements AutoCloseable {
             return accepted.get();
         }
 
+        /**
+         * Times the controller sent something after the target's last chunk reached it, with nothing sent since (and
+         * each connection's first send):
+         * each is the controller answering (or waiting on) the target, so a serial run pays one round trip of the
+         * link for each. Data the controller streams without hearing back counts once; so does a reply to a
+         * target's unprompted message (an SSH window adjustment), which can overcount a long transfer slightly.
+         */
+        public long roundTrips() {
+            return roundTrips.get();
+        }
+
         void reset() {
             toUpstream.set(0);
             fromUpstream.set(0);
             accepted.set(0);
+            roundTrips.set(0);
         }
     }
 
@@ -402,6 +420,11 @@ public final class DelayProxy implements AutoCloseable {
         final Endpoint client;
         final Endpoint upstream;
         boolean closed;
+        /**
+         * A chunk from the target reached the controller and the controller has sent nothing since; true at the
+         * start, so a connection's first request counts as the round trip it costs.
+         */
+        boolean controllerHeard = true;
 
         Conn(Route route, SocketChannel clientChannel, SocketChannel upstreamChannel) {
             this.route = route;
@@ -469,6 +492,10 @@ public final class DelayProxy implements AutoCloseable {
                 }
                 buf.flip();
                 (isClient ? conn.route.toUpstream : conn.route.fromUpstream).addAndGet(n);
+                if (isClient && conn.controllerHeard) {
+                    conn.controllerHeard = false;
+                    conn.route.roundTrips.incrementAndGet();
+                }
                 pending += n;
                 inFlight.addLast(new Chunk(due, peer, buf));
                 if (pending > HIGH_WATER) {
@@ -485,6 +512,9 @@ public final class DelayProxy implements AutoCloseable {
                 ByteBuffer b = out.peekFirst();
                 int n = channel.write(b);
                 peer.pending -= n;
+                if (isClient && n > 0) {
+                    conn.controllerHeard = true;
+                }
                 if (b.hasRemaining()) {
                     break;
                 }

@@ -28,11 +28,12 @@ final class MachineInfo {
         String head = cmd(List.of("git", "-C", repo.toString(), "log", "-1", "--format=%h %cd", "--date=iso")).strip();
         String dirty = cmd(List.of("git", "-C", repo.toString(), "status", "--porcelain", "--untracked-files=no")).strip();
         v.put("this repository", head + (dirty.isEmpty() ? "" : " (with local changes)"));
-        v.put("ansible-core", firstLine(cmd(List.of("ansible-playbook", "--version"))));
-        v.put("Mitogen", dpkgVersion("python3-mitogen"));
+        String ansible = cmd(List.of("ansible-playbook", "--version"));
+        v.put("ansible-core", firstLine(ansible));
         v.put("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         v.put("OpenSSH", firstLine(cmd(List.of("ssh", "-V"))));
-        v.put("Python", firstLine(cmd(List.of("python3", "--version"))));
+        // the controller's Python is ansible-playbook's, which need not be the python3 first on PATH
+        v.put("Python (controller)", pythonOf(ansible));
         return v;
     }
 
@@ -60,11 +61,6 @@ final class MachineInfo {
         return "?";
     }
 
-    private static String dpkgVersion(String pkg) {
-        String v = cmd(List.of("dpkg-query", "-W", "-f", "${Version}", pkg)).strip();
-        return v.isEmpty() ? "not installed" : v + " (Debian " + pkg + ")";
-    }
-
     private static String cmd(List<String> argv) {
         try {
             Procs.Output o = Procs.run(argv, null, 30);
@@ -72,6 +68,20 @@ final class MachineInfo {
         } catch (RuntimeException e) {
             return "?";
         }
+    }
+
+    /** "3.11.2 (/usr/bin/python3)" from ansible-playbook --version's "python version = ..." line. */
+    static String pythonOf(String versionOutput) {
+        for (String line : versionOutput.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("python version = ")) {
+                String v = t.substring("python version = ".length());
+                int sp = v.indexOf(' ');
+                int paren = v.lastIndexOf('(');
+                return (sp > 0 ? v.substring(0, sp) : v) + (paren > 0 ? " " + v.substring(paren) : "");
+            }
+        }
+        return "?";
     }
 
     private static String firstLine(String s) {

@@ -27,11 +27,17 @@ public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: bench.sh [options]",
             "  --quick                 small counts: a smoke run of every workload in a few minutes",
-            "  --repeat N              run each measurement N times and report the median run (default: 1)",
+            "  --publish               write the report into REPO/docs (benchmarks.md, benchmarks/*.png,",
+            "                          benchmarks/results.json): only for a full run (not --quick, every workload",
+            "                          and system); without it the report goes to REPO/bench-results/DATE-TIME/",
+            "  --repeat N              run each measurement N times and report the median run (default: 1;",
+            "                          loop workloads run at least " + Workload.LOOP_RUNS + " times)",
             "  --once a,b,...          workloads measured once whatever --repeat says (the long ones)",
             "  --workloads a,b,...     run only these (see --list); default: all",
-            "  --systems a,b,...       stock, mitogen, engine; default: all three",
-            "  --out DIR               docs directory to write benchmarks.md and benchmarks/ into (default: REPO/docs)",
+            "  --systems a,b,...       stock, mitogen (" + MitogenSystem.upstream(MitogenSystem.CURRENT_DEBIAN_VERSION)
+                    + ", Debian sid), mitogen033 (Debian 12's", "                          0.3.3), engine; default: stock, mitogen, engine",
+            "  --out DIR               directory to write benchmarks.md and benchmarks/ into (instead of the above)",
+            "  --cache DIR             where Debian sid's Mitogen is fetched and unpacked once (default: REPO/work/bench)",
             "  --repo DIR              repository root (default: current directory)",
             "  --timeout SECONDS       bound of each ansible-playbook run (default: 900, quick: 180)",
             "  --note TEXT             a note printed at the top of the report (e.g. 'partial run')",
@@ -47,7 +53,7 @@ public final class Main {
             "  --engine-env K=V        more environment for engine runs and its daemon (repeatable)",
             "  --keep-work             keep the work directory (logs of every run)",
             "  --list                  list the workloads and exit",
-            "  --render RESULTS.json   only rewrite the report and charts (into --out) from a results file",
+            "  --render RESULTS.json   only rewrite the report and charts from a results file (where: as above)",
             "templates are split on spaces; {repo} is the repository root, {state} a private directory per measurement");
 
     private Main() {
@@ -72,7 +78,11 @@ public final class Main {
         }
         if (o.render != null) {
             BenchResults b = new ObjectMapper().readValue(o.render.toFile(), BenchResults.class);
-            Path docs = o.out != null ? o.out : o.repo.resolve("docs");
+            if (o.publish && b.meta().quick()) {
+                out.println("--publish: " + o.render + " holds a --quick run, which is not published");
+                return 2;
+            }
+            Path docs = o.reportDir(now());
             write(b, docs);
             out.println("report: " + docs.resolve("benchmarks.md"));
             return 0;
@@ -91,16 +101,24 @@ public final class Main {
             out.println(e.getMessage());
             return 2;
         }
-        Path docs = o.out != null ? o.out : o.repo.resolve("docs");
+        Path docs = o.reportDir(now());
+        out.println("report directory: " + docs + (o.publish ? " (published)" : ""));
         Path workDir = Files.createTempDirectory("amb-");
         int maxHosts = workloads.stream().mapToInt(Workload::hosts).max().orElse(1);
         Map<String, String> sysLabels = new LinkedHashMap<>();
         Map<String, String> machine = new LinkedHashMap<>(MachineInfo.machine());
         systems.forEach(s -> sysLabels.put(s.id(), s.label()));
+        Map<String, String> versions = new LinkedHashMap<>(MachineInfo.versions(o.repo));
+        for (BenchSystem s : systems) {
+            if (s instanceof MitogenSystem ms) {
+                versions.put("Mitogen (" + Report.name(s.id()) + " column)", ms.label()
+                        + ms.unavailable().map(why -> "; not measured: " + why).orElse(""));
+            }
+        }
         BenchResults.Meta meta = new BenchResults.Meta(
-                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 o.quick, o.note, shownCommand(argv), o.hostKeyChecking, machine,
-                MachineInfo.versions(o.repo), sysLabels, o.repeat, o.once);
+                versions, sysLabels, o.repeat, o.once);
         List<BenchResults.WorkloadInfo> infos = new ArrayList<>();
         List<RunResult> results = new ArrayList<>();
         out.println("work directory: " + workDir + "; " + maxHosts + " target host(s)");
@@ -116,7 +134,7 @@ public final class Main {
             runner.prepare(systems);
             for (Workload w : workloads) {
                 out.println(w.name() + ": " + w.description());
-                infos.add(BenchResults.WorkloadInfo.of(w));
+                infos.add(BenchResults.WorkloadInfo.of(w, runner.runsFor(w)));
                 List<RunResult> done = runner.run(w, systems);
                 if (runner.stopped()) {
                     out.println("interrupted: the figures of " + w.name() + " are not written");
@@ -143,6 +161,10 @@ public final class Main {
         return 0;
     }
 
+    private static ZonedDateTime now() {
+        return ZonedDateTime.now(ZoneOffset.UTC);
+    }
+
     /** The command line as a user types it: bench.sh adds --repo itself. */
     static String shownCommand(String[] argv) {
         List<String> shown = new ArrayList<>(List.of("benchmark/bench.sh"));
@@ -164,28 +186,37 @@ public final class Main {
         Files.writeString(docs.resolve("benchmarks.md"), Report.render(b, charts));
     }
 
+    /** Systems in report order; made only when selected, so no run fetches a Mitogen it does not measure. */
     private static List<BenchSystem> systems(Options o) {
-        Map<String, BenchSystem> all = new LinkedHashMap<>();
-        all.put("stock", new StockSystem());
-        all.put("mitogen", new MitogenSystem());
-        all.put("engine", new EngineSystem(o.repo, o.engineCmd, o.engineWarmCmd, o.engineDaemonCmd, o.engineReadyCmd,
-                o.engineEnv));
-        if (o.systems == null) {
-            return new ArrayList<>(all.values());
-        }
-        List<BenchSystem> out = new ArrayList<>();
-        for (String s : o.systems) {
+        Map<String, java.util.function.Supplier<BenchSystem>> all = new LinkedHashMap<>();
+        all.put("stock", StockSystem::new);
+        all.put(MitogenSystem.CURRENT_ID, () -> MitogenSystem.current(o.repo, o.cacheDir()));
+        all.put(MitogenSystem.DEBIAN12_ID, MitogenSystem::debian12);
+        all.put("engine", () -> new EngineSystem(o.repo, o.engineCmd, o.engineWarmCmd, o.engineDaemonCmd,
+                o.engineReadyCmd, o.engineEnv));
+        List<String> names = o.systems != null ? o.systems : DEFAULT_SYSTEMS;
+        for (String s : names) {
             if (!all.containsKey(s)) {
                 throw new IllegalArgumentException("unknown system '" + s + "'; known: " + all.keySet());
             }
-            out.add(all.get(s));
         }
+        List<BenchSystem> out = new ArrayList<>();
+        all.forEach((id, make) -> {
+            if (names.contains(id)) {
+                out.add(make.get());
+            }
+        });
         return out;
     }
+
+    /** Debian 12's Mitogen 0.3.3 is opt-in: a fourth column would cost every workload a quarter more time. */
+    static final List<String> DEFAULT_SYSTEMS = List.of("stock", MitogenSystem.CURRENT_ID, "engine");
 
     /** Parsed command line. */
     static final class Options {
         boolean quick;
+        boolean publish;
+        Path cache;
         boolean list;
         boolean help;
         boolean keepWork;
@@ -211,6 +242,8 @@ public final class Main {
                 String a = argv[i];
                 switch (a) {
                     case "--quick" -> o.quick = true;
+                    case "--publish" -> o.publish = true;
+                    case "--cache" -> o.cache = Path.of(value(argv, ++i, a)).toAbsolutePath();
                     case "--repeat" -> o.repeat = positive(value(argv, ++i, a), a);
                     case "--once" -> o.once = csv(value(argv, ++i, a));
                     case "--list" -> o.list = true;
@@ -242,7 +275,51 @@ public final class Main {
             if (o.timeout == null) {
                 o.timeout = Duration.ofSeconds(o.quick ? 180 : 900);
             }
+            if (o.publish) {
+                // the committed report is the full suite's: a smoke run or a subset must not replace it
+                List<String> why = new ArrayList<>();
+                if (o.quick) {
+                    why.add("--quick");
+                }
+                if (o.workloads != null) {
+                    why.add("--workloads");
+                }
+                if (o.systems != null) {
+                    why.add("--systems");
+                }
+                if (o.out != null) {
+                    why.add("--out");
+                }
+                if (!why.isEmpty()) {
+                    throw new IllegalArgumentException("--publish writes REPO/docs from a full run of every workload "
+                            + "and system; it cannot be combined with " + String.join(", ", why));
+                }
+            }
             return o;
+        }
+
+        /**
+         * Where the report goes: --out, or REPO/docs for --publish, or else a fresh REPO/bench-results/DATE-TIME
+         * (ignored by git), so no smoke or partial run overwrites the committed report.
+         */
+        Path reportDir(ZonedDateTime when) {
+            if (out != null) {
+                return out;
+            }
+            if (publish) {
+                return repo.resolve("docs");
+            }
+            Path base = repo.resolve("bench-results");
+            String stamp = when.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            Path dir = base.resolve(stamp);
+            for (int n = 2; Files.exists(dir); n++) {
+                dir = base.resolve(stamp + "-" + n);
+            }
+            return dir;
+        }
+
+        Path cacheDir() {
+            return cache != null ? cache : repo.resolve("work").resolve("bench");
         }
 
         private static String value(String[] argv, int i, String opt) {

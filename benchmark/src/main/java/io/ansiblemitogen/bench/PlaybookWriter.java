@@ -35,6 +35,8 @@ final class PlaybookWriter {
                         y.append("    - command: hostname\n");
                     }
                 }
+                case LOOP -> y.append("    - command: hostname\n      loop: \"{{ range(")
+                        .append(w.tasks()).append(") | list }}\"\n");
                 case COPY_TEMPLATE -> {
                     writeSources(w, dir);
                     y.append("    - file:\n        path: \"{{ bench_dest }}\"\n        state: directory\n");

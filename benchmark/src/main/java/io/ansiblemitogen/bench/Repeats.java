@@ -35,13 +35,17 @@ final class Repeats {
         // difference between systems from noise
         String cpus = runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.cpuSeconds()))
                 .collect(Collectors.joining(", "));
-        return withNote(median, "median of " + runs.size() + " runs by wall time; wall times in run order: " + walls
-                + " s; controller CPU: " + cpus + " s");
+        double min = byWall.get(0).wallSeconds();
+        double max = byWall.get(byWall.size() - 1).wallSeconds();
+        String spread = String.format(Locale.ROOT, "spread %.2f to %.2f s (slowest %.2fx the fastest)", min, max,
+                min > 0 ? max / min : 0);
+        return withNote(median, "median of " + runs.size() + " runs by wall time; " + spread
+                + "; wall times in run order: " + walls + " s; controller CPU: " + cpus + " s");
     }
 
     private static RunResult withNote(RunResult r, String note) {
         return new RunResult(r.workload(), r.system(), r.status(), note, r.wallSeconds(), r.cpuSeconds(),
                 r.bytesToTarget(), r.bytesFromTarget(), r.connections(), r.hostsOk(), r.hostsFailed(),
-                r.hostsUnreachable(), r.exitCode(), r.fileBytes(), r.copySeconds());
+                r.hostsUnreachable(), r.exitCode(), r.fileBytes(), r.copySeconds(), r.roundTrips());
     }
 }

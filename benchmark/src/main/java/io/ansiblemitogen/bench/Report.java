@@ -8,17 +8,67 @@ import java.util.function.ToDoubleFunction;
 
 /** Renders {@link BenchResults} as docs/benchmarks.md. Pure: no I/O, so it is tested on made-up figures. */
 final class Report {
-    static final List<String> SYSTEMS = List.of("stock", "mitogen", "engine");
-    static final Map<String, String> NAMES = Map.of("stock", "stock Ansible", "mitogen", "Mitogen 0.3.3",
-            "engine", "engine", "scp", "scp (reference)");
+    /** Every system a report can show, in column order. */
+    static final List<String> SYSTEMS = List.of("stock", MitogenSystem.CURRENT_ID, MitogenSystem.DEBIAN12_ID,
+            "engine");
+    /** Systems the engine is compared with, in column order. */
+    static final List<String> PEERS = List.of("stock", MitogenSystem.CURRENT_ID, MitogenSystem.DEBIAN12_ID);
+    private static final Map<String, String> NAMES = Map.of("stock", "stock Ansible",
+            MitogenSystem.CURRENT_ID, "Mitogen " + MitogenSystem.upstream(MitogenSystem.CURRENT_DEBIAN_VERSION),
+            MitogenSystem.DEBIAN12_ID, "Mitogen 0.3.3", "engine", "engine", "scp", "scp (reference)");
+
+    /** What the loopback figures say about real networks; the report prints it under the charts. */
+    static final String REMOTE_TARGETS = "Every target here is a loopback sshd behind the delaying proxy, on the "
+            + "same 2 cores as the controller, so the figures at 0 ms show CPU cost and the `-rtt` workloads add "
+            + "latency alone, without a real network's bandwidth limits, loss or jitter. With remote targets, expect "
+            + "each task to cost roughly its round trips (the table above) times your RTT on top of the 0 ms "
+            + "figure: a system with fewer round trips per task gains most on a slow link, and on a LAN (RTT under "
+            + "1 ms) the 0 ms figures hold. Targets no longer share the controller's CPU, which makes every system "
+            + "somewhat faster and the controller's own CPU (the CPU column) the limit for many hosts. Bandwidth "
+            + "matters only for the file copy, where a link slower than the scp figure here caps every system "
+            + "alike.";
 
     private Report() {
+    }
+
+    /** A system's name as tables and charts show it, with Mitogen's version. */
+    static String name(String system) {
+        return NAMES.getOrDefault(system, system);
+    }
+
+    /**
+     * The name with the version the run's own label gives ("Mitogen 0.3.3 (...)"): results written when the
+     * "mitogen" column was 0.3.3 still render as 0.3.3.
+     */
+    static String name(BenchResults b, String system) {
+        String label = b.meta().systems() != null ? b.meta().systems().get(system) : null;
+        if (label != null && label.startsWith("Mitogen ")) {
+            String[] words = label.split(" ");
+            if (words.length > 1 && !words[1].isEmpty() && Character.isDigit(words[1].charAt(0))) {
+                return "Mitogen " + words[1];
+            }
+        }
+        return name(system);
+    }
+
+    /** The systems of this run, in column order: those its meta lists, or else those with results. */
+    static List<String> systems(BenchResults b) {
+        return SYSTEMS.stream().filter(s -> (b.meta().systems() != null && b.meta().systems().containsKey(s))
+                || b.results().stream().anyMatch(r -> r.system().equals(s))).toList();
+    }
+
+    /** The peers of this run (systems other than the engine), in column order. */
+    static List<String> peers(BenchResults b) {
+        return systems(b).stream().filter(PEERS::contains).toList();
     }
 
     static String render(BenchResults b, List<String> charts) {
         StringBuilder md = new StringBuilder();
         BenchResults.Meta m = b.meta();
-        md.append("# Benchmarks: stock Ansible, Mitogen 0.3.3 and this engine\n\n");
+        List<String> systems = systems(b);
+        List<String> peers = peers(b);
+        md.append("# Benchmarks: ").append(String.join(", ", peers.stream().map(p -> name(b, p)).toList()))
+                .append(" and this engine\n\n");
         String command = m.command();
         if (m.note() != null && !m.note().isBlank()) {
             command = command.replace("'" + m.note() + "'", "...").replace(m.note(), "..."); // quoted below instead
@@ -33,26 +83,29 @@ final class Report {
         }
         md.append("Raw figures: [`benchmarks/results.json`](benchmarks/results.json).\n\n");
 
-        md.append("## Summary: wall time (s)\n\n");
-        md.append("| workload | stock | Mitogen | engine | engine / stock | engine / Mitogen |\n");
-        md.append("|---|---:|---:|---:|---:|---:|\n");
+        md.append("## Summary: wall time (s)\n\n| workload | RTT |");
+        systems.forEach(s -> md.append(' ').append(name(b, s)).append(" |"));
+        peers.forEach(p -> md.append(" engine / ").append(name(b, p)).append(" |"));
+        md.append("\n|---|---:|").append("---:|".repeat(systems.size() + peers.size())).append('\n');
         for (BenchResults.WorkloadInfo w : b.workloads()) {
-            md.append("| ").append(w.name());
-            for (String s : SYSTEMS) {
+            md.append("| ").append(w.name()).append(" | ").append(w.rttMillis()).append(" ms");
+            for (String s : systems) {
                 md.append(" | ").append(cell(b, w.name(), s, RunResult::wallSeconds));
             }
-            md.append(" | ").append(ratio(b, w.name(), "engine", "stock", RunResult::wallSeconds));
-            md.append(" | ").append(ratio(b, w.name(), "engine", "mitogen", RunResult::wallSeconds)).append(" |\n");
+            for (String p : peers) {
+                md.append(" | ").append(ratio(b, w.name(), "engine", p, RunResult::wallSeconds));
+            }
+            md.append(" |\n");
         }
         md.append('\n');
 
-        md.append("## Goals (issue 5)\n\n| goal | figure | status |\n|---|---|---|\n");
+        md.append("## Goals (issue 23)\n\n| goal | figure | status |\n|---|---|---|\n");
         for (Goals.Goal g : Goals.evaluate(b)) {
             md.append("| ").append(g.goal()).append(" | ").append(g.figure()).append(" | **").append(g.status())
                     .append("** |\n");
         }
         md.append('\n');
-
+        md.append(TimeBreakdown.render(b));
         md.append("## Workloads\n\n");
         for (BenchResults.WorkloadInfo w : b.workloads()) {
             md.append("### ").append(w.name()).append("\n\n").append(w.description()).append(".\n\n");
@@ -67,7 +120,7 @@ final class Report {
                 if (!r.workload().equals(w.name())) {
                     continue;
                 }
-                md.append("| ").append(NAMES.getOrDefault(r.system(), r.system())).append(" | ").append(r.status());
+                md.append("| ").append(name(b, r.system())).append(" | ").append(r.status());
                 if (r.measured()) {
                     md.append(String.format(Locale.ROOT, " | %.1f | %.1f | %s | %s | %d | %d/%d |", r.wallSeconds(),
                             r.cpuSeconds(), bytes(r.bytesToTarget()), bytes(r.bytesFromTarget()), r.connections(),
@@ -82,10 +135,10 @@ final class Report {
             }
             md.append('\n');
             StringBuilder ratios = new StringBuilder();
-            for (String ref : List.of("stock", "mitogen")) {
+            for (String ref : peers) {
                 if (b.measured(w.name(), "engine").isPresent() && b.measured(w.name(), ref).isPresent()) {
                     ratios.append(String.format(Locale.ROOT, "engine / %s: wall %s, CPU %s, bytes %s. ",
-                            NAMES.get(ref), ratio(b, w.name(), "engine", ref, RunResult::wallSeconds),
+                            name(b, ref), ratio(b, w.name(), "engine", ref, RunResult::wallSeconds),
                             ratio(b, w.name(), "engine", ref, RunResult::cpuSeconds),
                             ratio(b, w.name(), "engine", ref, r -> r.bytesTotal())));
                 }
@@ -94,9 +147,9 @@ final class Report {
                 md.append(ratios.toString().strip()).append("\n\n");
             }
             for (RunResult r : b.results()) {
-                boolean spread = m.runsPerFigure(w.name()) > 1 && r.measured();
+                boolean spread = b.runsPerFigure(w) > 1 && r.measured();
                 if (r.workload().equals(w.name()) && (!"ok".equals(r.status()) || spread) && r.note() != null) {
-                    md.append("- ").append(NAMES.getOrDefault(r.system(), r.system())).append(": ")
+                    md.append("- ").append(name(b, r.system())).append(": ")
                             .append(r.note().replace("|", "\\|")).append('\n');
                 }
             }
@@ -109,6 +162,7 @@ final class Report {
                 md.append("![").append(c).append("](benchmarks/").append(c).append(")\n\n");
             }
         }
+        md.append("## What to expect with remote targets\n\n").append(REMOTE_TARGETS).append("\n\n");
 
         md.append("## Machine and versions\n\n| | |\n|---|---|\n");
         m.machine().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -118,14 +172,18 @@ final class Report {
         md.append("## How to run\n\n```\n");
         md.append("benchmark/bench.sh --list                        # the workloads\n");
         md.append("benchmark/bench.sh --quick                       # every workload, small counts (smoke run)\n");
-        md.append("benchmark/bench.sh                               # every workload at full size\n");
-        md.append("benchmark/bench.sh --workloads cmd100,floor --systems stock,mitogen\n");
-        md.append("benchmark/bench.sh --render docs/benchmarks/results.json   # redo this page and the charts\n");
-        md.append("```\n\nIt needs ansible-core, Debian's ansible-mitogen, OpenSSH (client and server) and root (sshd on "
-                + "loopback ports); it writes this page, `docs/benchmarks/*.png` and `docs/benchmarks/results.json`.\n\n");
+        md.append("benchmark/bench.sh --workloads loop100,loop100-rtt100 --systems stock,mitogen\n");
+        md.append("benchmark/bench.sh --publish --repeat 5 --once hosts100,hosts300   # the full suite, into docs/\n");
+        md.append("benchmark/bench.sh --render docs/benchmarks/results.json --publish # redo this page and the charts\n");
+        md.append("```\n\nIt needs ansible-core, OpenSSH (client and server), root (sshd on loopback ports) and, for the "
+                + "Mitogen column, Debian sid reachable through this machine's apt mirror: `benchmark/fetch-mitogen.sh` "
+                + "downloads ansible-mitogen and python3-mitogen " + MitogenSystem.CURRENT_DEBIAN_VERSION + " with apt "
+                + "(private lists, nothing installed) and unpacks them once into `work/bench/`. Only `--publish` "
+                + "(a full run) writes this page, `docs/benchmarks/*.png` and `docs/benchmarks/results.json`; any "
+                + "other run writes the same files under `bench-results/DATE-TIME/` and prints where.\n\n");
         md.append("## Method\n\n");
         md.append("- Systems:\n");
-        m.systems().forEach((k, v) -> md.append("  - ").append(NAMES.getOrDefault(k, k)).append(": ").append(v)
+        m.systems().forEach((k, v) -> md.append("  - ").append(name(b, k)).append(": ").append(v)
                 .append('\n'));
         md.append("- Targets: loopback OpenSSH sshd (one daemon per ").append(Targets.HOSTS_PER_SSHD)
                 .append(" hosts), each inventory host behind its own port of a user-space TCP proxy "

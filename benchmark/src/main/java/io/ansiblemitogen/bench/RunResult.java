@@ -9,13 +9,14 @@ package io.ansiblemitogen.bench;
  * @param connections TCP connections the proxy accepted, i.e. SSH connections opened
  * @param copySeconds how long the copy task of a file-copy workload took (Ansible's profile_tasks), or the whole
  *     scp command for the scp reference; 0 when not known
+ * @param roundTrips round trips the controller made over the proxy, all hosts ({@link DelayProxy.Route#roundTrips})
  */
 public record RunResult(String workload, String system, String status, String note, double wallSeconds,
         double cpuSeconds, long bytesToTarget, long bytesFromTarget, long connections, int hostsOk,
-        int hostsFailed, int hostsUnreachable, int exitCode, long fileBytes, double copySeconds) {
+        int hostsFailed, int hostsUnreachable, int exitCode, long fileBytes, double copySeconds, long roundTrips) {
 
     public static RunResult skipped(String workload, String system, String why) {
-        return new RunResult(workload, system, "skipped", why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new RunResult(workload, system, "skipped", why, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     public boolean measured() {

@@ -14,7 +14,14 @@ import java.util.Map;
 record Workload(String name, String description, Kind kind, int hosts, int forks, int tasks, int copies,
         int templates, long fileBytes, long delayMillis, boolean warm) {
 
-    enum Kind { DEBUG, COMMAND, COPY_TEMPLATE, BIG_COPY }
+    /** LOOP: one command task whose {@code loop:} has {@code tasks} items. */
+    enum Kind { DEBUG, COMMAND, COPY_TEMPLATE, BIG_COPY, LOOP }
+
+    /**
+     * Runs of a loop workload whatever --repeat says: a loop's time varied 3x between identical runs on this
+     * machine, and the spread is a figure of its own.
+     */
+    static final int LOOP_RUNS = 5;
 
     /** The catalogue, in run order: full sizes as the issue states them, or small ones for a smoke run. */
     static Map<String, Workload> catalogue(boolean quick) {
@@ -29,9 +36,22 @@ record Workload(String name, String description, Kind kind, int hosts, int forks
                 Kind.COMMAND, 1, 5, n100, 0, 0, 0, 0, true));
         add(all, new Workload("cmd100-rtt20", n100 + " x command: hostname, 1 host, 20 ms round trip",
                 Kind.COMMAND, 1, 5, n100, 0, 0, 0, 10, false));
+        // the delays are one-way: the proxy holds each chunk that long in each direction, so RTT is twice it
+        add(all, new Workload("cmd100-rtt100", n100 + " x command: hostname, 1 host, 100 ms round trip",
+                Kind.COMMAND, 1, 5, n100, 0, 0, 0, 50, false));
+        add(all, new Workload("loop100", "1 command task with a loop of " + n100 + " items (hostname), 1 host",
+                Kind.LOOP, 1, 5, n100, 0, 0, 0, 0, false));
+        add(all, new Workload("loop100-rtt100", "1 command task with a loop of " + n100 + " items (hostname), "
+                + "1 host, 100 ms round trip", Kind.LOOP, 1, 5, n100, 0, 0, 0, 50, false));
         int items = quick ? 5 : 20;
         add(all, new Workload("copy-template", items + " x copy + " + items + " x template (loop items), 1 host",
                 Kind.COPY_TEMPLATE, 1, 5, 0, items, items, 0, 0, false));
+        add(all, new Workload("copy-template-rtt100", items + " x copy + " + items + " x template (loop items), "
+                + "1 host, 100 ms round trip", Kind.COPY_TEMPLATE, 1, 5, 0, items, items, 0, 50, false));
+        int h20 = quick ? 5 : 20;
+        int t20 = quick ? 5 : 20;
+        add(all, new Workload("hosts20-rtt30", t20 + " x command on " + h20 + " hosts, forks " + h20
+                + ", 30 ms round trip", Kind.COMMAND, h20, h20, t20, 0, 0, 0, 15, false));
         int h100 = quick ? 10 : 100;
         int t5 = quick ? 2 : 5;
         int f20 = quick ? 5 : 20;
@@ -74,10 +94,20 @@ record Workload(String name, String description, Kind kind, int hosts, int forks
         return out;
     }
 
+    /** Round-trip time of the link, twice the proxy's one-way delay. */
+    long rttMillis() {
+        return 2 * delayMillis;
+    }
+
+    /** Runs behind each figure: {@code repeat}, or {@link #LOOP_RUNS} for a loop if that is more. */
+    int runs(int repeat) {
+        return kind == Kind.LOOP ? Math.max(repeat, LOOP_RUNS) : repeat;
+    }
+
     /** Tasks each host runs (loop items count one each, as Ansible's recap does not). */
     int tasksPerHost() {
         return switch (kind) {
-            case DEBUG, COMMAND -> tasks;
+            case DEBUG, COMMAND, LOOP -> tasks;
             case COPY_TEMPLATE -> copies + templates;
             case BIG_COPY -> 1;
         };

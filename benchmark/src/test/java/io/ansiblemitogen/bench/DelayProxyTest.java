@@ -56,6 +56,29 @@ public class DelayProxyTest {
     }
 
     @Test
+    public void countsARoundTripPerRequestAnsweredNotPerChunkStreamed() throws Exception {
+        proxy = new DelayProxy(40);
+        DelayProxy.Route route = proxy.addRoute(echo.address());
+        try (Socket s = connect(route)) {
+            for (int i = 0; i < 5; i++) {
+                roundTrip(s, new byte[] {(byte) i});
+            }
+            assertEquals("five requests, each after the previous answer", 5, route.roundTrips());
+            // three chunks sent before any answer can come back (40 ms each way): one wait, not three
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 3; i++) {
+                out.write(new byte[] {9});
+                out.flush();
+            }
+            new DataInputStream(s.getInputStream()).readFully(new byte[3]);
+            assertEquals(6, route.roundTrips());
+            assertEquals(6, proxy.roundTrips());
+            proxy.resetCounters();
+            assertEquals(0, proxy.roundTrips());
+        }
+    }
+
+    @Test
     public void zeroDelayForwardsPromptly() throws Exception {
         proxy = new DelayProxy(0);
         DelayProxy.Route route = proxy.addRoute(echo.address());

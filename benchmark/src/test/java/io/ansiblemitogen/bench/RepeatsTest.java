@@ -10,7 +10,7 @@ import static org.junit.Assert.assertTrue;
 
 public class RepeatsTest {
     private static RunResult run(String status, double wall, double cpu, String note) {
-        return new RunResult("cmd100", "engine", status, note, wall, cpu, 100, 10, 1, 1, 0, 0, 0, 0, 0);
+        return new RunResult("cmd100", "engine", status, note, wall, cpu, 100, 10, 1, 1, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -19,7 +19,8 @@ public class RepeatsTest {
                 run("ok", 5.0, 3.0, null)));
         assertEquals(5.0, r.wallSeconds(), 0);
         assertEquals("every column comes from the median run", 3.0, r.cpuSeconds(), 0);
-        assertEquals("median of 3 runs by wall time; wall times in run order: 5.30, 4.80, 5.00 s; controller CPU: "
+        assertEquals("median of 3 runs by wall time; spread 4.80 to 5.30 s (slowest 1.10x the fastest); wall times "
+                + "in run order: 5.30, 4.80, 5.00 s; controller CPU: "
                 + "4.00, 9.00, 3.00 s", r.note());
     }
 

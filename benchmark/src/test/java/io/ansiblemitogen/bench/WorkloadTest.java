@@ -36,6 +36,41 @@ public class WorkloadTest {
         assertEquals(100, c.get("cmd100-warm").tasks());
         assertEquals(200L << 20, c.get("copy200m").fileBytes());
         assertTrue(Workload.catalogue(true).get("cmd100").tasks() < 100);
+        // issue 23's latency workloads: the proxy's delay is one-way, half the round trip
+        assertEquals(100, c.get("cmd100-rtt100").rttMillis());
+        assertEquals(100, c.get("cmd100-rtt100").tasks());
+        assertEquals(20, c.get("hosts20-rtt30").hosts());
+        assertEquals(20, c.get("hosts20-rtt30").forks());
+        assertEquals(20, c.get("hosts20-rtt30").tasks());
+        assertEquals(30, c.get("hosts20-rtt30").rttMillis());
+        assertEquals(40, c.get("copy-template-rtt100").tasksPerHost());
+        assertEquals(100, c.get("copy-template-rtt100").rttMillis());
+        assertEquals(Workload.Kind.LOOP, c.get("loop100").kind());
+        assertEquals(100, c.get("loop100").tasksPerHost());
+        assertEquals(0, c.get("loop100").rttMillis());
+        assertEquals(100, c.get("loop100-rtt100").rttMillis());
+    }
+
+    @Test
+    public void loopsRunSeveralTimesWhateverRepeatSaysSoTheirSpreadIsReported() {
+        Map<String, Workload> c = Workload.catalogue(false);
+        assertEquals(Workload.LOOP_RUNS, c.get("loop100").runs(1));
+        assertEquals(7, c.get("loop100").runs(7));
+        assertEquals(1, c.get("cmd100").runs(1));
+        BenchRunner r = new BenchRunner(null, tmp.getRoot().toPath(), java.time.Duration.ofSeconds(1), System.out, 2,
+                List.of("loop100-rtt100"));
+        assertEquals(Workload.LOOP_RUNS, r.runsFor(c.get("loop100")));
+        assertEquals("--once wins", 1, r.runsFor(c.get("loop100-rtt100")));
+        assertEquals(2, r.runsFor(c.get("cmd100")));
+    }
+
+    @Test
+    public void aLoopWorkloadIsOneTaskWithALoopOfItsItems() throws Exception {
+        Path pb = PlaybookWriter.write(Workload.catalogue(false).get("loop100"), tmp.newFolder("loop").toPath(),
+                tmp.getRoot().toPath());
+        String y = Files.readString(pb);
+        assertEquals(y, 1, y.split("- command: hostname", -1).length - 1);
+        assertTrue(y, y.contains("loop: \"{{ range(100) | list }}\""));
     }
 
     @Test
