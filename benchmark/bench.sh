@@ -13,7 +13,7 @@ jar="$here/target/ansible-mitogen-benchmark.jar"
 # built when missing or older than its sources: a run (a --publish above all) never measures with stale code
 if [ ! -f "$jar" ] || [ -n "$(find "$here/src/main" "$repo/testkit/src/main" -newer "$jar" -type f 2>/dev/null \
         | head -n 1)" ]; then
-    echo "bench.sh: building the benchmark (mvn package)..." >&2
-    (cd "$repo" && mvn -B -q -pl benchmark -am package -DskipTests) >&2
+    echo "bench.sh: building the benchmark..." >&2
+    (cd "$repo" && ./mvnw -B -q -Dstyle.color=never -Dpreflight.skip=true -pl benchmark -am package -DskipTests) >&2
 fi
 exec java -Djava.awt.headless=true -cp "$jar" io.ansiblemitogen.bench.Main --repo "$repo" "$@"
