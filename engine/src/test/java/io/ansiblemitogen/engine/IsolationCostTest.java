@@ -40,11 +40,15 @@ public class IsolationCostTest {
         }
         double reuse = perTaskMillis(t, null, zip, "reuse");
         double fork = perTaskMillis(t, null, zip, "fork");
-        String line = String.format("isolation cost per task (login): reuse %.2f ms, fork %.2f ms", reuse, fork);
+        double isolated = perTaskMillis(t, null, zip, "isolated");
+        String line = String.format("isolation cost per task (login): reuse %.2f ms, fork %.2f ms, isolated %.2f ms",
+                reuse, fork, isolated);
         if (become != null) {
             double bReuse = perTaskMillis(t, become, zip, "reuse");
             double bFork = perTaskMillis(t, become, zip, "fork");
-            line += String.format("; become child: reuse %.2f ms, fork %.2f ms", bReuse, bFork);
+            double bIsolated = perTaskMillis(t, become, zip, "isolated");
+            line += String.format("; become child: reuse %.2f ms, fork %.2f ms, isolated %.2f ms", bReuse, bFork,
+                    bIsolated);
             assertTrue(line, bFork < 250);
         }
         System.out.println(line);
