@@ -141,20 +141,31 @@ public class LocalEngineTest {
     }
 
     @Test
-    public void modulesKnownToLeakAreForkedEvenUnderReuse() throws Exception {
+    public void modulesKnownToLeakRunIsolatedEvenUnderReuse() throws Exception {
         JsonNode echo = run("{}", "reuse");
         int c = echo.path("counter").asInt();
         JsonNode dnf = runAs(null, "ansible.modules.dnf", "reuse");
-        assertEquals(c + 1, dnf.path("counter").asInt());
-        assertEquals("dnf ran in a fork, so its change did not stay", c + 1,
-                runAs(null, "ansible.modules.dnf", "reuse").path("counter").asInt());
+        assertEquals("dnf ran in a fresh child of the fork server, not in the reused interpreter", 1,
+                dnf.path("counter").asInt());
+        assertEquals(1, runAs(null, "ansible.modules.dnf", "reuse").path("counter").asInt());
         assertNotEquals(echo.path("pid").asInt(), dnf.path("pid").asInt());
-        assertEquals(c + 1, run("{}", "reuse").path("counter").asInt());
+        assertEquals("nothing came back into the reused interpreter", c + 1, run("{}", "reuse").path("counter").asInt());
+    }
+
+    @Test
+    public void isolatedIsTheDefaultAndEveryTaskStartsFresh() throws Exception {
+        JsonNode a = run("{}", null);
+        JsonNode b = run("{}", "isolated");
+        assertEquals(1, a.path("counter").asInt());
+        assertEquals("the second task does not see the first's module_util global", 1, b.path("counter").asInt());
+        assertNotEquals(a.path("pid").asInt(), b.path("pid").asInt());
+        assertEquals("yes", b.path("env").asText());
+        assertEquals("__main__", b.path("name").asText());
     }
 
     @Test
     public void exitCodesAndTracebacksComeBackLikeAProcess() throws Exception {
-        for (String iso : new String[] {"reuse", "fork"}) {
+        for (String iso : new String[] {"reuse", "fork", "isolated"}) {
             ExecResult r = engine.execModule(target, null, zip.request("python3", "{\"fail\": 3}", iso));
             assertEquals(3, r.rc());
             assertEquals("bad thing\n", new String(r.stderr(), StandardCharsets.UTF_8));
