@@ -56,18 +56,21 @@ def change(work_dir):
     json.leak_probe_attr = True
     sys.modules['leak_probe_fake'] = types.ModuleType('leak_probe_fake')
     sys.path.append('/leak-probe-path')
-    signal.signal(signal.SIGUSR1, lambda signum, frame: None)
     # A non-daemon thread: a Python process waits for it before it exits, so its file exists after the task.
     threading.Thread(target=linger, args=(os.path.join(work_dir, 'thread_done'),), name='leak-probe-thread').start()
+    try:
+        signal.signal(signal.SIGUSR1, lambda signum, frame: None)
+        return True
+    except ValueError:
+        return False  # not the main thread (a module run in a thread of a reused interpreter): a difference
 
 
 def main():
     module = AnsibleModule(argument_spec=dict(work_dir=dict(type='path', required=True),
                                               change=dict(type='bool', default=False)))
     before = state(module.params['work_dir'])
-    if module.params['change']:
-        change(module.params['work_dir'])
-    module.exit_json(changed=module.params['change'], before=before)
+    signal_set = change(module.params['work_dir']) if module.params['change'] else None
+    module.exit_json(changed=module.params['change'], before=before, signal_set=signal_set)
 
 
 if __name__ == '__main__':

@@ -85,6 +85,7 @@ public class ForkServerTest {
         FakeModuleZip zip = whoami();
         JsonNode first = run("python3", zip, "isolated");
         long zygote = first.path("zygote").asLong();
+        Thread.sleep(500); // the child that ran the task has gone and been reaped; the next is forked
         List<Long> ready = children(zygote);
         assertEquals("one child forked ahead of time: " + ready, 1, ready.size());
         kill(ready.get(0));
