@@ -1041,21 +1041,32 @@ class _ChildLogs(object):
     def install(sock):
         import logging
 
-        class Forward(logging.Handler):
-            def emit(self, record):
-                try:
-                    msg = self.format(record)
-                except Exception:
-                    msg = str(record.msg)
-                try:
-                    _send_all(sock, json.dumps({'log': [record.levelname, record.name, msg]}).encode('utf-8')
-                              + b'\n')
-                except Exception:
-                    pass
+        def send(level, name, msg):
+            try:
+                _send_all(sock, json.dumps({'log': [level, name, msg]}).encode('utf-8') + b'\n')
+            except Exception:
+                pass
 
-        handler = Forward(logging.WARNING)
-        handler.setFormatter(logging.Formatter('%(message)s'))
+        handler = _forwarding_handler(send)
+        handler.setLevel(logging.WARNING)
         logging.lastResort = handler
+
+
+def _forwarding_handler(send):
+    """A logging handler that passes each record's level name, logger name and message to send()."""
+    import logging
+
+    class Forward(logging.Handler):
+        def emit(self, record):
+            try:
+                msg = self.format(record)
+            except Exception:
+                msg = str(record.msg)
+            send(record.levelname, record.name, msg)
+
+    handler = Forward()
+    handler.setFormatter(logging.Formatter('%(message)s'))
+    return handler
 
 
 def _zygote_child(store, importer, sock, out_w, err_w):
@@ -2377,17 +2388,8 @@ class _ForwardLogging(object):
     def install(agent, debug):
         import logging
 
-        class Forward(logging.Handler):
-            def emit(self, record):
-                try:
-                    msg = self.format(record)
-                except Exception:
-                    msg = str(record.msg)
-                agent.log(record.levelname, record.name, msg)
-
-        handler = Forward()
+        handler = _forwarding_handler(agent.log)
         _ForwardLogging.handler = handler
-        handler.setFormatter(logging.Formatter('%(message)s'))
         root = logging.getLogger()
         root.addHandler(handler)
         root.setLevel(logging.DEBUG if debug else logging.INFO)
