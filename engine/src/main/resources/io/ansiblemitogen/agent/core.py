@@ -551,8 +551,9 @@ class ModuleRunner(object):
 # ---------------------------------------------------------------------------------------------------------
 # Isolated module runs (the default, `mitogen_task_isolation: isolated`): a fork server per interpreter.
 #
-# Each context starts, beside its threads, one single-threaded process (the zygote): a fresh interpreter of the
-# same Python running this core, which is given each module ZIP once, imports the commonly used module_utils
+# Each context starts, beside its threads, one single-threaded process (the zygote): forked from the agent at the
+# start of main(), before any thread exists (or, to replace one that died, a fresh interpreter of the same Python
+# running this core), which is given each module ZIP once, imports the commonly used module_utils
 # from the first one, and keeps one child forked ahead of time while it is idle. A task hands its request to that
 # ready child, which runs exactly one module in a process of its own and exits, so nothing a module does to its
 # process (umask, environment, cwd, handlers, imports, globals, signal handlers, threads) reaches another task,
@@ -683,13 +684,17 @@ class ForkServer(object):
             proc.stdin.close()
         except (IOError, OSError):
             pass  # it died: the reader sees EOF and the task the reason
+        self.adopt(ours, proc)
+        return True
+
+    def adopt(self, ctl, proc):
+        """Serves from a zygote reached through ctl; proc has its pid, wait() and returncode."""
         with self.cv:
             self.generation += 1
-            self.ctl, self.proc, self.sent, self.failure = ours, proc, {}, None
-        t = threading.Thread(target=self._read, args=(ours, proc, self.generation))
+            self.ctl, self.proc, self.sent, self.failure = ctl, proc, {}, None
+        t = threading.Thread(target=self._read, args=(ctl, proc, self.generation))
         t.daemon = True
         t.start()
-        return True
 
     def _read(self, ctl, proc, generation):
         import socket
@@ -873,6 +878,46 @@ class ForkServer(object):
             raise RemoteError('failed', 'context %d: the fork server ended while %s ran; its exit status is '
                                         'unknown' % (self.agent.id, header['fqn']))
         return Outcome(_status_rc(status), b''.join(outs), b''.join(errs))
+
+
+class _ForkedZygote(object):
+    """The agent's handle on a zygote it forked at start-up (a Popen is the handle on one started later)."""
+
+    def __init__(self, pid):
+        self.pid, self.returncode = pid, None
+
+    def wait(self):
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = _status_rc(status)
+        return self.returncode
+
+
+def fork_zygote_early(close_fds):
+    """At the start of main(), while this process still has one thread, the zygote is forked from it: a fork costs
+    about a millisecond where starting a new interpreter for it costs tens of milliseconds of CPU (a play's first
+    contact with 30 hosts starts 30 of them). Later zygotes (after one died) are new interpreters (ForkServer.start),
+    since by then this process has threads. Returns (control socket, handle), or None."""
+    import socket
+    try:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    except (IOError, OSError):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        ours.close()
+        theirs.close()
+        return None
+    if pid == 0:
+        try:
+            ours.close()
+            for fd in close_fds:  # the channel and the stray-output pipe are the agent's alone
+                os.close(fd)
+            zygote_main(theirs.detach())
+        finally:
+            os._exit(1)
+    theirs.close()
+    return ours, _ForkedZygote(pid)
 
 
 class _Zygote(object):
@@ -2487,6 +2532,7 @@ class _StrayOutput(object):
 def main():
     global AGENT
     rfd, wfd, stray = _setup_fds()
+    zygote = fork_zygote_early((rfd, wfd, stray))
     sys.stdout = io.TextIOWrapper(open(1, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
     sys.stderr = io.TextIOWrapper(open(2, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
     _grow_pipe(rfd)
@@ -2514,7 +2560,10 @@ def main():
     t = threading.Thread(target=AGENT.stray.forward)
     t.daemon = True
     t.start()
-    AGENT.forks.start()
+    if zygote is not None:
+        AGENT.forks.adopt(*zygote)
+    else:
+        AGENT.forks.start()
     try:
         AGENT.serve()
     finally:

@@ -68,8 +68,9 @@ public class IsolationCostTest {
         JsonNode out = Json.mapper().readTree(new String(r.stdout(), StandardCharsets.UTF_8));
         long agent = out.path("pid").asLong();
         Long zygote = null;
-        for (long c : children(agent)) {
-            if (Files.readString(Path.of("/proc/" + c + "/cmdline")).contains("ZYGOTE_FD")) {
+        Path exe = Files.readSymbolicLink(Path.of("/proc/" + agent + "/exe"));
+        for (long c : children(agent)) { // the Python among them (a login interpreter's others run sudo)
+            if (Files.readSymbolicLink(Path.of("/proc/" + c + "/exe")).equals(exe)) {
                 zygote = c;
             }
         }
