@@ -1,6 +1,5 @@
 package io.ansiblemitogen.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ansiblemitogen.become.TestAccounts;
 import io.ansiblemitogen.transport.LocalTransport;
 import io.ansiblemitogen.wire.Json;
@@ -42,46 +41,63 @@ public class IsolationCostTest {
         return (System.nanoTime() - start) / 1e6 / TASKS;
     }
 
-    /** Median per-task time of each mode; the modes take turns in each repeat so that load hits them alike. */
+    /**
+     * Median per-task wall time of each mode, and the CPU the interpreter and its zygote (with the children it
+     * reaped) spent per task; the modes take turns in each repeat so that load hits them alike.
+     */
     private String figures(TargetSpec t, BecomeSpec b, FakeModuleZip zip) throws Exception {
         double[][] times = new double[MODES.length][REPEATS];
+        double[][] cpu = new double[MODES.length][REPEATS];
         for (String mode : MODES) { // warm: interpreter started, ZIP sent, fork server has it
             assertEquals(0, engine.execModule(t, b, zip.request(TestAccounts.PYTHON, "{}", mode)).rc());
         }
+        long agent = agentPid(t, b, zip);
+        long zygote = zygotePid(agent);
         for (int r = 0; r < REPEATS; r++) {
             for (int i = 0; i < MODES.length; i++) {
+                long before = cpuTicks(agent) + cpuTicks(zygote);
                 times[i][r] = perTaskMillis(t, b, zip.request(TestAccounts.PYTHON, "{}", MODES[i]));
+                cpu[i][r] = (cpuTicks(agent) + cpuTicks(zygote) - before) * 10.0 / TASKS; // 100 ticks a second
             }
         }
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < MODES.length; i++) {
-            double[] sorted = times[i].clone();
-            Arrays.sort(sorted);
-            line.append(String.format("%s %.2f ms %s, ", MODES[i], sorted[REPEATS / 2], Arrays.toString(times[i])));
-        }
-        return line.append(memory(t, b, zip)).toString();
-    }
-
-    /** RSS and PSS (kB, /proc) of the interpreter, its zygote and the zygote's ready child. */
-    private String memory(TargetSpec t, BecomeSpec b, FakeModuleZip zip) throws Exception {
-        ExecResult r = engine.execModule(t, b, zip.request(TestAccounts.PYTHON, "{}", "reuse"));
-        JsonNode out = Json.mapper().readTree(new String(r.stdout(), StandardCharsets.UTF_8));
-        long agent = out.path("pid").asLong();
-        Long zygote = null;
-        Path exe = Files.readSymbolicLink(Path.of("/proc/" + agent + "/exe"));
-        for (long c : children(agent)) { // the Python among them (a login interpreter's others run sudo)
-            if (Files.readSymbolicLink(Path.of("/proc/" + c + "/exe")).equals(exe)) {
-                zygote = c;
-            }
-        }
-        if (zygote == null) {
-            return "memory: no zygote found";
+            line.append(String.format("%s %.2f ms (CPU %.2f ms) %s, ", MODES[i], median(times[i]), median(cpu[i]),
+                    Arrays.toString(times[i])));
         }
         Thread.sleep(200); // the next child is forked as soon as the last was taken
         List<Long> ready = children(zygote);
-        long readyPid = ready.isEmpty() ? -1 : ready.get(0);
-        return String.format("memory kB (RSS/PSS): interpreter %s, zygote %s, ready child %s", mem(agent),
-                mem(zygote), readyPid < 0 ? "none" : mem(readyPid));
+        return line.append(String.format("memory kB (RSS/PSS): interpreter %s, zygote %s, ready child %s",
+                mem(agent), mem(zygote), ready.isEmpty() ? "none" : mem(ready.get(0)))).toString();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private long agentPid(TargetSpec t, BecomeSpec b, FakeModuleZip zip) throws Exception {
+        ExecResult r = engine.execModule(t, b, zip.request(TestAccounts.PYTHON, "{}", "reuse"));
+        return Json.mapper().readTree(new String(r.stdout(), StandardCharsets.UTF_8)).path("pid").asLong();
+    }
+
+    /** The interpreter's child that runs its Python (a login interpreter's other children run sudo). */
+    private static long zygotePid(long agent) throws Exception {
+        Path exe = Files.readSymbolicLink(Path.of("/proc/" + agent + "/exe"));
+        for (long c : children(agent)) {
+            if (Files.readSymbolicLink(Path.of("/proc/" + c + "/exe")).equals(exe)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no zygote among the children of " + agent);
+    }
+
+    /** utime + stime + cutime + cstime of a process, in clock ticks (proc(5)). */
+    private static long cpuTicks(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
     private static List<Long> children(long pid) throws Exception {
