@@ -322,6 +322,31 @@ public class LocalEngineTest {
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: printed shown \"_ansible_no_log\": true")));
     }
 
+    /**
+     * Under the default isolation the module runs in a child of the fork server: a record no handler takes reaches
+     * the engine with that task's reply, and a no_log task's are counted instead, as in the interpreter itself.
+     */
+    @Test
+    public void logRecordsOfAnIsolatedModuleComeWithItsReplyAndNoLogHidesThem() throws Exception {
+        FakeModuleZip logs = module("logs",
+                "import logging",
+                "from ansible.module_utils import basic",
+                "p = basic.params()",
+                "logging.getLogger('isolated').warning('logged %s', p['value'])",
+                "basic.exit_json(handlers=len(logging.getLogger().handlers))");
+        JsonNode shown = runOk(logs.request("python3", "ansible.modules.logs", "{\"value\": \"plain\"}", "isolated",
+                Map.of()));
+        assertEquals("a module sees logging as in a fresh Python", 0, shown.path("handlers").asInt());
+        List<String> lines = engine.drainLogs(target);
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.endsWith("WARNING isolated: logged plain")));
+        runOk(logs.request("python3", "ansible.modules.logs",
+                "{\"value\": \"s3cret\", \"_ansible_no_log\": true}", "isolated", Map.of()));
+        lines = engine.drainLogs(target);
+        assertTrue(lines.toString(), lines.stream().noneMatch(l -> l.contains("s3cret")));
+        assertTrue(lines.toString(), lines.stream().anyMatch(
+                l -> l.endsWith("INFO engine: 1 log record(s) of a no_log task hidden")));
+    }
+
     /** Calls run on threads that wait for the next call: the second of two sequential calls runs on the first's. */
     @Test
     public void sequentialCallsReuseTheCallThread() throws Exception {
