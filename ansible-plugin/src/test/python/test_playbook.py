@@ -97,7 +97,7 @@ class PlaybookThroughPlugin(unittest.TestCase):
         hello = by_args['echo hello']
         self.assertEqual(hello['module']['fqn'], 'ansible.modules.command')
         self.assertEqual(hello['module']['interpreter'], '/usr/bin/python3')
-        self.assertEqual(hello['module']['isolation'], 'reuse')
+        self.assertEqual(hello['module']['isolation'], 'isolated')
         self.assertEqual(hello['target']['transport'], 'local')
         self.assertIsNone(hello['become'])
         self.assertEqual(hello['module']['cwd'], self.work)

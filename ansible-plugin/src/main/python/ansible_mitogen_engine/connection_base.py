@@ -22,7 +22,7 @@ from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
 
-ISOLATION_VALUES = ('reuse', 'fork')
+ISOLATION_VALUES = ('isolated', 'reuse', 'fork')
 
 # Options every engine connection plugin adds to its parent's DOCUMENTATION, so that
 # TaskExecutor passes these variables to set_options with the usual precedence
@@ -30,9 +30,11 @@ ISOLATION_VALUES = ('reuse', 'fork')
 EXTRA_OPTIONS = {
     'mitogen_task_isolation': {
         'description': [
-            'How a module runs in the persistent interpreter: C(reuse) runs it in the interpreter itself, '
-            'C(fork) in a forked child, so that no state leaks into later tasks.'],
-        'default': 'reuse',
+            'How a module runs on the target: C(isolated) in a process of its own, forked ahead of time by the '
+            'persistent interpreter\'s fork server, so that no state leaks into later tasks (as under stock); '
+            'C(reuse) in the persistent interpreter itself (fastest; what one module changes, the next sees); '
+            'C(fork) in a fork of the persistent interpreter.'],
+        'default': 'isolated',
         'choices': list(ISOLATION_VALUES),
         'env': [{'name': 'ANSIBLE_MITOGEN_TASK_ISOLATION'}],
         'vars': [{'name': 'mitogen_task_isolation'}],
@@ -199,7 +201,7 @@ class EngineConnectionMixin(object):
             return None
 
     def _isolation(self):
-        value = self._opt('mitogen_task_isolation', os.environ.get('ANSIBLE_MITOGEN_TASK_ISOLATION') or 'reuse')
+        value = self._opt('mitogen_task_isolation', os.environ.get('ANSIBLE_MITOGEN_TASK_ISOLATION') or 'isolated')
         if value not in ISOLATION_VALUES:
             raise AnsibleError('%s: mitogen_task_isolation must be one of %s, not %r'
                                % (self._engine_host, ', '.join(ISOLATION_VALUES), value))

@@ -62,6 +62,6 @@ public record ModuleRequest(
     public ModuleRequest {
         runner = runner == null || runner.isBlank() ? "runpy" : runner;
         env = env == null ? Map.of() : Map.copyOf(env);
-        isolation = isolation == null || isolation.isBlank() ? "reuse" : isolation;
+        isolation = isolation == null || isolation.isBlank() ? "isolated" : isolation;
     }
 }

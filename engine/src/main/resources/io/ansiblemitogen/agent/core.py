@@ -7,6 +7,7 @@ import codecs
 import collections
 import errno
 import fcntl
+import gc
 import hashlib
 import io
 import json
@@ -441,9 +442,11 @@ class ModuleRunner(object):
         self.inproc = threading.Lock()
 
     def run(self, header):
-        isolation = header.get('isolation') or 'reuse'
-        if isolation == 'fork' or must_fork(header['fqn']) or not self.inproc.acquire(False):
+        isolation = header.get('isolation') or 'isolated'
+        if isolation == 'fork':
             return self._run_forked(header)
+        if isolation != 'reuse' or must_fork(header['fqn']) or not self.inproc.acquire(False):
+            return self._run_isolated(header)
         try:
             return self._run_here(header)
         finally:
@@ -535,12 +538,666 @@ class ModuleRunner(object):
                 pass
         return Outcome(rc, out.value(), err.value() + extra_err)
 
+    def _run_isolated(self, header):
+        # A child of this context's fork server (ForkServer): never a fork of this multi-threaded process.
+        return AGENT.forks.run(header)
+
     def _run_forked(self, header):
         def child():
             _apply_env_cwd(header)
             fqn = self._prepare(header)
             self._invoke(fqn, header)
         return run_in_child(child, self.inproc)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Isolated module runs (the default, `mitogen_task_isolation: isolated`): a fork server per interpreter.
+#
+# Each context starts, beside its threads, one single-threaded process (the zygote): forked from the agent at the
+# start of main(), before any thread exists (or, to replace one that died, a fresh interpreter of the same Python
+# running this core), which is given each module ZIP once, imports the commonly used module_utils
+# from the first one, and keeps one child forked ahead of time while it is idle. A task hands its request to that
+# ready child, which runs exactly one module in a process of its own and exits, so nothing a module does to its
+# process (umask, environment, cwd, handlers, imports, globals, signal handlers, threads) reaches another task,
+# as under stock Ansible. Only the zygote ever forks, and it never has a second thread.
+#
+# Zygote -> agent, on the control socket: 16-byte records (kind, pid, a, b); READY carries the child's three
+# descriptors (SCM_RIGHTS): its request socket, the read ends of its stdout and stderr; `a` is how many ZIPs the
+# child was forked with. EXITED carries the status waitpid gave (`a`).
+# Agent -> zygote: 4-byte length, then a JSON header, then the header's `size` bytes: `zip` (a ZIP and the module
+# to precompile), `took` (the ready child was handed a task: fork the next).
+# Agent -> child, on the request socket: 4-byte length, JSON header (the run_module header), then `zip_size` bytes of
+# ZIP when the child was forked before that ZIP reached the zygote. Child -> agent: one JSON object a line:
+# {"started": 1} once it has the request, {"log": [level, name, msg]} per log record, {"rc": n} at its end.
+
+_ZREC = struct.Struct('>IIii')
+_Z_READY, _Z_EXITED = 1, 2
+_ZYGOTE_STAGE1 = ("import os,sys,zlib\n"
+                  "n=int(sys.argv[1]);ZYGOTE_FD=int(sys.argv[2]);C=b''\n"
+                  "while len(C)<n:\n"
+                  " b=os.read(0,n-len(C))\n"
+                  " if not b:os._exit(1)\n"
+                  " C+=b\n"
+                  "sys.argv=['-c']\n"
+                  "exec(compile(zlib.decompress(C),'<ansible-mitogen-core>','exec'))\n")
+# module_utils the zygote imports from its first ZIP, when that ZIP has them, so that children start warm.
+_WARM_MODULES = ('ansible.module_utils.basic', 'ansible.module_utils._internal._ansiballz._loader')
+# How long a task waits for the fork server to hand it a child (a fresh zygote's start included).
+_ZYGOTE_START_SECONDS = 30.0
+
+
+def _send_all(sock, data):
+    view = memoryview(data)
+    while view:
+        view = view[sock.send(view):]
+
+
+def _recv_exact(sock, n):
+    parts, got = [], 0
+    while got < n:
+        try:
+            b = sock.recv(min(n - got, 1 << 20))
+        except (IOError, OSError):
+            b = b''  # reset by a peer that died: the same as its end
+        if not b:
+            return None
+        parts.append(b)
+        got += len(b)
+    return b''.join(parts)
+
+
+def _send_msg(sock, header, body=b''):
+    h = json.dumps(header, separators=(',', ':')).encode('utf-8')
+    _send_all(sock, struct.pack('>I', len(h)) + h + body)
+
+
+def _recv_msg(sock):
+    """(header, body) of a message written by _send_msg; None at EOF."""
+    n = _recv_exact(sock, 4)
+    if n is None:
+        return None
+    h = _recv_exact(sock, struct.unpack('>I', n)[0])
+    if h is None:
+        return None
+    header = json.loads(h.decode('utf-8'))
+    size = int(header.get('size') or 0)
+    body = _recv_exact(sock, size) if size else b''
+    if body is None:
+        return None
+    return header, body
+
+
+class _ReadyChild(object):
+    __slots__ = ('pid', 'zips', 'sock', 'out', 'err')
+
+    def __init__(self, pid, zips, fds):
+        import socket
+        self.pid, self.zips = pid, zips
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0, fds[0])
+        self.out, self.err = fds[1], fds[2]
+
+    def close(self):
+        for fd in (self.out, self.err):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.sock.close()
+
+
+class ForkServer(object):
+    """The agent's side of its zygote: starts it (again, after it died), hands tasks to its ready children and
+    collects their results. A task's critical path is one write to a child that is already forked and warm."""
+
+    def __init__(self, agent):
+        self.agent = agent
+        self.cv = threading.Condition()
+        self.ready = []          # _ReadyChild, oldest first
+        self.exited = {}         # pid -> waitpid status, of children whose end a task waits for
+        self.waiting = set()     # pids a task waits on
+        self.sent = {}           # ZIP digest -> how many ZIPs the zygote held before it
+        self.ctl = None
+        self.wlock = threading.Lock()  # one writer at a time on the control socket
+        self.proc = None
+        self.generation = 0
+        self.failure = None      # why the last start failed
+        self.starting = False
+
+    # -- the zygote process
+    def start(self):
+        """Starts a zygote; errors are kept in self.failure for the task that needs one."""
+        import socket
+        if CORE_BYTES is None or not sys.executable:
+            self.failure = 'this interpreter was not started by stage 1 or does not know its executable'
+            return False
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            flags = getattr(subprocess, '_args_from_interpreter_flags', lambda: [])()
+            argv = [sys.executable] + flags + ['-c', _ZYGOTE_STAGE1, str(len(CORE_BYTES)), str(theirs.fileno())]
+            proc = subprocess.Popen(argv, stdin=subprocess.PIPE, close_fds=True, pass_fds=(theirs.fileno(),))
+        except (OSError, ValueError) as e:
+            ours.close()
+            self.failure = 'cannot run %s: %s' % (sys.executable, getattr(e, 'strerror', None) or e)
+            return False
+        finally:
+            theirs.close()
+        try:
+            proc.stdin.write(CORE_BYTES)
+            proc.stdin.close()
+        except (IOError, OSError):
+            pass  # it died: the reader sees EOF and the task the reason
+        self.adopt(ours, proc)
+        return True
+
+    def adopt(self, ctl, proc):
+        """Serves from a zygote reached through ctl; proc has its pid, wait() and returncode."""
+        with self.cv:
+            self.generation += 1
+            self.ctl, self.proc, self.sent, self.failure = ctl, proc, {}, None
+        t = threading.Thread(target=self._read, args=(ctl, proc, self.generation))
+        t.daemon = True
+        t.start()
+
+    def _read(self, ctl, proc, generation):
+        import socket
+        fd_size = struct.calcsize('3i')
+        try:
+            while True:
+                data, anc, _, _ = ctl.recvmsg(_ZREC.size, socket.CMSG_SPACE(fd_size))
+                if not data:
+                    break
+                while len(data) < _ZREC.size:
+                    more = ctl.recv(_ZREC.size - len(data))
+                    if not more:
+                        raise EOFError()
+                    data += more
+                kind, pid, a, b = _ZREC.unpack(data)
+                fds = []
+                for level, typ, cdata in anc:
+                    if level == socket.SOL_SOCKET and typ == socket.SCM_RIGHTS:
+                        fds.extend(struct.unpack('%di' % (len(cdata) // 4), cdata[:len(cdata) - len(cdata) % 4]))
+                with self.cv:
+                    if kind == _Z_READY and len(fds) == 3:
+                        self.ready.append(_ReadyChild(pid, a, fds))
+                    elif kind == _Z_EXITED:
+                        if pid in self.waiting:
+                            self.exited[pid] = a
+                        for child in [c for c in self.ready if c.pid == pid]:
+                            self.ready.remove(child)  # a ready child someone killed: the zygote forks another
+                            child.close()
+                    self.cv.notify_all()
+        except (EOFError, OSError, ValueError):
+            pass
+        finally:
+            try:
+                proc.wait()
+            except OSError:
+                pass
+            with self.cv:
+                if self.generation == generation:
+                    self.failure = 'the fork server (pid %d) ended with status %s' % (proc.pid, proc.returncode)
+                    self.ctl = None
+                    for child in self.ready:
+                        child.close()
+                    self.ready = []
+                    self.cv.notify_all()
+            ctl.close()
+            self.agent.log('WARNING', 'forkserver', 'context %d: %s' % (self.agent.id, self.failure)
+                           if self.generation == generation else 'an earlier fork server ended')
+
+    def _tell(self, ctl, header, body=b''):
+        try:
+            with self.wlock:
+                _send_msg(ctl, header, body)
+        except (IOError, OSError):
+            pass  # its end shows in the reader
+
+    def _take(self, digest, fqn):
+        """A ready child, after giving the zygote the ZIP if it has not had it; starts the zygote if needed."""
+        deadline = time.time() + _ZYGOTE_START_SECONDS
+        restarted = False
+        starter = False
+        while True:
+            with self.cv:
+                ctl = self.ctl
+                if ctl is None and not self.starting:
+                    if restarted:
+                        raise RemoteError('failed', 'context %d: the fork server that runs isolated tasks could '
+                                                    'not be started: %s' % (self.agent.id, self.failure))
+                    restarted = starter = True
+                    self.starting = True
+                elif ctl is not None and digest not in self.sent:
+                    self.sent[digest] = len(self.sent)
+                    data = self.agent.store.data(digest)
+                    # sent under cv, so no child announced later can be taken before the zygote has read it
+                    self._tell(ctl, {'op': 'zip', 'digest': digest, 'fqn': fqn, 'size': len(data)}, data)
+                elif ctl is not None and self.ready:
+                    child = self.ready.pop(0)
+                    self.waiting.add(child.pid)
+                    self._tell(ctl, {'op': 'took'})
+                    return child, self.sent[digest] >= child.zips
+                elif ctl is not None:
+                    left = deadline - time.time()
+                    if left <= 0:
+                        raise RemoteError('failed', 'context %d: the fork server gave no child to run %s within '
+                                                    '%d s' % (self.agent.id, fqn, _ZYGOTE_START_SECONDS))
+                    self.cv.wait(min(left, 1.0))
+                    continue
+                else:
+                    self.cv.wait(1.0)  # another task is starting it
+                    continue
+            if starter:
+                starter = False
+                try:
+                    if self.start():
+                        self.agent.log('INFO', 'forkserver', 'context %d: fork server started again'
+                                       % self.agent.id)
+                finally:
+                    with self.cv:
+                        self.starting = False
+                        self.cv.notify_all()
+
+    def _status(self, pid):
+        with self.cv:
+            while pid not in self.exited and self.ctl is not None:
+                self.cv.wait(1.0)
+            self.waiting.discard(pid)
+            return self.exited.pop(pid, None)
+
+    def run(self, header):
+        """Runs one module in a ready child; its Outcome as run_in_child gives it."""
+        for _ in range(3):
+            child, needs_zip = self._take(header['zip_digest'], header['fqn'])
+            try:
+                outcome = self._run_in(child, header, needs_zip)
+            finally:
+                child.close()
+            if outcome is not None:
+                return outcome
+        raise RemoteError('failed', 'context %d: three children of the fork server died before they could run %s'
+                          % (self.agent.id, header['fqn']))
+
+    def _run_in(self, child, header, needs_zip):
+        """None when the child died before it had the task (killed while ready): the caller takes another."""
+        request = dict((k, header.get(k)) for k in ('fqn', 'zip_digest', 'params', 'runner', 'profile',
+                                                    'extensions', 'env', 'cwd'))
+        params = header.get('params') or ''
+        raw = params.encode('utf-8', 'surrogateescape') if not isinstance(params, bytes) else params
+        if RECEIVED_FILES.files:
+            request['known_files'] = RECEIVED_FILES.named_in(raw)
+        body = self.agent.store.data(header['zip_digest']) if needs_zip else b''
+        request['size'] = len(body)
+        try:
+            _send_msg(child.sock, request, body)
+        except (IOError, OSError):
+            pass  # dead already: the status tells
+        outs, errs, lines = [], [], [b'']
+        rc = None
+        started = False
+        open_fds = {child.out: outs, child.err: errs, child.sock.fileno(): lines}
+        # Done when its output has ended and it said how it ended (or its socket closed: it died).
+        while child.out in open_fds or child.err in open_fds or (rc is None and open_fds):
+            try:
+                ready = select.select(list(open_fds), [], [])[0]
+            except (OSError, select.error) as e:
+                if getattr(e, 'errno', None) == errno.EINTR or (e.args and e.args[0] == errno.EINTR):
+                    continue
+                raise
+            for fd in ready:
+                try:
+                    b = os.read(fd, 65536)
+                except OSError as e:
+                    if e.errno == errno.EINTR:
+                        continue
+                    b = b''
+                sink = open_fds[fd]
+                if not b:
+                    del open_fds[fd]
+                    continue
+                if sink is not lines:
+                    sink.append(b)
+                    continue
+                lines[0] += b
+                while b'\n' in lines[0]:
+                    line, lines[0] = lines[0].split(b'\n', 1)
+                    msg = json.loads(line.decode('utf-8'))
+                    if 'log' in msg:
+                        level, name, text = msg['log']
+                        self.agent.log(level, name, text)
+                    elif 'rc' in msg:
+                        rc = msg['rc']
+                    elif 'started' in msg:
+                        started = True
+        if rc is not None:
+            with self.cv:  # ended by itself and said so: its waitpid status adds nothing
+                self.waiting.discard(child.pid)
+                self.exited.pop(child.pid, None)
+            return Outcome(rc, b''.join(outs), b''.join(errs))
+        status = self._status(child.pid)
+        if not started:
+            return None  # killed while it waited for a task, or the zygote ended under it: the caller retries
+        if status is None:
+            raise RemoteError('failed', 'context %d: the fork server ended while %s ran; its exit status is '
+                                        'unknown' % (self.agent.id, header['fqn']))
+        return Outcome(_status_rc(status), b''.join(outs), b''.join(errs))
+
+
+class _ForkedZygote(object):
+    """The agent's handle on a zygote it forked at start-up (a Popen is the handle on one started later)."""
+
+    def __init__(self, pid):
+        self.pid, self.returncode = pid, None
+
+    def wait(self):
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = _status_rc(status)
+        return self.returncode
+
+
+def fork_zygote_early(close_fds):
+    """At the start of main(), while this process still has one thread, the zygote is forked from it: a fork costs
+    about a millisecond where starting a new interpreter for it costs tens of milliseconds of CPU (a play's first
+    contact with 30 hosts starts 30 of them). Later zygotes (after one died) are new interpreters (ForkServer.start),
+    since by then this process has threads. Returns (control socket, handle), or None."""
+    import socket
+    try:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    except (IOError, OSError):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        ours.close()
+        theirs.close()
+        return None
+    if pid == 0:
+        try:
+            ours.close()
+            for fd in close_fds:  # the channel and the stray-output pipe are the agent's alone
+                os.close(fd)
+            zygote_main(theirs.detach())
+        finally:
+            os._exit(1)
+    theirs.close()
+    return ours, _ForkedZygote(pid)
+
+
+class _Zygote(object):
+    """The fork server's own process: single-threaded; forks one child per task, ahead of time, when idle."""
+
+    def __init__(self, ctl):
+        self.ctl = ctl
+        self.store = ZipStore()
+        self.importer = RamImporter(self.store)
+        sys.meta_path.insert(0, self.importer)
+        self.ready = None        # pid of the child forked ahead of time and not yet taken
+        self.warm = False
+
+    def serve(self):
+        import socket
+        wake_r, wake_w = os.pipe()
+        for fd in (wake_r, wake_w):
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_NONBLOCK)
+        signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+        signal.set_wakeup_fd(wake_w)
+        self.wake = (wake_r, wake_w)
+        while True:
+            self._reap()
+            if self.ready is None:
+                self._fork()
+            try:
+                readable = select.select([self.ctl, wake_r], [], [])[0]
+            except (OSError, select.error):
+                continue
+            if wake_r in readable:
+                try:
+                    while os.read(wake_r, 512):
+                        pass
+                except OSError:
+                    pass
+            if self.ctl in readable:
+                msg = _recv_msg(self.ctl)
+                if msg is None:
+                    os._exit(0)  # the agent has gone; children that run a task finish on their own
+                self._on(*msg)
+
+    def _on(self, header, body):
+        op = header.get('op')
+        if op == 'zip':
+            try:
+                self.store.add(header['digest'], body)
+                self._warm_up(header['digest'], header.get('fqn'))
+            except Exception as e:
+                sys.stderr.write('fork server: ZIP %s: %s\n' % (header.get('digest'), e))
+                sys.stderr.flush()
+        elif op == 'took':
+            # The next child is forked at once, while the taken one runs its task: with a second core free the
+            # fork costs the next task nothing, where forking after this task's end put it on a quick task's path.
+            self.ready = None
+
+    def _warm_up(self, digest, fqn):
+        self.importer.prefer = digest
+        if not self.warm:
+            self.warm = True
+            for name in _WARM_MODULES:
+                if self.store.find(name, digest) is not None:
+                    try:
+                        __import__(name)
+                    except BaseException:
+                        for n in [n for n in sys.modules if n == name or n.startswith(name + '.')]:
+                            del sys.modules[n]
+        # A child compiles nothing for this module's own code: it is in the importer's cache.
+        if fqn:
+            try:
+                self.importer.get_code(fqn)
+            except Exception:
+                pass
+        _WarmFit.check(self.store, digest)
+
+    def _reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except OSError:
+                return
+            if pid == 0:
+                return
+            if pid == self.ready:
+                self.ready = None
+            self.ctl.sendall(_ZREC.pack(_Z_EXITED, pid, status, 0))
+
+    def _fork(self):
+        import socket
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Done here, not in the child: the child then lists a directory only when it imports something new, and a
+        # library an earlier task installed is seen.
+        import importlib
+        importlib.invalidate_caches()
+        if hasattr(gc, 'freeze'):
+            gc.freeze()  # Python 3.7+: the child's collections skip what is here, so its pages stay shared
+        pid = os.fork()
+        if pid == 0:
+            rc = 1
+            try:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                for fd in (out_r, err_r, self.wake[0], self.wake[1]):
+                    os.close(fd)
+                ours.close()
+                self.ctl.close()
+                rc = _zygote_child(self.store, self.importer, theirs, out_w, err_w)
+            finally:
+                os._exit(rc & 0xff)
+        theirs.close()
+        os.close(out_w)
+        os.close(err_w)
+        try:
+            self.ctl.sendmsg([_ZREC.pack(_Z_READY, pid, len(self.store.order), 0)],
+                             [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('3i', ours.fileno(), out_r, err_r))])
+        finally:
+            ours.close()
+            os.close(out_r)
+            os.close(err_r)
+        self.ready = pid
+
+
+class _WarmFit(object):
+    """Whether the modules a zygote imported ahead (from one ZIP) are what another ZIP holds: a daemon's target may
+    run ansible-core 2.14 payloads today and 2.19 ones tomorrow. A child whose ZIP differs drops them first."""
+
+    fits = {}
+
+    @classmethod
+    def check(cls, store, digest):
+        if digest in cls.fits:
+            return cls.fits[digest]
+        entry = store.zips.get(digest)
+        ok = entry is not None
+        for name, mod in list(sys.modules.items()):
+            origin = getattr(getattr(mod, '__spec__', None), 'origin', None) or ''
+            if not ok or not origin.startswith('ram://'):
+                continue
+            sha12, path = origin[len('ram://'):].split('/', 1)
+            if sha12 == digest[:12]:
+                continue
+            src = [d for d in store.order if d[:12] == sha12]
+            try:
+                ok = bool(src) and path in entry[1] and entry[0].read(path) == store.zips[src[0]][0].read(path)
+            except Exception:
+                ok = False
+        cls.fits[digest] = ok
+        return ok
+
+    @staticmethod
+    def forget_served():
+        for name in [n for n, m in sys.modules.items()
+                     if (getattr(getattr(m, '__spec__', None), 'origin', None) or '').startswith('ram://')]:
+            del sys.modules[name]
+
+
+class _ChildLogs(object):
+    """logging in a fork server's child: records no handler takes (what a fresh Python prints to stderr through
+    logging.lastResort) go to the agent as LOG records, with the task's reply. Nothing else of logging changes, so a
+    module sees the root logger and its handlers as in a fresh interpreter."""
+
+    @staticmethod
+    def install(sock):
+        import logging
+
+        def send(level, name, msg):
+            try:
+                _send_all(sock, json.dumps({'log': [level, name, msg]}).encode('utf-8') + b'\n')
+            except Exception:
+                pass
+
+        handler = _forwarding_handler(send)
+        handler.setLevel(logging.WARNING)
+        logging.lastResort = handler
+
+
+def _forwarding_handler(send):
+    """A logging handler that passes each record's level name, logger name and message to send()."""
+    import logging
+
+    class Forward(logging.Handler):
+        def emit(self, record):
+            try:
+                msg = self.format(record)
+            except Exception:
+                msg = str(record.msg)
+            send(record.levelname, record.name, msg)
+
+    handler = Forward()
+    handler.setFormatter(logging.Formatter('%(message)s'))
+    return handler
+
+
+def _zygote_child(store, importer, sock, out_w, err_w):
+    """A fork server's child: waits for its one task, runs it and says how it ended. Returns the exit status."""
+    msg = _recv_msg(sock)
+    if msg is None:
+        return 0  # the agent went away, or the task went to another child
+    header, body = msg
+    _send_all(sock, b'{"started":1}\n')
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    os.close(out_w)
+    os.close(err_w)
+    # sys.stdout and sys.stderr are the objects Python made for fds 1 and 2 at start, buffered as in a fresh
+    # interpreter: output a module leaves in the buffer when it calls os._exit is lost, as under stock.
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    rc = 1
+    try:
+        if body:
+            store.add(header['zip_digest'], body)
+        if not _WarmFit.check(store, header['zip_digest']):
+            _WarmFit.forget_served()
+        RECEIVED_FILES.learn(header.get('known_files'))
+        _ChildLogs.install(sock)
+        runner = ModuleRunner(store, importer)
+        _apply_env_cwd(header)
+        fqn = runner._prepare(header)
+        try:
+            runner._invoke(fqn, header)
+            rc = 0
+        except SystemExit as e:
+            rc, text = _exit_code(e)
+            if text:
+                sys.stderr.write(text.decode('utf-8', 'replace'))
+        except BaseException:
+            rc, text = _uncaught(sys.__excepthook__)
+            sys.stderr.write(text.decode('utf-8', 'replace'))
+        rc = _finish_like_python(rc)
+        # The task's output ends here, not when the kernel has torn down this process's copied pages.
+        os.close(1)
+        os.close(2)
+    finally:
+        try:
+            _send_all(sock, ('{"rc":%d}\n' % (rc & 0xff)).encode('ascii'))
+        except Exception:
+            pass
+    return rc
+
+
+def _finish_like_python(rc):
+    """What an interpreter does at exit and a module can see: wait for its non-daemon threads, run its atexit
+    handlers, flush stdout and stderr. The rest of finalisation (freeing modules) shows nothing and costs ms."""
+    try:
+        shutdown = getattr(threading, '_shutdown', None)
+        if shutdown is not None:
+            shutdown()
+    except BaseException:
+        pass
+    try:
+        import atexit
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except Exception:
+            if f is sys.stdout and rc == 0:
+                rc = 120  # what Python exits with when it cannot flush stdout
+    return rc
+
+
+def zygote_main(fd):
+    """Entry of a fork server process (started by ForkServer.start through _ZYGOTE_STAGE1)."""
+    import socket
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0, fd)
+    ctl.set_inheritable(False)
+    _NoopPreexec.install()
+    import logging  # noqa: F401 (nearly every module imports it: children start with it)
+    import runpy  # noqa: F401 (the runner's)
+    _Zygote(ctl).serve()
 
 
 class _NoopPreexec(object):
@@ -1360,6 +2017,7 @@ class Agent(object):
         self.importer = RamImporter(self.store)
         sys.meta_path.insert(0, self.importer)
         self.modules = ModuleRunner(self.store, self.importer)
+        self.forks = ForkServer(self)  # started by main(), once the channel is off fds 0-2
         self.inbound = {}            # req -> list used as a queue of DATA frames
         self.inbound_cv = threading.Condition()
         self.children = {}           # context id -> Child
@@ -1803,17 +2461,8 @@ class _ForwardLogging(object):
     def install(agent, debug):
         import logging
 
-        class Forward(logging.Handler):
-            def emit(self, record):
-                try:
-                    msg = self.format(record)
-                except Exception:
-                    msg = str(record.msg)
-                agent.log(record.levelname, record.name, msg)
-
-        handler = Forward()
+        handler = _forwarding_handler(agent.log)
         _ForwardLogging.handler = handler
-        handler.setFormatter(logging.Formatter('%(message)s'))
         root = logging.getLogger()
         root.addHandler(handler)
         root.setLevel(logging.DEBUG if debug else logging.INFO)
@@ -1911,6 +2560,7 @@ class _StrayOutput(object):
 def main():
     global AGENT
     rfd, wfd, stray = _setup_fds()
+    zygote = fork_zygote_early((rfd, wfd, stray))
     sys.stdout = io.TextIOWrapper(open(1, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
     sys.stderr = io.TextIOWrapper(open(2, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
     _grow_pipe(rfd)
@@ -1939,6 +2589,10 @@ def main():
     t = threading.Thread(target=AGENT.stray.forward)
     t.daemon = True
     t.start()
+    if zygote is not None:
+        AGENT.forks.adopt(*zygote)
+    else:
+        AGENT.forks.start()
     try:
         AGENT.serve()
     finally:
@@ -1946,4 +2600,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    if 'ZYGOTE_FD' in globals():
+        zygote_main(ZYGOTE_FD)  # noqa: F821 (left by _ZYGOTE_STAGE1)
+    else:
+        main()

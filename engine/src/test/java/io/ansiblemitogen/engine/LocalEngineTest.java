@@ -141,20 +141,31 @@ public class LocalEngineTest {
     }
 
     @Test
-    public void modulesKnownToLeakAreForkedEvenUnderReuse() throws Exception {
+    public void modulesKnownToLeakRunIsolatedEvenUnderReuse() throws Exception {
         JsonNode echo = run("{}", "reuse");
         int c = echo.path("counter").asInt();
         JsonNode dnf = runAs(null, "ansible.modules.dnf", "reuse");
-        assertEquals(c + 1, dnf.path("counter").asInt());
-        assertEquals("dnf ran in a fork, so its change did not stay", c + 1,
-                runAs(null, "ansible.modules.dnf", "reuse").path("counter").asInt());
+        assertEquals("dnf ran in a fresh child of the fork server, not in the reused interpreter", 1,
+                dnf.path("counter").asInt());
+        assertEquals(1, runAs(null, "ansible.modules.dnf", "reuse").path("counter").asInt());
         assertNotEquals(echo.path("pid").asInt(), dnf.path("pid").asInt());
-        assertEquals(c + 1, run("{}", "reuse").path("counter").asInt());
+        assertEquals("nothing came back into the reused interpreter", c + 1, run("{}", "reuse").path("counter").asInt());
+    }
+
+    @Test
+    public void isolatedIsTheDefaultAndEveryTaskStartsFresh() throws Exception {
+        JsonNode a = run("{}", null);
+        JsonNode b = run("{}", "isolated");
+        assertEquals(1, a.path("counter").asInt());
+        assertEquals("the second task does not see the first's module_util global", 1, b.path("counter").asInt());
+        assertNotEquals(a.path("pid").asInt(), b.path("pid").asInt());
+        assertEquals("yes", b.path("env").asText());
+        assertEquals("__main__", b.path("name").asText());
     }
 
     @Test
     public void exitCodesAndTracebacksComeBackLikeAProcess() throws Exception {
-        for (String iso : new String[] {"reuse", "fork"}) {
+        for (String iso : new String[] {"reuse", "fork", "isolated"}) {
             ExecResult r = engine.execModule(target, null, zip.request("python3", "{\"fail\": 3}", iso));
             assertEquals(3, r.rc());
             assertEquals("bad thing\n", new String(r.stderr(), StandardCharsets.UTF_8));
@@ -309,6 +320,31 @@ public class LocalEngineTest {
         List<String> logs = engine.drainLogs(target);
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("WARNING leaky: logged shown \"_ansible_no_log\": true")));
         assertTrue(logs.toString(), logs.stream().anyMatch(l -> l.endsWith("INFO stdio: printed shown \"_ansible_no_log\": true")));
+    }
+
+    /**
+     * Under the default isolation the module runs in a child of the fork server: a record no handler takes reaches
+     * the engine with that task's reply, and a no_log task's are counted instead, as in the interpreter itself.
+     */
+    @Test
+    public void logRecordsOfAnIsolatedModuleComeWithItsReplyAndNoLogHidesThem() throws Exception {
+        FakeModuleZip logs = module("logs",
+                "import logging",
+                "from ansible.module_utils import basic",
+                "p = basic.params()",
+                "logging.getLogger('isolated').warning('logged %s', p['value'])",
+                "basic.exit_json(handlers=len(logging.getLogger().handlers))");
+        JsonNode shown = runOk(logs.request("python3", "ansible.modules.logs", "{\"value\": \"plain\"}", "isolated",
+                Map.of()));
+        assertEquals("a module sees logging as in a fresh Python", 0, shown.path("handlers").asInt());
+        List<String> lines = engine.drainLogs(target);
+        assertTrue(lines.toString(), lines.stream().anyMatch(l -> l.endsWith("WARNING isolated: logged plain")));
+        runOk(logs.request("python3", "ansible.modules.logs",
+                "{\"value\": \"s3cret\", \"_ansible_no_log\": true}", "isolated", Map.of()));
+        lines = engine.drainLogs(target);
+        assertTrue(lines.toString(), lines.stream().noneMatch(l -> l.contains("s3cret")));
+        assertTrue(lines.toString(), lines.stream().anyMatch(
+                l -> l.endsWith("INFO engine: 1 log record(s) of a no_log task hidden")));
     }
 
     /** Calls run on threads that wait for the next call: the second of two sequential calls runs on the first's. */

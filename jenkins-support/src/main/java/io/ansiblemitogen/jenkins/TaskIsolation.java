@@ -2,16 +2,20 @@ package io.ansiblemitogen.jenkins;
 
 import java.util.Locale;
 
-/** {@code mitogen_task_isolation}: run each task in the warm interpreter, or in a fork of it. */
+/**
+ * {@code mitogen_task_isolation}: each task in a process of its own forked by the interpreter's fork server
+ * ({@code isolated}, the default), in the warm interpreter itself ({@code reuse}: fastest, state leaks between tasks),
+ * or in a fork of the warm interpreter ({@code fork}).
+ */
 public enum TaskIsolation {
-    REUSE, FORK;
+    ISOLATED, REUSE, FORK;
 
-    /** The value the engine and the Ansible plugin understand ({@code reuse} or {@code fork}). */
+    /** The value the engine and the Ansible plugin understand ({@code isolated}, {@code reuse} or {@code fork}). */
     public String value() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code reuse}/{@code fork} (any case); throws with a message naming the accepted values. */
+    /** Parses {@code isolated}/{@code reuse}/{@code fork} (any case); throws with a message naming the accepted values. */
     public static TaskIsolation parse(String text) {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         for (TaskIsolation v : values()) {
@@ -19,6 +23,6 @@ public enum TaskIsolation {
                 return v;
             }
         }
-        throw new IllegalArgumentException("taskIsolation must be 'reuse' or 'fork', not '" + text + "'");
+        throw new IllegalArgumentException("taskIsolation must be 'isolated', 'reuse' or 'fork', not '" + text + "'");
     }
 }

@@ -69,7 +69,7 @@ public class OptionMergerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StageOptionsEnv.decode(Map.of(StageOptionsEnv.TASK_ISOLATION, "sometimes")));
         assertTrue(e.getMessage(), e.getMessage().contains(StageOptionsEnv.TASK_ISOLATION));
-        assertTrue(e.getMessage(), e.getMessage().contains("'reuse' or 'fork'"));
+        assertTrue(e.getMessage(), e.getMessage().contains("'isolated', 'reuse' or 'fork'"));
         assertThrows(IllegalArgumentException.class,
                 () -> StageOptionsEnv.decode(Map.of(StageOptionsEnv.POOL_SIZE, "many")));
     }

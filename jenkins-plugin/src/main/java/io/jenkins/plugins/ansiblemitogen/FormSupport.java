@@ -114,7 +114,7 @@ final class FormSupport {
 
     static ListBoxModel taskIsolationItems() {
         ListBoxModel m = new ListBoxModel();
-        m.add("(inherit: enclosing block, else reuse)", "");
+        m.add("(inherit: enclosing block, else isolated)", "");
         for (TaskIsolation t : TaskIsolation.values()) {
             m.add(t.value());
         }

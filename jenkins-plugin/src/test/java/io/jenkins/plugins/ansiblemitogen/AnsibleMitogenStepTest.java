@@ -195,7 +195,7 @@ class AnsibleMitogenStepTest {
                 Result.FAILURE);
         r.assertLogContains("verbosity must be between 0 and 4", b);
         WorkflowRun c = run(r, "node('ansible') {\n" + step(", taskIsolation: 'sometimes'") + "}", Result.FAILURE);
-        r.assertLogContains("taskIsolation must be 'reuse' or 'fork'", c);
+        r.assertLogContains("taskIsolation must be 'isolated', 'reuse' or 'fork'", c);
     }
 
     @Test
