@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The engine's side of one client socket: reads request frames (docs/protocol.md, section 1) without trusting
  * their announced length, and writes replies.
  *
- * <p>A body is read in chunks into a buffer that grows with what arrived, so a length that is announced and not
- * sent costs nothing but the reservation in the shared {@link InFlightBudget}. Once a frame has begun, the rest of
+ * <p>A body is read in chunks into a buffer that grows with what arrived (and is reserved, as it grows, in the
+ * {@link InFlightBudget} all connections share), so a length that is announced and not sent costs nothing. Once a frame has begun, the rest of
  * it must arrive within the frame time limit, or the connection is closed (the client broke the protocol; its
  * reservation is given back). A frame over {@link MessageIO#MAX_MESSAGE}, or one that is not a JSON object, is
  * read to its end and answered with a {@code bad_request} naming the limit, so the client learns why and the
@@ -77,9 +77,7 @@ final class ClientConnection implements Closeable {
             return new Incoming(null, "request of " + len + " bytes is over the engine's limit of "
                     + MessageIO.MAX_MESSAGE + " bytes (64 MiB) per request");
         }
-        budget.reserve(len);
-        held = len;
-        byte[] body = readBody((int) len);
+        byte[] body = readBody((int) len, len > InFlightBudget.UNCOUNTED);
         JsonNode req;
         try {
             req = Json.read(body);
@@ -116,19 +114,37 @@ final class ClientConnection implements Closeable {
         }
     }
 
-    private byte[] readBody(int len) throws IOException {
-        byte[] body = new byte[Math.min(len, CHUNK)];
-        int got = 0;
+    /** The body, in a buffer that grows with what arrived; a counted one's buffer is reserved as it grows. */
+    private byte[] readBody(int len, boolean counted) throws IOException, InterruptedException {
         try (Deadline d = new Deadline(len)) {
+            int size = Math.min(len, CHUNK);
+            room(counted, size, d, len, 0);
+            byte[] body = new byte[size];
+            int got = 0;
             while (got < len) {
                 if (got == body.length) {
-                    body = Arrays.copyOf(body, (int) Math.min((long) body.length * 2, len));
+                    int grown = (int) Math.min((long) body.length * 2, len);
+                    room(counted, grown - body.length, d, len, got);
+                    body = Arrays.copyOf(body, grown);
                 }
                 ByteBuffer b = ByteBuffer.wrap(body, got, Math.min(body.length - got, CHUNK));
                 got += readSome(b, d, len, got);
             }
+            return body;
         }
-        return body;
+    }
+
+    private void room(boolean counted, long bytes, Deadline d, long len, long got)
+            throws IOException, InterruptedException {
+        if (!counted) {
+            return;
+        }
+        if (!budget.reserve(bytes, d.endsAt)) {
+            throw new IOException("closed a client whose request of " + len + " bytes (" + got + " read) found no"
+                    + " room in the engine's request memory (" + budget.capacity() + " bytes for all clients) within "
+                    + d.millis + " ms");
+        }
+        held += bytes;
     }
 
     private void discard(long len) throws IOException {
@@ -179,11 +195,13 @@ final class ClientConnection implements Closeable {
     private final class Deadline implements AutoCloseable {
         private final AtomicBoolean expired = new AtomicBoolean();
         private final long millis;
+        private final long endsAt;
         private final ScheduledFuture<?> alarm;
 
         /** The time limit, plus a second per 8 MiB so that a maximal frame on a slow machine is not cut short. */
         Deadline(long bytes) {
             millis = frameTimeoutMillis + bytes / (8 << 20) * 1000;
+            endsAt = System.currentTimeMillis() + millis;
             alarm = WATCHDOG.schedule(() -> {
                 expired.set(true);
                 try {

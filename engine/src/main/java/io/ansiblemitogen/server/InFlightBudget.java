@@ -1,12 +1,21 @@
 package io.ansiblemitogen.server;
 
 /**
- * The request bytes all client connections together may hold at once. A connection reserves a request's announced
- * length before it reads the body and gives it back once the request is answered, so a crowd of clients that each
- * announce a maximal request waits its turn instead of driving the JVM out of memory (each request is held about
+ * The request bytes all client connections together may hold at once. A connection reading a large request
+ * reserves its buffer as the buffer grows with what arrived, and gives it all back once the request is answered:
+ * a crowd of clients that each announce a maximal request and send little holds little, and a crowd that really
+ * sends maximal requests waits its turn instead of driving the JVM out of memory (each request is held about
  * three times over while it is handled: the body, the parsed tree, the decoded base64).
+ *
+ * <p>Requests up to {@link #UNCOUNTED} bytes (nearly all of them: module runs that name their ZIP by digest,
+ * commands, file transfers by path) pass without a reservation: the run's ordinary traffic never waits here.
+ * A wait for room counts against the request's frame time limit, so two half-read requests that wait for each
+ * other's room end when the first one's time is up (that client is closed, the other goes on).
  */
 final class InFlightBudget {
+    /** Requests this small are not counted: what they can hold is bounded by the number of connections. */
+    static final long UNCOUNTED = 1 << 20;
+
     private final long capacity;
     private long used;
 
@@ -24,12 +33,20 @@ final class InFlightBudget {
         return capacity;
     }
 
-    /** Blocks until {@code bytes} fit; a smaller request may pass a larger one that does not fit yet. */
-    synchronized void reserve(long bytes) throws InterruptedException {
+    /**
+     * Waits until {@code bytes} fit, or until {@code untilMillis} (then false); a smaller reservation may pass a
+     * larger one that does not fit yet.
+     */
+    synchronized boolean reserve(long bytes, long untilMillis) throws InterruptedException {
         while (used + bytes > capacity) {
-            wait();
+            long left = untilMillis - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
         }
         used += bytes;
+        return true;
     }
 
     synchronized void release(long bytes) {
