@@ -74,6 +74,10 @@ public final class PlaybookCommand {
         } finally {
             if (embedded != null) {
                 embedded.close();
+                if (embedded.keptDebugDir() != null) {
+                    System.err.println("ansible-mitogen: router debug files of this run are in "
+                            + embedded.keptDebugDir() + " (remove the directory when done)");
+                }
             }
         }
     }
