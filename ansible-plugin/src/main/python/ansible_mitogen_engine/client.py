@@ -20,6 +20,18 @@ CLIENT_NAME = 'ansible-mitogen-plugin/0.1'
 _LENGTH = struct.Struct('>I')
 # A reply larger than this is a corrupt stream, not a real answer.
 _MAX_FRAME = 1 << 31
+# The engine's limit per request (MessageIO.MAX_MESSAGE, docs/protocol.md): a larger one is refused here, naming
+# the request, rather than sent for the engine to read and refuse.
+MAX_REQUEST = 64 * 1024 * 1024
+
+_WHAT_TO_DO = ('it may be out of file descriptors (ulimit -n) or stuck: look at its output (daemon.log beside the '
+               'socket when the plugin started it), then stop it (kill its java process) so that the next run '
+               'starts a new one')
+
+
+def _not_answering(path, what, seconds):
+    return EngineUnavailable('the ansible-mitogen daemon at %s %s within %g s; %s'
+                             % (path, what, seconds, _WHAT_TO_DO))
 
 
 class EngineUnavailable(Exception):
@@ -73,6 +85,15 @@ def read_frame(sock):
     return json.loads(_recv_exact(sock, length).decode('utf-8'))
 
 
+def too_large(request, size):
+    """Why a request is not sent: it names the request and the limit, and what to do instead."""
+    module = request.get('module') or {}
+    what = request.get('op', '?') + (' ' + module['fqn'] if module.get('fqn') else '')
+    return ('the engine request for %s is %d bytes, over the engine\'s limit of %d bytes (64 MiB) per request: '
+            'pass data this large as a file (copy src=..., or a file on the target that the module reads) rather '
+            'than inside module arguments' % (what, size, MAX_REQUEST))
+
+
 class EngineClient(object):
     """Request/reply over one Unix socket, hello first."""
 
@@ -105,7 +126,11 @@ class EngineClient(object):
         if self._sock is not None:
             # Inherited from the parent across fork: drop our copy, keep theirs usable.
             self.close()
-        deadline = time.time() + self.wait_for_socket
+        now = time.time()
+        deadline = now + self.wait_for_socket
+        # A daemon whose accept queue is full (out of file descriptors, stuck) answers EAGAIN at once ("[Errno 11]
+        # Resource temporarily unavailable"): retried for the connect timeout, then named as not accepting.
+        busy_deadline = now + self.connect_timeout
         while True:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             sock.settimeout(self.connect_timeout)
@@ -114,19 +139,32 @@ class EngineClient(object):
                 break
             except (OSError, socket.error) as e:
                 sock.close()
-                starting = getattr(e, 'errno', None) in (errno.ENOENT, errno.ECONNREFUSED)
+                code = getattr(e, 'errno', None)
+                if code == errno.EAGAIN:
+                    if time.time() < busy_deadline:
+                        time.sleep(0.05)
+                        continue
+                    raise _not_answering(self.path, 'does not accept connections (its queue is full)',
+                                         self.connect_timeout)
+                if isinstance(e, socket.timeout):
+                    raise _not_answering(self.path, 'did not take the connection', self.connect_timeout)
+                starting = code in (errno.ENOENT, errno.ECONNREFUSED)
                 if not (starting and time.time() < deadline):
                     raise EngineUnavailable('cannot connect to the engine socket %s: %s' % (self.path, e))
                 time.sleep(0.02)
-        # Module runs may take as long as they like.
-        sock.settimeout(None)
         self._sock = sock
         self._pid = os.getpid()
         # A worker Ansible forked from the process that said hello (the strategy, moments ago, on this same
         # path), or a thread worker's sibling client, trusts that hello instead of repeating it: one round trip
         # less per task. The client that said it says it again when it reconnects (the engine may be another).
         if not self.engine_info or self._hello_owner == (self._pid, id(self)):
-            self._hello()
+            try:
+                self._hello()  # still under the connect timeout: a daemon that accepts and never answers
+            except socket.timeout:
+                self.close()
+                raise _not_answering(self.path, 'did not answer the hello', self.connect_timeout)
+        # Module runs may take as long as they like.
+        sock.settimeout(None)
 
     def _hello(self):
         reply = self._roundtrip({'op': 'hello', 'protocol': PROTOCOL_VERSION, 'client': CLIENT_NAME,
@@ -148,15 +186,22 @@ class EngineClient(object):
     def _roundtrip(self, request):
         self._next_id += 1
         request = dict(request, id=self._next_id)
+        frame = encode_frame(request)
+        if len(frame) - 4 > MAX_REQUEST:
+            raise EngineError('bad_request', too_large(request, len(frame) - 4))
         try:
-            self._sock.sendall(encode_frame(request))
+            self._sock.sendall(frame)
             reply = read_frame(self._sock)
+        except socket.timeout:
+            raise  # the caller says what did not answer
         except (OSError, socket.error, ValueError) as e:
             self.close()
             raise EngineUnavailable('lost the engine at %s: %s' % (self.path, e))
         except EngineUnavailable:
             self.close()
             raise
+        if reply.get('id') is None and reply.get('ok') is False:
+            return reply  # a frame the engine refused before it could read its id (docs/protocol.md "Limits")
         if reply.get('id') != request['id']:
             self.close()
             raise EngineUnavailable('the engine answered request %r with id %r'

@@ -11,6 +11,7 @@ Ansible silently.
 """
 from __future__ import absolute_import, division, print_function
 
+import errno
 import os
 import shutil
 import socket
@@ -78,8 +79,9 @@ def _connectable(path):
     try:
         s.connect(path)
         return True
-    except (OSError, socket.error):
-        return False
+    except (OSError, socket.error) as e:
+        # EAGAIN: a daemon listens but its queue is full; the client says so (starting another would not help).
+        return getattr(e, 'errno', None) == errno.EAGAIN
     finally:
         s.close()
 

@@ -20,6 +20,7 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final Path socket;
     private Engine engine;
     private EngineServer server;
+    private Path kept;
 
     private EmbeddedEngine(Path dir) {
         this.dir = dir;
@@ -62,16 +63,36 @@ public final class EmbeddedEngine implements AutoCloseable {
         return engine;
     }
 
+    /**
+     * Stops the engine and removes its private directory. Router debug files (MITOGEN_ROUTER_DEBUG) are the one
+     * thing kept, as they are what the user asked for: {@link #keptDebugDir()} then names where they are, so that
+     * nothing is left behind unannounced.
+     */
     @Override
     public synchronized void close() {
         if (server != null) {
             server.stop();
         }
+        Path debug = dir.resolve("debug");
         try {
             Files.deleteIfExists(socket);
+            if (Files.isDirectory(debug)) {
+                try (var files = Files.list(debug)) {
+                    if (files.findAny().isPresent()) {
+                        kept = debug;
+                        return;
+                    }
+                }
+                Files.deleteIfExists(debug);
+            }
             Files.deleteIfExists(dir);
         } catch (IOException ignored) {
             // A leftover empty temp dir is harmless.
         }
+    }
+
+    /** After {@link #close()}: the directory of router debug files this run wrote, else null. */
+    public synchronized Path keptDebugDir() {
+        return kept;
     }
 }

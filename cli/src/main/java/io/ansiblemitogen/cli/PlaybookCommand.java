@@ -74,6 +74,10 @@ public final class PlaybookCommand {
         } finally {
             if (embedded != null) {
                 embedded.close();
+                if (embedded.keptDebugDir() != null) {
+                    System.err.println("ansible-mitogen: router debug files of this run are in "
+                            + embedded.keptDebugDir() + " (remove the directory when done)");
+                }
             }
         }
     }
@@ -98,8 +102,13 @@ public final class PlaybookCommand {
             return null;
         }
         Path socket = DaemonLocation.socket(null, env);
-        if (EngineClient.isAlive(socket)) {
+        try (EngineClient ignored = EngineClient.connect(socket)) {
             return socket;
+        } catch (DaemonNotAnswering e) {
+            System.err.println("ansible-mitogen: " + e.getMessage() + "; this run uses an engine of its own");
+            return null;
+        } catch (IOException e) {
+            // no daemon there
         }
         if (DaemonLocation.named(env)) {
             System.err.println("ansible-mitogen: no daemon answers on " + socket

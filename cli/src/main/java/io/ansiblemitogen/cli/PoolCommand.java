@@ -29,11 +29,17 @@ public final class PoolCommand {
             }
         }
         Path socket = DaemonLocation.socket(dirOption, System.getenv());
-        if (!EngineClient.isAlive(socket)) {
+        EngineClient c;
+        try {
+            c = EngineClient.connect(socket);
+        } catch (DaemonNotAnswering e) {
+            out.println(e.getMessage());
+            return 1;
+        } catch (IOException e) {
             out.println("no daemon running at " + socket);
             return "stop".equals(action) ? 0 : 1;
         }
-        try (EngineClient c = EngineClient.connect(socket)) {
+        try (c) {
             if ("stop".equals(action)) {
                 c.request(Json.object().put("op", "shutdown"));
                 out.println("daemon at " + socket + " stopped");

@@ -69,4 +69,30 @@ public class EmbeddedEngineTest {
             assertTrue(c.request(ok).path("ok").asBoolean());
         }
     }
+
+    @Test
+    public void closingLeavesNothingButAnnouncedDebugFiles() throws Exception {
+        EmbeddedEngine plain = new EmbeddedEngine();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(plain.socket())));
+        java.nio.file.Path dir = plain.socket().getParent();
+        Files.createDirectories(dir.resolve("debug")); // made, then never written to
+        plain.close();
+        assertFalse("the run's private directory was left behind", Files.exists(dir));
+        assertEquals(null, plain.keptDebugDir());
+
+        EmbeddedEngine debugged = new EmbeddedEngine();
+        java.nio.file.Path debug = debugged.socket().getParent().resolve("debug");
+        Files.createDirectories(debug);
+        Files.writeString(debug.resolve("box.1.ctx1.log"), "frames\n");
+        debugged.close();
+        try {
+            assertEquals(debug, debugged.keptDebugDir());
+            assertFalse(Files.exists(debugged.socket()));
+            assertTrue(Files.exists(debug.resolve("box.1.ctx1.log")));
+        } finally {
+            Files.delete(debug.resolve("box.1.ctx1.log"));
+            Files.delete(debug);
+            Files.delete(debug.getParent());
+        }
+    }
 }

@@ -475,8 +475,10 @@ public final class Engine implements AutoCloseable {
                                 + " (the next task starts a new one)", e);
             }
             if (e.isUnreachable()) {
+                String lost = LossWording.midTask(target, conn, e.getMessage());
                 evictQuietly(target);
-                throw unreachable(target, e.getMessage(), e);
+                throw new EngineException(EngineException.Kind.UNREACHABLE, target.displayName(), target.toString(),
+                        lost, e);
             }
             throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
         } catch (IOException e) {

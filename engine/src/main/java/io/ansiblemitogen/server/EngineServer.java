@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ansiblemitogen.engine.Engine;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +39,8 @@ public final class EngineServer implements AutoCloseable {
     private volatile long lastActivity = System.currentTimeMillis();
     private volatile String stopReason = "running";
     private final PeerCheck peers;
+    private final InFlightBudget budget = InFlightBudget.fromHeap();
+    private final long frameTimeoutMillis = ClientConnection.defaultFrameTimeoutMillis();
 
     /** @param idleMillis stop after this long with no client and no request; 0 never */
     public EngineServer(Engine engine, Path socket, long idleMillis) throws IOException {
@@ -53,6 +53,9 @@ public final class EngineServer implements AutoCloseable {
         Files.deleteIfExists(socket);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
+        // bind() made the socket with the umask's mode (often srwxr-xr-x); the directory already keeps others out,
+        // and the socket itself is the owner's only too, as docs/daemon.md promises.
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         peers = PeerCheck.sameUserAs(socket);
     }
 
@@ -73,37 +76,70 @@ public final class EngineServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        AcceptBackoff backoff = new AcceptBackoff();
         while (!stopped.get()) {
+            SocketChannel ch = null;
             try {
-                SocketChannel ch = server.accept();
+                ch = server.accept();
+                backoff.succeeded();
                 if (!peers.admits(ch)) {
                     ch.close();
                     continue;
                 }
-                clients.execute(() -> serve(ch));
-            } catch (IOException e) {
-                if (!stopped.get()) {
-                    System.err.println("ansible-mitogen engine: accept failed: " + e.getMessage());
+                SocketChannel accepted = ch;
+                clients.execute(() -> serve(accepted));
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                // Per-connection trouble (EMFILE, no memory or thread for the client): the socket stays served.
+                if (stopped.get()) {
+                    return;
                 }
-                return;
+                closeQuietly(ch);
+                backoff.failed(e);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Nothing more can be done for this client.
             }
         }
     }
 
     private void serve(SocketChannel ch) {
         connected.incrementAndGet();
-        try (ch; InputStream in = Channels.newInputStream(ch); OutputStream out = Channels.newOutputStream(ch)) {
-            JsonNode req;
-            while ((req = MessageIO.read(in)) != null) {
+        try (ClientConnection conn = new ClientConnection(ch, budget, frameTimeoutMillis)) {
+            ClientConnection.Incoming in;
+            while ((in = conn.next()) != null) {
                 lastActivity = System.currentTimeMillis();
-                MessageIO.write(out, handler.handle(req));
+                conn.send(in.refusal() != null ? RequestHandler.badRequest(in.refusal()) : answer(in.request()));
+                conn.done();
                 lastActivity = System.currentTimeMillis();
             }
         } catch (IOException e) {
-            // The client (an Ansible worker) went away; its requests are over.
+            // The client went away, or broke the protocol (a frame cut short, overdue): its requests are over.
+            if (e.getMessage() != null && e.getMessage().startsWith("closed a client")) {
+                System.err.println("ansible-mitogen engine: " + e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping
         } finally {
             connected.decrementAndGet();
             lastActivity = System.currentTimeMillis();
+        }
+    }
+
+    /** The handler's reply; running out of memory or stack fails this request only, and says so. */
+    private JsonNode answer(JsonNode req) {
+        try {
+            return handler.handle(req);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            return RequestHandler.internalError(req, "the engine ran out of " + (e instanceof OutOfMemoryError
+                    ? "memory (raise -Xmx in ANSIBLE_MITOGEN_JAVA_OPTS)" : "stack") + " handling '"
+                    + req.path("op").asText("") + "'");
         }
     }
 

@@ -14,7 +14,6 @@ import io.ansiblemitogen.engine.TargetSpec;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.wire.Json;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -34,11 +33,13 @@ public final class RequestHandler {
 
     public ObjectNode handle(JsonNode req) {
         ObjectNode reply = Json.object();
-        reply.set("id", req.path("id"));
+        // Echo an id of any scalar type; a missing or structured one is echoed as null.
+        reply.set("id", req.path("id").isValueNode() ? req.get("id") : reply.nullNode());
         String op = req.path("op").asText("");
         TargetSpec target = null;
         try {
-            target = req.has("target") ? parse(req.get("target"), TargetSpec::fromJson, "target") : null;
+            target = req.has("target") ? RequestCheck.target(parse(req.get("target"), TargetSpec::fromJson, "target"))
+                    : null;
             BecomeSpec become = req.hasNonNull("become") ? parse(req.get("become"), BecomeSpec::fromJson, "become") : null;
             if (req.path("io_log").asBoolean(false)) {
                 IoTrace.begin();
@@ -52,22 +53,21 @@ public final class RequestHandler {
             switch (op) {
                 case "hello" -> hello(req, reply);
                 case "exec_module" -> result(reply, engine.execModule(need(target),
-                        become, parse(req.get("module"), ModuleRequest::fromJson, "module"), pre, after));
+                        become, RequestCheck.module(parse(req.get("module"), ModuleRequest::fromJson, "module")),
+                        pre, after));
                 case "exec_command" -> result(reply, engine.execCommand(need(target), become,
-                        text(req, "cmd"), req.hasNonNull("stdin_b64")
-                                ? Base64.getDecoder().decode(req.get("stdin_b64").asText()) : null,
-                        req.hasNonNull("chdir") ? req.get("chdir").asText() : null,
+                        text(req, "cmd"), RequestCheck.base64(req, "stdin_b64"), optionalText(req, "chdir"),
                         req.path("pty").asBoolean(false), pre, after, detach));
                 case "put_file" -> {
-                    long token = engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
-                            req.hasNonNull("mode") ? req.get("mode").asText() : null, pre, after, detach,
+                    long token = engine.putFile(need(target), become, RequestCheck.localPath(text(req, "src"), "src"),
+                            text(req, "dst"), optionalText(req, "mode"), pre, after, detach,
                             strings(req, "digests"));
                     if (token != 0) {
                         reply.put("token", token);
                     }
                 }
                 case "fetch_file" -> engine.fetchFile(need(target), become, text(req, "src"),
-                        Path.of(text(req, "dst")), pre, after);
+                        RequestCheck.localPath(text(req, "dst"), "dst"), pre, after);
                 case "sync" -> engine.sync(need(target), tokens(req, "tokens"));
                 case "reset" -> engine.reset(need(target));
                 case "pool_status" -> status(reply);
@@ -201,12 +201,41 @@ public final class RequestHandler {
     }
 
     private static String text(JsonNode req, String field) throws EngineException {
+        String v = optionalText(req, field);
+        if (v == null) {
+            throw RequestCheck.bad("request field '" + field + "' is missing");
+        }
+        return v;
+    }
+
+    /** A string field, null when missing or null; any other type is the request's fault. */
+    private static String optionalText(JsonNode req, String field) throws EngineException {
         JsonNode v = req.get(field);
         if (v == null || v.isNull()) {
-            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
-                    "request field '" + field + "' is missing");
+            return null;
         }
-        return v.asText();
+        if (!v.isTextual()) {
+            throw RequestCheck.bad("request field '" + field + "' must be a string");
+        }
+        return v.textValue();
+    }
+
+    /** The reply to a frame that was refused before it could be read as a request (its id is unknown). */
+    public static ObjectNode badRequest(String msg) {
+        ObjectNode reply = Json.object();
+        reply.putNull("id");
+        reply.put("ok", false);
+        reply.putObject("error").put("kind", "bad_request").put("msg", msg);
+        return reply;
+    }
+
+    /** A failure of the engine itself while handling {@code req}. */
+    public static ObjectNode internalError(JsonNode req, String msg) {
+        ObjectNode reply = Json.object();
+        reply.set("id", req.path("id").isValueNode() ? req.get("id") : reply.nullNode());
+        reply.put("ok", false);
+        reply.putObject("error").put("kind", "internal").put("msg", msg);
+        return reply;
     }
 
     private static <T> T parse(JsonNode node, JsonFields.Reader<T> reader, String what) throws EngineException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,14 @@ import java.util.Map;
  * message the two are alike. The output is the mapper's: compact JSON, fields in insertion order.
  */
 public final class Json {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * A string can be as long as the largest frame either protocol carries ({@link FrameCodec#MAX_FRAME}); the frame
+     * limits are the real bounds. Jackson's default (20,000,000 characters) cut a module argument of 20 MB short:
+     * the request failed where stock Ansible succeeds. Nesting is bounded by {@link #MAX_DEPTH} below.
+     */
+    public static final int MAX_STRING = FrameCodec.MAX_FRAME;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).build()).build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Nesting deeper than this is a corrupt or hostile message, not one of ours (and would exhaust the stack). */
     private static final int MAX_DEPTH = 200;
@@ -174,7 +182,7 @@ public final class Json {
     }
 
     private static final class MapperHolder {
-        static final ObjectMapper MAPPER = new ObjectMapper()
+        static final ObjectMapper MAPPER = new ObjectMapper(FACTORY.copy())
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 }

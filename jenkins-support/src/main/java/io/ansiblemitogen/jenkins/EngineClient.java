@@ -53,18 +53,55 @@ public final class EngineClient implements Closeable {
         if (!Files.exists(socket)) {
             throw new DaemonUnavailableException("no engine socket at " + socket, false, null);
         }
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            ch.connect(UnixDomainSocketAddress.of(socket));
+            return new EngineClient(connectWithin(socket, timeout), socket, timeout);
         } catch (ConnectException e) {
-            ch.close();
             throw new DaemonUnavailableException("no engine listens on " + socket + " (" + e.getMessage() + ")",
                     true, e);
-        } catch (IOException e) {
-            ch.close();
-            throw e;
         }
-        return new EngineClient(ch, socket, timeout);
+    }
+
+    /**
+     * A blocking connect to a daemon that stopped accepting (out of file descriptors, stuck) waits for as long as
+     * its queue stays full; non-blocking, the kernel answers EAGAIN at once. Retried until the deadline.
+     */
+    private static SocketChannel connectWithin(Path socket, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            // A failed connect closes its channel: every attempt takes a new one.
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.configureBlocking(false);
+                if (ch.connect(UnixDomainSocketAddress.of(socket)) || ch.finishConnect()) {
+                    ch.configureBlocking(true);
+                    return ch;
+                }
+                ch.close();
+            } catch (IOException e) {
+                ch.close();
+                if (e instanceof ConnectException
+                        || !String.valueOf(e.getMessage()).contains("Resource temporarily unavailable")) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(notAnswering(socket, "does not accept connections (its queue is full)",
+                        timeout));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to " + socket, e);
+            }
+        }
+    }
+
+    /** A daemon that listens and is of no use: the socket, and what to do (it is not replaced by itself). */
+    static String notAnswering(Path socket, String what, Duration timeout) {
+        return "the ansible-mitogen daemon at " + socket + " " + what + " within " + timeout.toSeconds() + " s; it"
+                + " may be out of file descriptors (ulimit -n of the agent) or stuck: look at its log, then stop it"
+                + " (kill its java process on the agent) so that the next build starts a new one";
     }
 
     public Path socket() {
@@ -91,8 +128,7 @@ public final class EngineClient implements Closeable {
             reply = JSON.readTree(readFrame());
         } catch (IOException e) {
             if (expired.get()) {
-                throw new IOException("the engine at " + socket + " did not answer '" + op + "' within "
-                        + timeout.toSeconds() + " s", e);
+                throw new IOException(notAnswering(socket, "did not answer '" + op + "'", timeout), e);
             }
             throw e;
         } finally {

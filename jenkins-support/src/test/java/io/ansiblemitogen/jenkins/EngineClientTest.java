@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,6 +80,36 @@ public class EngineClientTest {
             IOException e = assertThrows(IOException.class, () -> DaemonHandshake.hello(sock, Duration.ofMillis(300)));
             assertTrue(e.getMessage(), e.getMessage().contains("did not answer 'hello' within"));
             assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+        }
+    }
+
+    @Test(timeout = 30_000)
+    public void aDaemonThatStoppedAcceptingIsNamedWithinTheDeadline() throws IOException {
+        Path sock = tmp.getRoot().toPath().resolve("engine.sock");
+        List<SocketChannel> queued = new java.util.ArrayList<>();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock), 1); // never accepts: the queue fills up
+            while (true) {
+                SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+                c.configureBlocking(false);
+                try {
+                    c.connect(UnixDomainSocketAddress.of(sock));
+                } catch (IOException full) {
+                    c.close();
+                    break;
+                }
+                queued.add(c);
+            }
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> DaemonHandshake.hello(sock, Duration.ofMillis(300)));
+            assertFalse(e instanceof DaemonUnavailableException); // something is there: starting another won't help
+            assertTrue(e.getMessage(), e.getMessage().contains(sock + " does not accept connections"));
+            assertTrue(e.getMessage(), e.getMessage().contains("kill"));
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+        } finally {
+            for (SocketChannel c : queued) {
+                c.close();
+            }
         }
     }
 }

@@ -25,7 +25,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record RunResult(int exitCode, boolean timedOut, Duration duration, String stdout, String stderr,
                         List<TaskResult> tasks, Map<String, HostStats> recap, Map<String, String> placeholders) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Results may hold module arguments of any size (LargePayloadTest: 60 MB); Jackson's default stops at 20 MB. */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE).build()).build());
 
     public RunResult {
         tasks = List.copyOf(tasks);
