@@ -158,6 +158,29 @@ class AnsibleCore219Wrapper(unittest.TestCase):
         self.assertNotEqual(tampered, self.data)
         self.assertIsNone(ansiballz.parse(tampered))
 
+    def test_2_22_secrets_are_read_and_need_the_engine_feature(self):
+        # 2.22 adds `secrets=frozenset({...}),` to the call; its runner requires them (docs/ansible-core-compat.md §f)
+        if b'\nsecrets=' in self.data:  # this root holds 2.22 (ANSIBLE_MITOGEN_TRIXIE_ROOT=<sid root>): a real one
+            self.assertEqual(ansiballz.parse(self.data).secrets, [])
+            self.assertEqual(ansiballz.parse(self.data).engine_feature, 'module_runner_loader_secrets')
+            return
+        self.assertIsNone(ansiballz.parse(self.data).to_request('p', 'reuse', {}).get('secrets'))
+        self.assertEqual(ansiballz.parse(self.data).engine_feature, 'module_runner_loader')
+        for text, secrets in ((b"secrets=frozenset(),", []), (b"secrets=frozenset({'b', 'a'}),", ['a', 'b'])):
+            p = ansiballz.parse(self.data.replace(b'\nextensions={},', b'\nextensions={},\n' + text))
+            self.assertIsNotNone(p, text)
+            self.assertEqual(p.secrets, secrets)
+            self.assertEqual(p.to_request('p', 'reuse', {})['secrets'], secrets)
+            self.assertEqual(p.engine_feature, 'module_runner_loader_secrets')
+        for bad in (b"secrets=frozenset({1}),", b"secrets=set(),", b"secrets=frozenset(x),"):
+            self.assertIsNone(ansiballz.parse(self.data.replace(b'\nextensions={},', b'\nextensions={},\n' + bad)), bad)
+
+    def test_an_argument_the_runner_may_need_runs_as_stock(self):
+        # before 2.22 unknown arguments were skipped, so 2.22's `secrets` reached an agent that did not pass it on
+        tampered = self.data.replace(b'\nextensions={},', b'\nextensions={},\nsomething_new=1,')
+        self.assertNotEqual(tampered, self.data)
+        self.assertIsNone(ansiballz.parse(tampered))
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -26,6 +26,8 @@ class VersionPolicy(unittest.TestCase):
         self.assertEqual(len(warnings), 1)
         self.assertIn('2.14 to 2.22', warnings[0])
         self.assertIn('2.23.0.dev0', warnings[0])
+        compat.check_version('2.23.0.dev0', warn=warnings.append)  # the strategy checks after the connection plugins
+        self.assertEqual(len(warnings), 1)
 
     def test_installed_ansible_has_the_features(self):
         compat.check_features()

@@ -77,6 +77,14 @@ class VersionGate(unittest.TestCase):
         self.assertEqual(out.count(TESTED_WARNING), 1, out)
         self.assertEqual([m['module']['fqn'] for m in self.engine.requests('exec_module')], ['ansible.modules.ping'])
 
+    def test_strategy_and_connection_plugins_together_warn_once(self):
+        # what the CLI sets in its default mode: both check the version, one warning is shown
+        def both(socket, **kw):
+            return testlib.ansible_env(socket, ANSIBLE_CONNECTION_PLUGINS=testlib.CONNECTION_DIR, **kw)
+        rc, out = self.run_as('2.23.1', both)
+        self.assertEqual(rc, 0, out)
+        self.assertEqual(out.count(TESTED_WARNING), 1, out)
+
     def test_installed_version_runs_without_the_warning(self):
         rc, out = self.run_as(None)
         self.assertEqual(rc, 0, out)

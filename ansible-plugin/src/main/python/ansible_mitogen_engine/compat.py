@@ -18,6 +18,9 @@ TESTED_TEXT = 'ansible-core 2.14 to 2.22'
 TESTED_RELEASES = ('2.14.18', '2.19.11', '2.22.0b2')
 
 
+_warned = set()
+
+
 def ansible_version():
     from ansible.release import __version__
     return __version__
@@ -39,7 +42,9 @@ def check_version(version=None, warn=None):
     if parsed < OLDEST:
         raise AnsibleError('ansible-mitogen supports %s; this is ansible-core %s. Upgrade ansible-core, '
                            'or remove the ansible-mitogen strategy and connection plugin settings to run without the engine.' % (TESTED_TEXT, version))
-    if parsed > NEWEST_TESTED and warn is not None:
+    if parsed > NEWEST_TESTED and warn is not None and version not in _warned:
+        # once per process: the connection plugins (when the loader imports them) and the strategy both check
+        _warned.add(version)
         warn('ansible-mitogen was tested with %s (releases %s); this is ansible-core %s. It checks every '
              'ansible-core detail it relies on and falls back to stock behaviour where one changed, but please '
              'report problems.' % (TESTED_TEXT, ', '.join(TESTED_RELEASES), version))

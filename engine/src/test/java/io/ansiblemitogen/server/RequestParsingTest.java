@@ -46,7 +46,7 @@ public class RequestParsingTest {
         assertEquals(Json.mapper().treeToValue(json(become), BecomeSpec.class), BecomeSpec.fromJson(json(become)));
         String module = "{\"interpreter\":\"/usr/bin/python3\",\"fqn\":\"ansible.modules.command\",\"zip_sha1\":\"ab\","
                 + "\"params\":\"{}\",\"isolation\":\"fork\",\"env\":{\"A\":\"1\",\"B\":2},\"cwd\":\"/tmp\","
-                + "\"runner\":\"loader\",\"profile\":\"legacy\",\"extensions\":{\"x\":[1]}}";
+                + "\"runner\":\"loader\",\"profile\":\"legacy\",\"extensions\":{\"x\":[1]},\"secrets\":[\"s3cret\"]}";
         assertEquals(Json.mapper().treeToValue(json(module), ModuleRequest.class),
                 ModuleRequest.fromJson(json(module)));
         ModuleRequest bare = ModuleRequest.fromJson(json("{\"fqn\":\"m\",\"extensions\":null}"));
@@ -54,6 +54,9 @@ public class RequestParsingTest {
         assertEquals("runpy", bare.runner());
         assertEquals("reuse", bare.isolation());
         assertNull(bare.extensions());
+        assertNull(bare.secrets());
+        assertThrows(JsonFields.Malformed.class, () -> ModuleRequest.fromJson(json("{\"fqn\":\"m\",\"secrets\":[1]}")));
+        assertThrows(JsonFields.Malformed.class, () -> ModuleRequest.fromJson(json("{\"fqn\":\"m\",\"secrets\":\"x\"}")));
         assertNull(TargetSpec.fromJson(json("null")));
         assertNull(BecomeSpec.fromJson(null));
     }
