@@ -1142,8 +1142,7 @@ class Child(object):
                         raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
                     if self.use_tty and any(s in low for s in PASSWORD_REQUIRED):
                         raise RemoteError('become_password_required', self._scrub(self.said[-300:], password))
-                    raise RemoteError('become_failed', self._scrub(
-                        'exited before Python started: %s' % (self.said.strip()[-500:] or 'no message'), password))
+                    raise self._exited_early(password)
                 out_buf += b
                 if BOOT_MARKER in out_buf:
                     return
@@ -1163,6 +1162,20 @@ class Child(object):
             if text is None:
                 return
             self.said = (self.said + text)[-4096:]
+
+    def _exited_early(self, password):
+        """The become program ended before Python started (no such user, an option it rejects, not in sudoers).
+        Stock Ansible sees that as the task's command failing: its exit status and its words on stderr become the
+        task's rc and module_stderr. So the error carries both, verbatim (the terminal's CR LF undone), besides our
+        sentence."""
+        try:
+            rc = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            rc = None
+        said = self._scrub(self.said, password)
+        err = RemoteError('become_failed', 'exited before Python started: %s' % (said.strip()[-500:] or 'no message'))
+        err.extra = {'exit_status': rc, 'said': said.replace(u'\r\n', u'\n')}
+        return err
 
     @staticmethod
     def _scrub(text, password):
@@ -1277,6 +1290,7 @@ class RemoteError(Exception):
     def __init__(self, kind, msg):
         Exception.__init__(self, msg)
         self.kind = kind
+        self.extra = None  # more fields for the ERROR frame's header (see Child._exited_early)
 
 
 class _CallThreads(object):
@@ -1525,7 +1539,9 @@ class Agent(object):
         except RemoteError as e:
             error = str(e)
             self.drain_stray()
-            self.send(frame.src, frame.req, ERROR, {'type': e.kind, 'msg': str(e)})
+            header = dict(e.extra or {})
+            header.update(type=e.kind, msg=str(e))
+            self.send(frame.src, frame.req, ERROR, header)
         except Exception as e:
             error = '%s: %s' % (type(e).__name__, e)
             self.drain_stray()

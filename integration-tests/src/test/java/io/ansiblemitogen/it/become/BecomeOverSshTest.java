@@ -142,14 +142,79 @@ public class BecomeOverSshTest {
             assertEquals(ours.describe(), stock.task("become with the given password", h).status(), t.status());
             assertEquals(ours.describe(), "failed", t.status());
             String msg = t.field("msg").asText();
-            assertTrue(msg, msg.contains("incorrect password") && msg.contains(APP) && msg.contains(h));
-            assertFalse(msg, msg.contains("not-the-password"));
+            assertEquals(stock.task("become with the given password", h).field("msg").asText(), msg);
+            // The engine's sentence, naming the user and this host, is on the console beside stock's words.
+            String method = h.equals("wrongsu") ? "su" : "sudo";
+            assertTrue(ours.stderr(), ours.stderr().contains(method + ": incorrect password for become user '" + APP
+                    + "' on " + h));
+            assertFalse(ours.stderr(), (msg + ours.stderr() + ours.stdout()).contains("not-the-password"));
             assertTrue("the failed host stops, as stock", ours.task("a task after it").stream()
                     .noneMatch(r -> r.host().equals(h)));
         }
         assertEquals(ours.describe(), "changed", ours.task("become with the given password", "rightsudo").status());
         assertEquals(ours.describe(), "changed", ours.task("a task after it", "rightsudo").status());
         assertEquals(stock.exitCode(), ours.exitCode());
+    }
+
+    /**
+     * Issue 18, item 7: a become that fails must fail as stock's does, whole result compared: a wrong password
+     * ("Incorrect sudo password", "Incorrect su password"), none ("Missing sudo password"; su, which has no words
+     * for it, stock's prompt timeout), an option sudo does not know (sudo's own refusal and usage in
+     * module_stderr, MODULE FAILURE, rc 1) and a become user that does not exist (sudo's and su's words, rc 1).
+     * The login user keeps working on every host.
+     */
+    @Test
+    public void becomeFailuresAreStocks() throws Exception {
+        Inventory inv = new Inventory();
+        for (String h : List.of("sudowrong", "sudomissing", "suwrong", "sumissing", "sudolongflag",
+                "sudoshortflag", "sudonouser", "sunouser")) {
+            inv.host(h, login());
+        }
+        become(inv, "sudowrong", "sudo", "not-the-password");
+        become(inv, "sudomissing", "sudo", null);
+        become(inv, "suwrong", "su", "not-the-password");
+        become(inv, "sumissing", "su", null);
+        // Stock waits for su's success marker until its timeout; keep that wait short.
+        inv.hostVar("sumissing", "ansible_ssh_timeout", 3);
+        become(inv, "sudolongflag", "sudo", LOGIN_PASSWORD);
+        inv.hostVar("sudolongflag", "ansible_become_flags", "-H -S --no-such-option");
+        become(inv, "sudoshortflag", "sudo", LOGIN_PASSWORD);
+        inv.hostVar("sudoshortflag", "ansible_become_flags", "-H -S -Z");
+        become(inv, "sudonouser", "sudo", LOGIN_PASSWORD);
+        inv.hostVar("sudonouser", "ansible_become_user", "amtestnosuchuser");
+        become(inv, "sunouser", "su", APP_PASSWORD);
+        inv.hostVar("sunouser", "ansible_become_user", "amtestnosuchuser");
+        Path playbook = PLAYBOOKS.resolve("become_failures.yml");
+        // One host at a time: the aliases share one ssh ControlPath, and stock's ssh processes racing to create
+        // the master write "ControlSocket ... already exists, disabling multiplexing" into module_stderr.
+        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK).withArgs("-f", "1"));
+        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)).withArgs("-f", "1"));
+        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
+        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
+        // Two runs that agree could both be wrong: what stock says, as playbooks test it.
+        Map<String, String> expected = Map.of("sudowrong", "Incorrect sudo password",
+                "sudomissing", "Missing sudo password", "suwrong", "Incorrect su password",
+                "sumissing", "Timeout (5s) waiting for privilege escalation prompt: ",
+                "sudolongflag", "MODULE FAILURE", "sudoshortflag", "MODULE FAILURE", "sudonouser", "MODULE FAILURE",
+                "sunouser", "MODULE FAILURE");
+        expected.forEach((h, msg) -> {
+            TaskResult t = ours.task("a module as the become user", h);
+            assertTrue(h + ": " + t.result(), t.field("msg").asText().startsWith(msg));
+        });
+        assertTrue(ours.task("a module as the become user", "sudolongflag").field("module_stderr").asText()
+                .contains("sudo: unrecognized option '--no-such-option'"));
+        assertTrue(ours.task("a module as the become user", "sudoshortflag").field("module_stderr").asText()
+                .contains("sudo: invalid option -- 'Z'"));
+        assertTrue(ours.task("a module as the become user", "sudonouser").field("module_stderr").asText()
+                .contains("amtestnosuchuser"));
+        assertEquals(1, ours.task("a module as the become user", "sudonouser").field("rc").asInt());
+        for (String h : expected.keySet()) {
+            assertEquals(ours.describe(), "changed", ours.task("the login user still works", h).status());
+        }
+        assertFalse("the password never reaches the console", ours.stdout().contains(LOGIN_PASSWORD)
+                || ours.stderr().contains(LOGIN_PASSWORD) || ours.stdout().contains("not-the-password"));
+        assertTrue("the engine's own sentence is shown beside stock's: " + ours.stderr(),
+                ours.stderr().contains("sudo: incorrect password for become user '" + APP + "' on sudowrong"));
     }
 
     /**
@@ -252,8 +317,10 @@ public class BecomeOverSshTest {
 
     private static void become(Inventory inv, String host, String method, String password) {
         inv.hostVar(host, "ansible_become_method", method)
-                .hostVar(host, "ansible_become_user", APP)
-                .hostVar(host, "ansible_become_password", password);
+                .hostVar(host, "ansible_become_user", APP);
+        if (password != null) {
+            inv.hostVar(host, "ansible_become_password", password);
+        }
     }
 
     private static void assertClean(RunResult r) {
