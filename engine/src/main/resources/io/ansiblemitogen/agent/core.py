@@ -303,6 +303,9 @@ class RamImporter(object):
         self.store = store
         self.prefer = None
         self.code_cache = {}
+        self.loaded = {}      # module name -> (ZIP digest, member) it was executed from
+        self.generation = 0   # counts executions, so that a ZIP already checked is not checked again
+        self.checked = {}     # ZIP digest -> generation at its last stale_for check
 
     def find_spec(self, fullname, path=None, target=None):
         hit = self.store.find(fullname, self.prefer)
@@ -324,7 +327,35 @@ class RamImporter(object):
     def exec_module(self, module):
         code = self.get_code(module.__name__)
         module.__file__ = module.__spec__.origin
+        hit = self.store.find(module.__name__, self.prefer)
+        self.loaded[module.__name__] = (hit[0], hit[1])
+        self.generation += 1
         exec(code, module.__dict__)
+
+    def forget_stale(self, digest):
+        """Before a module from ZIP `digest` runs: if a module imported from an earlier ZIP has other content in
+        this one (the same module_util name in another role, project or module_utils path), every module served
+        from RAM is dropped from sys.modules, so that this run imports this ZIP's copies, as the fresh process of
+        stock Ansible does. All of them, since the modules that imported the stale one hold references to it.
+        Returns the names that differed."""
+        entry = self.store.zips.get(digest)
+        if entry is None or self.checked.get(digest) == self.generation:
+            return []
+        zf, names = entry
+        stale = []
+        for name, (sha, member) in list(self.loaded.items()):
+            if sha == digest or member not in names or sha not in self.store.zips:
+                continue
+            old, new = self.store.zips[sha][0].getinfo(member), zf.getinfo(member)
+            if (old.CRC, old.file_size) != (new.CRC, new.file_size):
+                stale.append(name)
+        if stale:
+            for name in list(self.loaded):
+                if sys.modules.get(name) is not None and getattr(sys.modules[name], '__loader__', None) is self:
+                    del sys.modules[name]
+            self.loaded.clear()
+        self.checked[digest] = self.generation
+        return stale
 
     def _locate(self, fullname):
         hit = self.store.find(fullname, self.prefer)
@@ -451,6 +482,7 @@ class ModuleRunner(object):
 
     def _prepare(self, header):
         self.importer.prefer = header['zip_digest']
+        self.importer.forget_stale(header['zip_digest'])
         params = header['params']
         if not isinstance(params, bytes):
             params = params.encode('utf-8')
