@@ -661,6 +661,7 @@ class _EnvironSnapshot(object):
 
 
 def _apply_env_cwd(header):
+    PamLoginEnv.apply(_login_env_changes(), os.environ)
     env = header.get('env') or {}
     for k, v in env.items():
         os.environ[k] = v
@@ -803,13 +804,106 @@ def _status_rc(status):
     return os.WEXITSTATUS(status)
 
 
+class PamLoginEnv(object):
+    """The environment files a fresh login through PAM service SERVICE would read now (pam_env.so's envfile,
+    /etc/environment unless readenv=0, as listed in /etc/pam.d/SERVICE), against what they held when this
+    interpreter started.
+
+    Stock Ansible runs `su USER -c ...` for every task, so each task is a new PAM session and sees a changed
+    /etc/environment at once; this interpreter is that session kept, so a task gets the variables whose values in
+    those files changed since (a removed one unset), and a task's own `environment:` still wins. Files are read
+    again only when their (mtime, size, inode) changed. The login interpreter needs none of this: stock's ssh
+    ControlMaster keeps one PAM session for its tasks too, and sudo's PAM stack on Debian has no pam_env."""
+
+    def __init__(self, service):
+        self.files = self._envfiles(service)
+        self.cache = {}
+        self.at_start = self.read()
+
+    @staticmethod
+    def _envfiles(service):
+        files = []
+        try:
+            with open(os.path.join('/etc/pam.d', os.path.basename(service))) as f:
+                lines = f.read().splitlines()
+        except (IOError, OSError):
+            return files
+        for line in lines:
+            words = line.split('#', 1)[0].split()
+            if len(words) < 3 or words[0].lstrip('-') != 'session' or not words[2].endswith('pam_env.so'):
+                continue
+            opts = dict(w.split('=', 1) for w in words[3:] if '=' in w)
+            if opts.get('readenv', '1') != '0':
+                files.append(opts.get('envfile', '/etc/environment'))
+        return files
+
+    def read(self):
+        env = {}
+        for path in self.files:
+            env.update(self._read_file(path))
+        return env
+
+    def _read_file(self, path):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return {}
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        hit = self.cache.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        values = {}
+        try:
+            with open(path, 'rb') as f:
+                text = f.read().decode('utf-8', 'surrogateescape')
+        except (IOError, OSError):
+            text = ''
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith('export '):
+                line = line[7:].lstrip()
+            if not line or line.startswith('#') or '=' not in line:
+                continue
+            name, value = line.split('=', 1)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+                value = value[1:-1]  # pam_env strips one pair of quotes, no escapes
+            if name and ' ' not in name:
+                values[name] = value
+        self.cache[path] = (key, values)
+        return values
+
+    def changes(self):
+        """{name: value, or None to unset} for what changed since this interpreter started."""
+        now = self.read()
+        if now == self.at_start:
+            return {}
+        return dict((k, now.get(k)) for k in set(now) | set(self.at_start) if now.get(k) != self.at_start.get(k))
+
+    @staticmethod
+    def apply(changes, env):
+        for k, v in changes.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+
+
+LOGIN_ENV = None  # a PamLoginEnv in a context started through a PAM service that reads environment files
+
+
+def _login_env_changes():
+    return LOGIN_ENV.changes() if LOGIN_ENV is not None else {}
+
+
 def run_command(header, stdin_bytes):
     cmd = header.get('argv') or header.get('cmd')
     shell = 'argv' not in header
     env = None
-    if header.get('env'):
+    fresh = _login_env_changes()
+    if header.get('env') or fresh:
         env = dict(os.environ)
-        env.update(header['env'])
+        PamLoginEnv.apply(fresh, env)
+        env.update(header.get('env') or {})
     if header.get('pty'):
         return _run_on_pty(cmd, shell, stdin_bytes, header.get('cwd') or None, env)
     try:
@@ -1091,6 +1185,7 @@ class Child(object):
 
     def __init__(self, agent, context_id, name, tty=True):
         self.agent, self.id, self.name = agent, context_id, name
+        self.pam_service = None  # the PAM service whose environment files the child reads per task (PamLoginEnv)
         # Without a terminal (container runtimes: nothing prompts), stderr is a plain pipe read the same way.
         self.use_tty = tty
         self.proc = None
@@ -1218,6 +1313,8 @@ class Child(object):
     def boot(self):
         """Sends the core and the init frame, then pumps the child's frames upwards from a thread."""
         init_header = {'op': 'init', 'context': self.id}
+        if self.pam_service:
+            init_header['pam_service'] = self.pam_service
         if DEBUG is not None:
             init_header['debug'] = True
         init = encode_frame(self.id, 0, 0, CALL, init_header)
@@ -1723,6 +1820,7 @@ class Agent(object):
         deadline = time.time() + float(h.get('timeout') or 30)
         password = h.get('password')
         child = Child(self, cid, name, tty=h.get('tty', True))
+        child.pam_service = h.get('pam_service')
         try:
             child.start([str(a) for a in argv])
         except OSError as e:
@@ -1929,7 +2027,7 @@ class _StrayOutput(object):
 
 
 def main():
-    global AGENT
+    global AGENT, LOGIN_ENV
     rfd, wfd, stray = _setup_fds()
     sys.stdout = io.TextIOWrapper(open(1, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
     sys.stderr = io.TextIOWrapper(open(2, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
@@ -1949,6 +2047,11 @@ def main():
             DEBUG = DebugLog(init.header.get('context', 1))
         except Exception:
             DEBUG = None
+    if init.header.get('pam_service'):
+        try:
+            LOGIN_ENV = PamLoginEnv(init.header['pam_service'])
+        except Exception:
+            LOGIN_ENV = None
     AGENT = Agent(stream, init.header.get('context', 1))
     _NoopPreexec.install()
     if DEBUG is not None:

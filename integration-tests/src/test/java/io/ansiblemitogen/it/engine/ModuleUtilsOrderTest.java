@@ -59,15 +59,24 @@ public class ModuleUtilsOrderTest {
         copies.forEach(Procs::deleteTree);
     }
 
+    /** A layout: the copies removed, the copy stock then picks, the task isolation of the engine's run. */
+    public record Layout(List<String> without, String expected, String isolation) {
+    }
+
+    /** In this order each layout after the first finds a warm interpreter holding another copy of mu_order. */
+    public static final List<Layout> LAYOUTS = List.of(
+            new Layout(List.of(), "playbook", "reuse"),
+            new Layout(List.of(PLAYBOOK_COPY), "role", "reuse"),
+            new Layout(List.of(PLAYBOOK_COPY, ROLE_COPY), "configured", "reuse"),
+            new Layout(List.of(ROLE_COPY), "playbook", "reuse"),
+            new Layout(List.of(PLAYBOOK_COPY), "role", "fork"));
+
     @Test
     public void eachLayoutGetsStocksCopyThroughOneWarmEngine() throws Exception {
-        Mode ours = EngineMode.of(engine);
-        // Each layout after the first finds a warm interpreter that has imported another copy of mu_order.
-        check(layout(), "playbook", ours);
-        check(layout(PLAYBOOK_COPY), "role", ours);
-        check(layout(PLAYBOOK_COPY, ROLE_COPY), "configured", ours);
-        check(layout(ROLE_COPY), "playbook", ours);
-        check(layout(PLAYBOOK_COPY), "role", ours.withEnv("ANSIBLE_MITOGEN_TASK_ISOLATION", "fork"));
+        for (Layout l : LAYOUTS) {
+            check(layout(copies, l.without()), l.expected(),
+                    EngineMode.of(engine).withEnv("ANSIBLE_MITOGEN_TASK_ISOLATION", l.isolation()));
+        }
     }
 
     private static void check(Path dir, String expected, Mode ours) {
@@ -81,14 +90,19 @@ public class ModuleUtilsOrderTest {
                 report);
         for (RunResult r : List.of(stock, engineRun)) {
             assertEquals(r.describe(), 0, r.exitCode());
-            List<String> saw = new ArrayList<>();
-            r.task("what each saw", "target").field("msg").forEach(n -> saw.add(n.asText()));
-            assertEquals(r.describe(), List.of(expected, expected, expected, expected, expected), saw);
+            assertEquals(r.describe(), List.of(expected, expected, expected, expected, expected), saw(r, "target"));
         }
     }
 
-    /** A copy of the playbook tree without the named module_util copies. */
-    private static Path layout(String... without) throws IOException {
+    /** Which copy each probe task saw, in order. */
+    public static List<String> saw(RunResult r, String host) {
+        List<String> saw = new ArrayList<>();
+        r.task("what each saw", host).field("msg").forEach(n -> saw.add(n.asText()));
+        return saw;
+    }
+
+    /** A copy of the playbook tree without the named module_util copies (in {@code copies}, to delete later). */
+    public static Path layout(List<Path> copies, List<String> without) throws IOException {
         Path dir = Files.createTempDirectory("amtest-muorder-");
         copies.add(dir);
         Procs.check(List.of("cp", "-r", SOURCE.toAbsolutePath() + "/.", dir.toString()), null);
