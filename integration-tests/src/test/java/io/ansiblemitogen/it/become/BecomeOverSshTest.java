@@ -95,14 +95,9 @@ public class BecomeOverSshTest {
         // An unprivileged become user gets its temp dir in a system temp dir: here one with a non-ASCII name, so the
         // copy module's source path reaches the become child JSON-escaped (\u00fc), as module arguments carry it.
         inv.hostVar("viasudoutf", "ansible_system_tmpdirs", List.of(shared.resolve(UTF_TMP).toString()));
-        Path playbook = PLAYBOOKS.resolve("become_ssh.yml");
-        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
-        assertClean(stock);
-        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
-        assertClean(ours);
-        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
-        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
-        for (RunResult r : List.of(stock, ours)) {
+        RunResult[] runs = cleanAndEqual(PLAYBOOKS.resolve("become_ssh.yml"), inv);
+        RunResult ours = runs[1];
+        for (RunResult r : runs) {
             String src = r.task(BIG_COPY, "viasudoutf").field("src").asText();
             assertTrue("the copy's source went through the non-ASCII temp dir: " + src,
                     src.startsWith(shared.resolve(UTF_TMP) + "/"));
@@ -214,20 +209,13 @@ public class BecomeOverSshTest {
         Path etcEnvironment = Path.of("/etc/environment");
         byte[] saved = Files.exists(etcEnvironment) ? Files.readAllBytes(etcEnvironment) : null;
         try (SshdFixture pamSshd = SshdFixture.builder().usePam(true).start()) {
-            Map<String, Object> pam = Inventory.fixtureVars(pamSshd);
-            pam.putAll(login());
-            pam.put("ansible_port", pamSshd.port());
-            pam.put("ansible_ssh_common_args", Inventory.fixtureVars(pamSshd).get("ansible_ssh_common_args"));
+            Map<String, Object> pam = login();
+            pam.putAll(Inventory.fixtureVars(pamSshd)); // its port, key and known_hosts
+            pam.put("ansible_user", LOGIN);
             Inventory inv = new Inventory().host("nopam", login()).host("pam", pam);
             become(inv, "nopam", "su", APP_PASSWORD);
             become(inv, "pam", "su", APP_PASSWORD);
-            Path playbook = PLAYBOOKS.resolve("etc_environment.yml");
-            RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
-            assertClean(stock);
-            RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
-            assertClean(ours);
-            String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
-            assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
+            RunResult ours = cleanAndEqual(PLAYBOOKS.resolve("etc_environment.yml"), inv)[1];
             for (String h : List.of("nopam", "pam")) {
                 List<String> saw = new java.util.ArrayList<>();
                 ours.task("what each saw", h).field("msg").forEach(n -> saw.add(n.asText()));
@@ -327,6 +315,17 @@ public class BecomeOverSshTest {
         Path utfTmp = Files.createDirectories(shared.resolve(UTF_TMP));
         Procs.check(List.of("chmod", "1777", utfTmp.toString()), null);
         return runner.run(playbook, inv, mode.withArgs("-e", "shared_dir=" + shared));
+    }
+
+    /** Stock's run and the engine's of {@code playbook}, both without failures, every result equal. */
+    private RunResult[] cleanAndEqual(Path playbook, Inventory inv) throws IOException {
+        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
+        assertClean(stock);
+        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
+        assertClean(ours);
+        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
+        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
+        return new RunResult[] {stock, ours};
     }
 
     private static Map<String, Object> login() {
