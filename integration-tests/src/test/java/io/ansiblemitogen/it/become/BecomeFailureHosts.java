@@ -17,10 +17,10 @@ public final class BecomeFailureHosts {
     public static final String NO_SUCH_USER = "amtestnosuchuser";
     public static final String WRONG = "not-the-password";
 
-    /** What each host's first become task must say (msg starts with it), stock's words, on 2.14 and 2.19. */
+    /** What each host's first become task must say (msg contains it; 2.19 adds "Task failed: "), stock's words. */
     public static final Map<String, String> EXPECTED_MSG = Map.of("sudowrong", "Incorrect sudo password",
             "sudomissing", "Missing sudo password", "suwrong", "Incorrect su password",
-            "sumissing", "Timeout (5s) waiting for privilege escalation prompt: ",
+            "sumissing", "Timeout (5s) waiting for privilege escalation prompt:",
             "sudolongflag", "MODULE FAILURE", "sudoshortflag", "MODULE FAILURE", "sudonouser", "MODULE FAILURE",
             "sunouser", "MODULE FAILURE");
 

@@ -92,8 +92,8 @@ public class Fidelity219Test {
                 .startsWith("su: user " + BecomeFailureHosts.NO_SUCH_USER + " does not exist"));
         assertEquals("2.19 reports su's prompt timeout as a connection failure", "unreachable",
                 ours.task("a module as the become user", "sumissing").status());
-        BecomeOverSshTest.assertBecomeFailures(ours, "Module result deserialization failed: No start of json char found",
-                "sumissing");
+        BecomeOverSshTest.assertBecomeFailures(ours,
+                "Module result deserialization failed: No start of json char found", "sumissing");
     }
 
     @Test
