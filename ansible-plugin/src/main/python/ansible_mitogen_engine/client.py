@@ -41,19 +41,20 @@ class EngineUnavailable(Exception):
 class EngineError(Exception):
     """The engine answered a request with ok=false."""
 
-    def __init__(self, kind, msg, host=None, hop=None, logs=None):
+    def __init__(self, kind, msg, host=None, hop=None, logs=None, become=None):
         super(EngineError, self).__init__(msg)
         self.kind = kind
         self.msg = msg
         self.host = host
         self.hop = hop
         self.logs = logs or []  # what the target logged up to the failure: often why it failed
+        self.become = become  # why becoming the user failed (wrong_password, password_required, ...), else None
 
     @classmethod
     def from_reply(cls, reply):
         err = reply.get('error') or {}
         return cls(err.get('kind', 'internal'), err.get('msg', 'the engine gave no message'),
-                   err.get('host'), err.get('hop'), reply.get('logs'))
+                   err.get('host'), err.get('hop'), reply.get('logs'), err.get('become'))
 
 
 def _json_default(value):

@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, command, copy_digests, deferral, locator, routing, vias
+from ansible_mitogen_engine import ansiballz, become_errors, command, copy_digests, deferral, locator, routing, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -301,6 +301,11 @@ class EngineConnectionMixin(object):
             msg = e.msg if host in (e.msg or '') else '%s: %s' % (host, e.msg)
             if e.hop and e.hop != host and e.hop not in msg:
                 msg = '%s (via %s)' % (msg, e.hop)
+            stock = become_errors.stock_error(e.become, self.become, self._become_timeout()) if e.become else None
+            if stock is not None:
+                # The task's msg is stock's (playbooks test it); our sentence, naming user, host and cause, beside.
+                display.display(u'[mitogen:%s] %s' % (host, msg), stderr=True)
+                raise stock
             if e.kind == 'unreachable':
                 raise AnsibleConnectionFailure(msg)
             raise AnsibleError(msg)
@@ -308,6 +313,10 @@ class EngineConnectionMixin(object):
             raise AnsibleError('%s: the ansible-mitogen engine is not available: %s' % (host, e))
         self._show_logs(reply.get('logs'))
         return reply
+
+    def _become_timeout(self):
+        """The connection timeout stock's privilege escalation wait is based on."""
+        return self._opt('timeout', getattr(self._play_context, 'timeout', None))
 
     @staticmethod
     def _result(reply):

@@ -318,7 +318,7 @@ public final class AgentChannel implements AutoCloseable {
                 CompletableFuture<Reply> p = pending.remove(f.req());
                 if (p != null) {
                     p.completeExceptionally(new RemoteException(f.header().path("type").asText("failed"),
-                            f.header().path("msg").asText("remote error")));
+                            f.header().path("msg").asText("remote error")).withHeader(f.header()));
                 }
             }
             case Frame.DATA -> {

@@ -1,5 +1,8 @@
 package io.ansiblemitogen.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
 /**
  * A call that did not succeed. {@code type} is the remote error type ({@code failed}, {@code need_zip},
  * {@code bad_request}) or {@code unreachable} when the channel to the context was lost.
@@ -8,6 +11,7 @@ public class RemoteException extends Exception {
     private final String type;
     private String remoteStderr = "";
     private boolean undelivered;
+    private JsonNode header = NullNode.getInstance();
 
     public RemoteException(String type, String message) {
         super(message);
@@ -40,6 +44,16 @@ public class RemoteException extends Exception {
 
     RemoteException undelivered() {
         this.undelivered = true;
+        return this;
+    }
+
+    /** The remote ERROR frame's whole header: fields beyond type and msg some errors carry (e.g. exit_status). */
+    public JsonNode header() {
+        return header;
+    }
+
+    public RemoteException withHeader(JsonNode header) {
+        this.header = header == null ? NullNode.getInstance() : header;
         return this;
     }
 

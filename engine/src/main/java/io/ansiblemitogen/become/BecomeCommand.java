@@ -116,6 +116,11 @@ public record BecomeCommand(String method, String user, List<String> argv, List<
         if (password != null) {
             h.put("password", password);
         }
+        if ("su".equals(method)) {
+            // Stock runs su for every task: a new PAM session, which reads /etc/environment (pam_env) again. The
+            // child re-reads the files its PAM service names before each task (core.py PamLoginEnv).
+            h.put("pam_service", "su");
+        }
         return h;
     }
 

@@ -241,16 +241,25 @@ public final class ChildRegistry {
     }
 
     private RemoteException translate(RemoteException e, BecomeCommand cmd) {
+        RemoteException t = translated(e, cmd);
+        return t instanceof BecomeException b ? b.naming(host) : t;
+    }
+
+    private RemoteException translated(RemoteException e, BecomeCommand cmd) {
         String who = cmd.method() + ": ";
         String target = "become user '" + cmd.user() + "' on " + host;
         String detail = e.getMessage() == null ? "" : e.getMessage().strip();
         return switch (e.type()) {
-            case "become_wrong_password" -> new BecomeException(who + "incorrect password for " + target, false);
+            case "become_wrong_password" -> new BecomeException(who + "incorrect password for " + target,
+                    BecomeException.Reason.WRONG_PASSWORD);
             case "become_password_required" -> new BecomeException(who + "a password is required for " + target
-                    + ", but none was given (set ansible_become_password)", false);
+                    + ", but none was given (set ansible_become_password)", BecomeException.Reason.PASSWORD_REQUIRED);
             case "become_timeout" -> new BecomeException(who + "no answer within " + spawnTimeoutSeconds
-                    + " s while starting " + target + ": " + detail, false);
-            case "become_failed" -> new BecomeException(who + "could not start " + target + ": " + detail, false);
+                    + " s while starting " + target + ": " + detail, BecomeException.Reason.TIMEOUT);
+            case "become_failed" -> new BecomeException(who + "could not start " + target + ": " + detail,
+                    BecomeException.Reason.EXITED,
+                    e.header().path("exit_status").isInt() ? e.header().get("exit_status").asInt() : null,
+                    e.header().path("said").isTextual() ? e.header().get("said").asText() : null);
             case "bad_request" -> new BecomeException(who + detail, true);
             default -> e;
         };

@@ -9,7 +9,7 @@ import java.util.Map;
  * {@code become_flags}/{@code sudo_flags} read with sudo(8)'s own option syntax (clustered short options, attached
  * or separate arguments, {@code --long=value}). Options that only change who or how the command runs are passed
  * on; the ones the engine supplies itself ({@code -S}, {@code -p}, {@code -n}) are absorbed; the ones that cannot
- * work with a persistent interpreter are reported by name.
+ * work with a persistent interpreter are reported by name; unknown ones go to sudo as written, to be refused there.
  */
 public final class SudoFlags {
     /** What to pass to sudo, whether {@code -n} was asked for, and a prompt set with {@code -p}. */
@@ -70,7 +70,7 @@ public final class SudoFlags {
                 }
                 Character c = LONG.get(name);
                 if (c == null) {
-                    throw new BecomeException("become_flags: sudo has no option --" + name, true);
+                    return unknown(out, w, words, i, nonInteractive, prompt);
                 }
                 if (c == 'E' || FLAGS_KEPT.indexOf(c) >= 0) {
                     out.add(w); // --preserve-env[=list] and plain flags pass through as written
@@ -131,10 +131,23 @@ public final class SudoFlags {
                 } else if (LONG_NAMES.containsKey(c)) {
                     throw conflict(c);
                 } else {
-                    throw new BecomeException("become_flags: sudo has no option -" + c, true);
+                    return unknown(out, "-" + w.substring(j), words, i, nonInteractive, prompt);
                 }
             }
         }
+        return new Parsed(List.copyOf(out), nonInteractive, prompt);
+    }
+
+    /**
+     * An option this parser does not know: handed to sudo as written, with everything after it, so that sudo
+     * refuses it in its own words ("sudo: unrecognized option '--bogus'", "sudo: invalid option -- 'Z'") and
+     * with its own exit status, which the task then reports as stock Ansible does (MODULE FAILURE, rc 1, sudo's
+     * usage in module_stderr). A newer sudo's option that runs a command works as under stock.
+     */
+    private static Parsed unknown(List<String> out, String word, List<String> words, int i, boolean nonInteractive,
+            String prompt) {
+        out.add(word);
+        out.addAll(words.subList(i + 1, words.size()));
         return new Parsed(List.copyOf(out), nonInteractive, prompt);
     }
 

@@ -94,6 +94,8 @@ public final class Engine implements AutoCloseable {
         } catch (NoPythonException e) {
             // What stock Ansible shows for a missing interpreter: the shell's own words and status 127.
             return new ExecResult(127, new byte[0], e.remoteStderr.getBytes(StandardCharsets.UTF_8));
+        } catch (BecomeExited e) {
+            return e.asResult(false, "");
         }
     }
 
@@ -219,6 +221,9 @@ public final class Engine implements AutoCloseable {
                 }
                 return toResult(ctx.call(h, stdin, 0));
             });
+        } catch (BecomeExited e) {
+            boolean tty = pty && "ssh".equals(target.transport());
+            return e.asResult(tty, tty ? TtyCloseNotice.forTarget(target) : "");
         } catch (NoPythonException e) {
             if (become != null) {
                 throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
@@ -439,10 +444,15 @@ public final class Engine implements AutoCloseable {
         } catch (TransportException e) {
             evictQuietly(target);
             throw unreachable(target, e.getMessage(), e);
-        } catch (BecomeException e) {
+        } catch (BecomeException failure) {
             // The target is fine; becoming the user is what failed (wrong password, refused flag).
+            BecomeException e = failure.onHost(target.displayName());
+            if (e.exitStatus() != null) {
+                throw new BecomeExited(target.displayName(), e);
+            }
             throw new EngineException(e.isBadRequest() ? EngineException.Kind.BAD_REQUEST
-                    : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e);
+                    : EngineException.Kind.FAILED, target.displayName(), null, e.getMessage(), e)
+                    .withBecome(e.reason().wireName());
         } catch (RemoteException e) {
             if (mayRetry && e.isUndelivered()) {
                 throw new Undelivered(e);

@@ -11,6 +11,7 @@ public class EngineException extends Exception {
     private final Kind kind;
     private final String host;
     private final String hop;
+    private String become;
 
     public EngineException(Kind kind, String host, String hop, String message, Throwable cause) {
         super(message, cause);
@@ -33,6 +34,19 @@ public class EngineException extends Exception {
 
     public String hop() {
         return hop;
+    }
+
+    /**
+     * For a failure to become another user, which one ({@code wrong_password}, {@code password_required},
+     * {@code timeout}, {@code exited}, {@code bad_request}): the plugin words it as stock Ansible does. Else null.
+     */
+    public String become() {
+        return become;
+    }
+
+    public EngineException withBecome(String reason) {
+        this.become = reason;
+        return this;
     }
 
     /** The protocol's name for the kind (docs/protocol.md). */

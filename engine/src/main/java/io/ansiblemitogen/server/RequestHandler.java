@@ -98,6 +98,9 @@ public final class RequestHandler {
             if (e.hop() != null) {
                 err.put("hop", e.hop());
             }
+            if (e.become() != null) {
+                err.put("become", e.become());
+            }
         } catch (RuntimeException e) {
             reply.put("ok", false);
             reply.putObject("error").put("kind", "internal").put("msg", "engine error in '" + op + "': " + e);

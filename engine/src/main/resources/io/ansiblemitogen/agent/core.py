@@ -304,6 +304,9 @@ class RamImporter(object):
         self.store = store
         self.prefer = None
         self.code_cache = {}
+        self.loaded = {}      # module name -> (ZIP digest, member) it was executed from
+        self.generation = 0   # counts executions, so that a ZIP already checked is not checked again
+        self.checked = {}     # ZIP digest -> generation at its last stale_for check
 
     def find_spec(self, fullname, path=None, target=None):
         hit = self.store.find(fullname, self.prefer)
@@ -325,7 +328,35 @@ class RamImporter(object):
     def exec_module(self, module):
         code = self.get_code(module.__name__)
         module.__file__ = module.__spec__.origin
+        hit = self.store.find(module.__name__, self.prefer)
+        self.loaded[module.__name__] = (hit[0], hit[1])
+        self.generation += 1
         exec(code, module.__dict__)
+
+    def forget_stale(self, digest):
+        """Before a module from ZIP `digest` runs: if a module imported from an earlier ZIP has other content in
+        this one (the same module_util name in another role, project or module_utils path), every module served
+        from RAM is dropped from sys.modules, so that this run imports this ZIP's copies, as the fresh process of
+        stock Ansible does. All of them, since the modules that imported the stale one hold references to it.
+        Returns the names that differed."""
+        entry = self.store.zips.get(digest)
+        if entry is None or self.checked.get(digest) == self.generation:
+            return []
+        zf, names = entry
+        stale = []
+        for name, (sha, member) in list(self.loaded.items()):
+            if sha == digest or member not in names or sha not in self.store.zips:
+                continue
+            old, new = self.store.zips[sha][0].getinfo(member), zf.getinfo(member)
+            if (old.CRC, old.file_size) != (new.CRC, new.file_size):
+                stale.append(name)
+        if stale:
+            for name in list(self.loaded):
+                if sys.modules.get(name) is not None and getattr(sys.modules[name], '__loader__', None) is self:
+                    del sys.modules[name]
+            self.loaded.clear()
+        self.checked[digest] = self.generation
+        return stale
 
     def _locate(self, fullname):
         hit = self.store.find(fullname, self.prefer)
@@ -454,6 +485,7 @@ class ModuleRunner(object):
 
     def _prepare(self, header):
         self.importer.prefer = header['zip_digest']
+        self.importer.forget_stale(header['zip_digest'])
         params = header['params']
         if not isinstance(params, bytes):
             params = params.encode('utf-8')
@@ -1288,6 +1320,7 @@ class _EnvironSnapshot(object):
 
 
 def _apply_env_cwd(header):
+    PamLoginEnv.apply(_login_env_changes(), os.environ)
     env = header.get('env') or {}
     for k, v in env.items():
         os.environ[k] = v
@@ -1430,13 +1463,106 @@ def _status_rc(status):
     return os.WEXITSTATUS(status)
 
 
+class PamLoginEnv(object):
+    """The environment files a fresh login through PAM service SERVICE would read now (pam_env.so's envfile,
+    /etc/environment unless readenv=0, as listed in /etc/pam.d/SERVICE), against what they held when this
+    interpreter started.
+
+    Stock Ansible runs `su USER -c ...` for every task, so each task is a new PAM session and sees a changed
+    /etc/environment at once; this interpreter is that session kept, so a task gets the variables whose values in
+    those files changed since (a removed one unset), and a task's own `environment:` still wins. Files are read
+    again only when their (mtime, size, inode) changed. The login interpreter needs none of this: stock's ssh
+    ControlMaster keeps one PAM session for its tasks too, and sudo's PAM stack on Debian has no pam_env."""
+
+    def __init__(self, service):
+        self.files = self._envfiles(service)
+        self.cache = {}
+        self.at_start = self.read()
+
+    @staticmethod
+    def _envfiles(service):
+        files = []
+        try:
+            with open(os.path.join('/etc/pam.d', os.path.basename(service))) as f:
+                lines = f.read().splitlines()
+        except (IOError, OSError):
+            return files
+        for line in lines:
+            words = line.split('#', 1)[0].split()
+            if len(words) < 3 or words[0].lstrip('-') != 'session' or not words[2].endswith('pam_env.so'):
+                continue
+            opts = dict(w.split('=', 1) for w in words[3:] if '=' in w)
+            if opts.get('readenv', '1') != '0':
+                files.append(opts.get('envfile', '/etc/environment'))
+        return files
+
+    def read(self):
+        env = {}
+        for path in self.files:
+            env.update(self._read_file(path))
+        return env
+
+    def _read_file(self, path):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return {}
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        hit = self.cache.get(path)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        values = {}
+        try:
+            with open(path, 'rb') as f:
+                text = f.read().decode('utf-8', 'surrogateescape')
+        except (IOError, OSError):
+            text = ''
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith('export '):
+                line = line[7:].lstrip()
+            if not line or line.startswith('#') or '=' not in line:
+                continue
+            name, value = line.split('=', 1)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+                value = value[1:-1]  # pam_env strips one pair of quotes, no escapes
+            if name and ' ' not in name:
+                values[name] = value
+        self.cache[path] = (key, values)
+        return values
+
+    def changes(self):
+        """{name: value, or None to unset} for what changed since this interpreter started."""
+        now = self.read()
+        if now == self.at_start:
+            return {}
+        return dict((k, now.get(k)) for k in set(now) | set(self.at_start) if now.get(k) != self.at_start.get(k))
+
+    @staticmethod
+    def apply(changes, env):
+        for k, v in changes.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+
+
+LOGIN_ENV = None  # a PamLoginEnv in a context started through a PAM service that reads environment files
+
+
+def _login_env_changes():
+    return LOGIN_ENV.changes() if LOGIN_ENV is not None else {}
+
+
 def run_command(header, stdin_bytes):
     cmd = header.get('argv') or header.get('cmd')
     shell = 'argv' not in header
     env = None
-    if header.get('env'):
+    fresh = _login_env_changes()
+    if header.get('env') or fresh:
         env = dict(os.environ)
-        env.update(header['env'])
+        PamLoginEnv.apply(fresh, env)
+        env.update(header.get('env') or {})
     if header.get('pty'):
         return _run_on_pty(cmd, shell, stdin_bytes, header.get('cwd') or None, env)
     try:
@@ -1744,6 +1870,7 @@ class Child(object):
 
     def __init__(self, agent, context_id, name, tty=True):
         self.agent, self.id, self.name = agent, context_id, name
+        self.pam_service = None  # the PAM service whose environment files the child reads per task (PamLoginEnv)
         # Without a terminal (container runtimes: nothing prompts), stderr is a plain pipe read the same way.
         self.use_tty = tty
         self.proc = None
@@ -1827,8 +1954,7 @@ class Child(object):
                         raise RemoteError('become_wrong_password', self._scrub(self.said[-300:], password))
                     if self.use_tty and any(s in low for s in PASSWORD_REQUIRED):
                         raise RemoteError('become_password_required', self._scrub(self.said[-300:], password))
-                    raise RemoteError('become_failed', self._scrub(
-                        'exited before Python started: %s' % (self.said.strip()[-500:] or 'no message'), password))
+                    raise self._exited_early(password)
                 out_buf += b
                 if BOOT_MARKER in out_buf:
                     return
@@ -1849,6 +1975,20 @@ class Child(object):
                 return
             self.said = (self.said + text)[-4096:]
 
+    def _exited_early(self, password):
+        """The become program ended before Python started (no such user, an option it rejects, not in sudoers).
+        Stock Ansible sees that as the task's command failing: its exit status and its words on stderr become the
+        task's rc and module_stderr. So the error carries both, verbatim (the terminal's CR LF undone), besides our
+        sentence."""
+        try:
+            rc = self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            rc = None
+        said = self._scrub(self.said, password)
+        err = RemoteError('become_failed', 'exited before Python started: %s' % (said.strip()[-500:] or 'no message'))
+        err.extra = {'exit_status': rc, 'said': said.replace(u'\r\n', u'\n')}
+        return err
+
     @staticmethod
     def _scrub(text, password):
         if password:
@@ -1858,6 +1998,8 @@ class Child(object):
     def boot(self):
         """Sends the core and the init frame, then pumps the child's frames upwards from a thread."""
         init_header = {'op': 'init', 'context': self.id}
+        if self.pam_service:
+            init_header['pam_service'] = self.pam_service
         if DEBUG is not None:
             init_header['debug'] = True
         init = encode_frame(self.id, 0, 0, CALL, init_header)
@@ -1962,6 +2104,7 @@ class RemoteError(Exception):
     def __init__(self, kind, msg):
         Exception.__init__(self, msg)
         self.kind = kind
+        self.extra = None  # more fields for the ERROR frame's header (see Child._exited_early)
 
 
 class _CallThreads(object):
@@ -2211,7 +2354,9 @@ class Agent(object):
         except RemoteError as e:
             error = str(e)
             self.drain_stray()
-            self.send(frame.src, frame.req, ERROR, {'type': e.kind, 'msg': str(e)})
+            header = dict(e.extra or {})
+            header.update(type=e.kind, msg=str(e))
+            self.send(frame.src, frame.req, ERROR, header)
         except Exception as e:
             error = '%s: %s' % (type(e).__name__, e)
             self.drain_stray()
@@ -2361,6 +2506,7 @@ class Agent(object):
         deadline = time.time() + float(h.get('timeout') or 30)
         password = h.get('password')
         child = Child(self, cid, name, tty=h.get('tty', True))
+        child.pam_service = h.get('pam_service')
         try:
             child.start([str(a) for a in argv])
         except OSError as e:
@@ -2558,7 +2704,7 @@ class _StrayOutput(object):
 
 
 def main():
-    global AGENT
+    global AGENT, LOGIN_ENV
     rfd, wfd, stray = _setup_fds()
     zygote = fork_zygote_early((rfd, wfd, stray))
     sys.stdout = io.TextIOWrapper(open(1, 'wb', 0, closefd=False), encoding='utf-8', write_through=True)
@@ -2579,6 +2725,11 @@ def main():
             DEBUG = DebugLog(init.header.get('context', 1))
         except Exception:
             DEBUG = None
+    if init.header.get('pam_service'):
+        try:
+            LOGIN_ENV = PamLoginEnv(init.header['pam_service'])
+        except Exception:
+            LOGIN_ENV = None
     AGENT = Agent(stream, init.header.get('context', 1))
     _NoopPreexec.install()
     _DebugSignalInThreads.install()

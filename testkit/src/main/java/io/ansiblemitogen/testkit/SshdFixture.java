@@ -36,6 +36,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
     private final List<String> extraConfig;
     private final boolean keepDir;
     private final boolean privateTmp;
+    private final boolean usePam;
 
     private Path dir;
     private int port;
@@ -47,6 +48,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         this.extraConfig = List.copyOf(b.extraConfig);
         this.keepDir = b.keepDir || Boolean.getBoolean("testkit.keep");
         this.privateTmp = b.privateTmp;
+        this.usePam = b.usePam;
     }
 
     /** A fixture with key authentication only and root logins allowed; call {@link #start()}. */
@@ -65,6 +67,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         private final List<String> extraConfig = new ArrayList<>();
         private boolean keepDir;
         private boolean privateTmp;
+        private boolean usePam;
 
         /**
          * Give every session TMPDIR={@link #targetTmp()} (sshd's SetEnv), so what the target writes to its temp
@@ -73,6 +76,15 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
          */
         public Builder privateTmp(boolean on) {
             this.privateTmp = on;
+            return this;
+        }
+
+        /**
+         * sshd's UsePAM: with it, each connection opens a PAM session (Debian's /etc/pam.d/sshd: pam_env reads
+         * /etc/environment and /etc/default/locale). Off by default.
+         */
+        public Builder usePam(boolean on) {
+            this.usePam = on;
             return this;
         }
 
@@ -196,7 +208,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         // the throwaway dir lives under /tmp, which StrictModes would reject
         c.append("StrictModes no\n");
         // no PAM: no login sessions, no pam_env surprises, password checked against /etc/shadow directly
-        c.append("UsePAM no\n");
+        c.append("UsePAM ").append(usePam ? "yes" : "no").append('\n');
         c.append("UseDNS no\n");
         c.append("PrintMotd no\n");
         c.append("PrintLastLog no\n");

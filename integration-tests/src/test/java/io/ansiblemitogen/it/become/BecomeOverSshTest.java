@@ -12,7 +12,6 @@ import io.ansiblemitogen.testkit.ResultNormaliser;
 import io.ansiblemitogen.testkit.RunResult;
 import io.ansiblemitogen.testkit.SshdFixture;
 import io.ansiblemitogen.testkit.TaskResult;
-import io.ansiblemitogen.testkit.TestAccounts;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -39,10 +38,10 @@ import static org.junit.Assume.assumeTrue;
  * does the su itself.)
  */
 public class BecomeOverSshTest {
-    static final String LOGIN = "amtesthopl";
-    static final String LOGIN_PASSWORD = "hopl-Sudo-pw-7c1";
-    static final String APP = "amtesthopsu";
-    static final String APP_PASSWORD = "hopsu-Su-pw-4e9";
+    public static final String LOGIN = "amtesthopl";
+    public static final String LOGIN_PASSWORD = "hopl-Sudo-pw-7c1";
+    public static final String APP = "amtesthopsu";
+    public static final String APP_PASSWORD = "hopsu-Su-pw-4e9";
     private static final LocalTemp LOCAL_TEMP = new LocalTemp();
     private static final Path SUDOERS = Path.of("/etc/sudoers.d/amtest-hops-become");
     private static final Path PLAYBOOKS = Path.of("src/test/resources/become");
@@ -59,12 +58,7 @@ public class BecomeOverSshTest {
     @BeforeClass
     public static void setUp() throws Exception {
         assumeTrue("real accounts and sudoers need root", "root".equals(System.getProperty("user.name")));
-        TestAccounts.ensureUser(LOGIN, LOGIN_PASSWORD);
-        TestAccounts.ensureUser(APP, APP_PASSWORD);
-        // A password every time (no cached timestamp that could hide a wrong one), and no first-use lecture.
-        Files.writeString(SUDOERS, "Defaults:" + LOGIN + " timestamp_timeout=0, lecture=never\n"
-                + LOGIN + " ALL=(ALL) ALL\n");
-        Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
+        BecomeFailureHosts.setUp(SUDOERS);
         sshd = SshdFixture.builder().start();
         runner = new CorpusRunner().timeout(Duration.ofSeconds(120));
         engine = new EmbeddedEngine();
@@ -101,14 +95,9 @@ public class BecomeOverSshTest {
         // An unprivileged become user gets its temp dir in a system temp dir: here one with a non-ASCII name, so the
         // copy module's source path reaches the become child JSON-escaped (\u00fc), as module arguments carry it.
         inv.hostVar("viasudoutf", "ansible_system_tmpdirs", List.of(shared.resolve(UTF_TMP).toString()));
-        Path playbook = PLAYBOOKS.resolve("become_ssh.yml");
-        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
-        assertClean(stock);
-        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
-        assertClean(ours);
-        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
-        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
-        for (RunResult r : List.of(stock, ours)) {
+        RunResult[] runs = cleanAndEqual(PLAYBOOKS.resolve("become_ssh.yml"), inv);
+        RunResult ours = runs[1];
+        for (RunResult r : runs) {
             String src = r.task(BIG_COPY, "viasudoutf").field("src").asText();
             assertTrue("the copy's source went through the non-ASCII temp dir: " + src,
                     src.startsWith(shared.resolve(UTF_TMP) + "/"));
@@ -142,14 +131,104 @@ public class BecomeOverSshTest {
             assertEquals(ours.describe(), stock.task("become with the given password", h).status(), t.status());
             assertEquals(ours.describe(), "failed", t.status());
             String msg = t.field("msg").asText();
-            assertTrue(msg, msg.contains("incorrect password") && msg.contains(APP) && msg.contains(h));
-            assertFalse(msg, msg.contains("not-the-password"));
+            assertEquals(stock.task("become with the given password", h).field("msg").asText(), msg);
+            // The engine's sentence, naming the user and this host, is on the console beside stock's words.
+            String method = h.equals("wrongsu") ? "su" : "sudo";
+            assertTrue(ours.stderr(), ours.stderr().contains(method + ": incorrect password for become user '" + APP
+                    + "' on " + h));
+            assertFalse(ours.stderr(), (msg + ours.stderr() + ours.stdout()).contains("not-the-password"));
             assertTrue("the failed host stops, as stock", ours.task("a task after it").stream()
                     .noneMatch(r -> r.host().equals(h)));
         }
         assertEquals(ours.describe(), "changed", ours.task("become with the given password", "rightsudo").status());
         assertEquals(ours.describe(), "changed", ours.task("a task after it", "rightsudo").status());
         assertEquals(stock.exitCode(), ours.exitCode());
+    }
+
+    /**
+     * Issue 18, item 7: a become that fails must fail as stock's does, whole result compared: a wrong password
+     * ("Incorrect sudo password", "Incorrect su password"), none ("Missing sudo password"; su, which has no words
+     * for it, stock's prompt timeout), an option sudo does not know (sudo's own refusal and usage in
+     * module_stderr, MODULE FAILURE, rc 1) and a become user that does not exist (sudo's and su's words, rc 1).
+     * The login user keeps working on every host.
+     */
+    @Test
+    public void becomeFailuresAreStocks() throws Exception {
+        Inventory inv = new Inventory();
+        BecomeFailureHosts.vars().forEach((h, vars) -> {
+            Map<String, Object> v = login();
+            v.putAll(vars);
+            inv.host(h, v);
+        });
+        Path playbook = PLAYBOOKS.resolve("become_failures.yml");
+        // One host at a time: the aliases share one ssh ControlPath, and stock's ssh processes racing to create
+        // the master write "ControlSocket ... already exists, disabling multiplexing" into module_stderr.
+        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK).withArgs("-f", "1"));
+        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)).withArgs("-f", "1"));
+        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
+        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
+        assertBecomeFailures(ours, "MODULE FAILURE");
+    }
+
+    /**
+     * Two runs that agree could both be wrong: what stock says, as playbooks test it (2.14 and 2.19).
+     * {@code moduleFailure}: how ActionBase words a module that printed no JSON (2.14: "MODULE FAILURE", 2.19:
+     * "Module result deserialization failed"); {@code unreachable}: hosts whose failure ends the play for them
+     * (2.19's prompt timeout).
+     */
+    public static void assertBecomeFailures(RunResult ours, String moduleFailure, String... unreachable) {
+        Map<String, String> expected = BecomeFailureHosts.EXPECTED_MSG;
+        expected.forEach((h, msg) -> {
+            TaskResult t = ours.task("a module as the become user", h);
+            String want = msg.equals("MODULE FAILURE") ? moduleFailure : msg;
+            assertTrue(h + ": " + t.result(), t.field("msg").asText().contains(want)); // 2.19: "Task failed: ..."
+        });
+        assertTrue(ours.task("a module as the become user", "sudolongflag").field("module_stderr").asText()
+                .contains("sudo: unrecognized option '--no-such-option'"));
+        assertTrue(ours.task("a module as the become user", "sudoshortflag").field("module_stderr").asText()
+                .contains("sudo: invalid option -- 'Z'"));
+        assertTrue(ours.task("a module as the become user", "sudonouser").field("module_stderr").asText()
+                .contains(BecomeFailureHosts.NO_SUCH_USER));
+        assertEquals(1, ours.task("a module as the become user", "sudonouser").field("rc").asInt());
+        for (String h : expected.keySet()) {
+            if (List.of(unreachable).contains(h)) {
+                continue;
+            }
+            assertEquals(ours.describe(), "changed", ours.task("the login user still works", h).status());
+        }
+        assertFalse("the password never reaches the console", ours.stdout().contains(LOGIN_PASSWORD)
+                || ours.stderr().contains(LOGIN_PASSWORD) || ours.stdout().contains(BecomeFailureHosts.WRONG));
+        assertTrue("the engine's own sentence is shown beside stock's: " + ours.stderr(),
+                ours.stderr().contains("sudo: incorrect password for become user '" + APP + "' on sudowrong"));
+    }
+
+    /**
+     * Issue 18, item 8: /etc/environment as a fresh login sees it. A task changes it; later su tasks see the new
+     * value (each is a new PAM session under stock), login tasks what stock's shared ssh connection sees, with
+     * and without PAM in sshd. The file is put back afterwards, whatever happens.
+     */
+    @Test
+    public void etcEnvironmentAsStocksLoginsSeeIt() throws Exception {
+        Path etcEnvironment = Path.of("/etc/environment");
+        byte[] saved = Files.exists(etcEnvironment) ? Files.readAllBytes(etcEnvironment) : null;
+        try (SshdFixture pamSshd = SshdFixture.builder().usePam(true).start()) {
+            Map<String, Object> pam = login();
+            pam.putAll(Inventory.fixtureVars(pamSshd)); // its port, key and known_hosts
+            pam.put("ansible_user", LOGIN);
+            Inventory inv = new Inventory().host("nopam", login()).host("pam", pam);
+            become(inv, "nopam", "su", APP_PASSWORD);
+            become(inv, "pam", "su", APP_PASSWORD);
+            RunResult ours = cleanAndEqual(PLAYBOOKS.resolve("etc_environment.yml"), inv)[1];
+            for (String h : List.of("nopam", "pam")) {
+                List<String> saw = new java.util.ArrayList<>();
+                ours.task("what each saw", h).field("msg").forEach(n -> saw.add(n.asText()));
+                assertEquals(h, List.of("", "", "", "from etc environment", "from the task", ""), saw);
+            }
+        } finally {
+            if (saved != null) {
+                Files.write(etcEnvironment, saved);
+            }
+        }
     }
 
     /**
@@ -241,6 +320,17 @@ public class BecomeOverSshTest {
         return runner.run(playbook, inv, mode.withArgs("-e", "shared_dir=" + shared));
     }
 
+    /** Stock's run and the engine's of {@code playbook}, both without failures, every result equal. */
+    private RunResult[] cleanAndEqual(Path playbook, Inventory inv) throws IOException {
+        RunResult stock = run(playbook, inv, LOCAL_TEMP.with(Mode.STOCK));
+        assertClean(stock);
+        RunResult ours = run(playbook, inv, LOCAL_TEMP.with(EngineMode.of(engine)));
+        assertClean(ours);
+        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
+        assertEquals("stock and engine differ\n" + report + "\nengine run:\n" + ours.describe(), "", report);
+        return new RunResult[] {stock, ours};
+    }
+
     private static Map<String, Object> login() {
         Map<String, Object> v = Inventory.fixtureVars(sshd);
         v.put("ansible_user", LOGIN);
@@ -252,8 +342,10 @@ public class BecomeOverSshTest {
 
     private static void become(Inventory inv, String host, String method, String password) {
         inv.hostVar(host, "ansible_become_method", method)
-                .hostVar(host, "ansible_become_user", APP)
-                .hostVar(host, "ansible_become_password", password);
+                .hostVar(host, "ansible_become_user", APP);
+        if (password != null) {
+            inv.hostVar(host, "ansible_become_password", password);
+        }
     }
 
     private static void assertClean(RunResult r) {

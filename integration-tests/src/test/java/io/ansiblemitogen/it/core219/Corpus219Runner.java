@@ -67,21 +67,39 @@ final class Corpus219Runner implements AutoCloseable {
     }
 
     RunResult run(Path playbook, Mode mode) {
+        Map<String, Map<String, Object>> hosts = new LinkedHashMap<>();
+        targets.forEach(t -> hosts.put(t.alias(), Map.of()));
+        return run(playbook, mode, targets, hosts);
+    }
+
+    /**
+     * Runs {@code playbook} against the first target under several aliases, each with its own variables over the
+     * target's (become methods, users, passwords, flags).
+     */
+    RunResult runAs(Path playbook, Mode mode, Map<String, Map<String, Object>> aliases) {
+        return run(playbook, mode, List.of(targets.get(0)), aliases);
+    }
+
+    private RunResult run(Path playbook, Mode mode, List<SshTarget> on, Map<String, Map<String, Object>> aliases) {
         String stem = playbook.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Path runDir = baseDir.resolve(stem + "-" + mode.name() + "-" + runs.incrementAndGet());
-        Map<SshTarget, Path> workDirs = new LinkedHashMap<>();
+        Map<Path, SshTarget> workDirs = new LinkedHashMap<>();
         Path localDir = null;
         try {
             localDir = SshTarget.scratchDir(null, "tkl-"); // the controller's, on this machine: bind-mounted below
             Files.createDirectories(runDir);
             Path controlDir = Files.createDirectories(runDir.resolve("cp"));
             Inventory inventory = new Inventory();
-            for (SshTarget t : targets) {
+            int i = 0;
+            for (Map.Entry<String, Map<String, Object>> alias : aliases.entrySet()) {
+                // each alias its own target (run), or all on the first (runAs)
+                SshTarget t = on.size() == aliases.size() ? on.get(i++) : on.get(0);
                 Path w = t.scratchDir("tkw-");
-                workDirs.put(t, w);
+                workDirs.put(w, t);
                 Map<String, Object> vars = new LinkedHashMap<>(t.hostVars());
+                vars.putAll(alias.getValue());
                 vars.put("work_dir", w.toString());
-                inventory.host(t.alias(), vars);
+                inventory.host(alias.getKey(), vars);
             }
             Path inv = inventory.write(runDir.resolve("inventory.yml"));
             Path corpusDir = playbook.toAbsolutePath().getParent();
@@ -97,14 +115,14 @@ final class Corpus219Runner implements AutoCloseable {
                     .command(root.command(binds, corpusDir, "ansible-playbook"))
                     .inventory(inv)
                     .env("ANSIBLE_LOCAL_TEMP", localTemp.toString());
-            for (Path w : workDirs.values()) {
+            for (Path w : workDirs.keySet()) {
                 run.placeholder(w.toString(), "<WORK_DIR>");
             }
             return CorpusRunner.runAndCloseMasters(run, controlDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run of " + playbook, e);
         } finally {
-            workDirs.forEach((t, w) -> Procs.deleteTree(t.onHost(w)));
+            workDirs.forEach((w, t) -> Procs.deleteTree(t.onHost(w)));
             if (localDir != null) {
                 Procs.deleteTree(localDir);
             }
