@@ -111,7 +111,8 @@ public class SshOptionsVersusOpenSshTest {
             same(spec(2222, "deploy", DEFAULTS, f, null, false));
             same(spec(null, null, "-o ServerAliveInterval=1 -F /dev/null", f, "-o UserKnownHostsFile=/x", null));
             SshOptions o = SshOptions.forTarget(spec(null, null, DEFAULTS, f, null, null));
-            assertEquals(o.configNotes().toString(), 1, o.configNotes().size()); // SendEnv, skipped
+            assertEquals(List.of(), o.configNotes()); // SendEnv is honoured now: nothing skipped
+            assertEquals(System.getenv("LANG"), o.environment(System.getenv()).get("LANG"));
         } finally {
             java.nio.file.Files.deleteIfExists(cfg);
         }
