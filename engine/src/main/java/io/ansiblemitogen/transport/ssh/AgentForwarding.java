@@ -9,9 +9,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * ForwardAgent as OpenSSH (9.2, 10.0) applies it, checked against ssh itself: forwarding is asked for only when
- * ssh's own agent (IdentityAgent, else SSH_AUTH_SOCK) answers at login, so with no agent on the controller the
- * target sees no SSH_AUTH_SOCK at all; {@code yes} forwards that agent, {@code $VAR} the socket the variable names
+ * ForwardAgent as OpenSSH (9.2) applies it, checked against ssh itself: a plain ssh asks for forwarding only when
+ * its own agent (IdentityAgent, else SSH_AUTH_SOCK) answers at login, so with no agent on the controller the
+ * target sees no SSH_AUTH_SOCK at all; a ControlMaster (Ansible's default ssh_args) asks regardless; {@code yes} forwards that agent, {@code $VAR} the socket the variable names
  * (unset: no forwarding), a path that socket (missing: forwarding is asked for, and every use on the target
  * fails, as with ssh). Only the target is forwarded to, never a jump host (ssh -J's hops carry no session).
  */
@@ -22,24 +22,34 @@ final class AgentForwarding {
     private AgentForwarding() {
     }
 
+    /** Forwarding asked for on the target's sessions; {@code socket} null: every agent channel is refused. */
+    record Target(Path socket) {
+    }
+
     /**
-     * The socket to relay the target's agent channels to, or null when ssh would not request forwarding.
+     * What ssh would do, or null when it would not ask for forwarding at all.
      *
-     * @param authAgent the agent the engine authenticates with (IdentityAgent or SSH_AUTH_SOCK), null for none
+     * @param authAgent   the agent the engine authenticates with (IdentityAgent or SSH_AUTH_SOCK), null for none
+     * @param multiplexed whether stock's ssh runs as a ControlMaster: the master asks for forwarding even when
+     *                    no agent answers (checked with ssh 9.2), so the target then sees an SSH_AUTH_SOCK that
+     *                    fails
      */
-    static Path socket(String forwardAgent, Path authAgent, String host, int port, String user) {
-        if (forwardAgent == null || forwardAgent.equalsIgnoreCase("no") || authAgent == null
-                || !answers(authAgent)) {
+    static Target target(String forwardAgent, Path authAgent, boolean multiplexed, String host, int port,
+                         String user) {
+        if (forwardAgent == null || forwardAgent.equalsIgnoreCase("no")) {
+            return null;
+        }
+        if (!multiplexed && (authAgent == null || !answers(authAgent))) {
             return null;
         }
         if (forwardAgent.equalsIgnoreCase("yes")) {
-            return authAgent;
+            return new Target(authAgent);
         }
         if (forwardAgent.startsWith("$")) {
             String v = System.getenv(forwardAgent.substring(1));
-            return v == null || v.isEmpty() ? null : Path.of(v);
+            return v == null || v.isEmpty() ? null : new Target(Path.of(v));
         }
-        return SshOptions.expandPath(forwardAgent, host, port, user);
+        return new Target(SshOptions.expandPath(forwardAgent, host, port, user));
     }
 
     private static boolean answers(Path socket) {

@@ -96,9 +96,10 @@ final class SshLogin {
             String alias = o.hostKeyAlias();
             SshEndpoint ep = endpoint(o, host, port, user, alias != null ? alias : host, alias != null ? 22 : port);
             ClientSession s = login(ep, o, ids, through, "");
-            Path forward = AgentForwarding.socket(o.forwardAgent(), authAgent, host, port, user);
-            if (forward != null) {
-                s.setAttribute(AgentForwarding.SOCKET, forward);
+            AgentForwarding.Target forward = AgentForwarding.target(o.forwardAgent(), authAgent,
+                    o.multiplexedLikeSsh(), host, port, user);
+            if (forward != null && forward.socket() != null) {
+                s.setAttribute(AgentForwarding.SOCKET, forward.socket());
             }
             String label = ep.label() + (through == null ? "" : " (tunnelled)");
             return new SshTransport(s, jumps, label, authTimeoutMillis(o), o.linkCompressionLevel(), forward != null,

@@ -329,8 +329,8 @@ public final class SshOptions {
         }
         vals = normalised(key, vals);
         if (IGNORED.containsKey(key)) {
-            if (key.equals("controlmaster") || key.equals("canonicalizehostname")) {
-                // ControlMaster: only to say what a terminal's close looks like (TtyCloseNotice);
+            if (key.startsWith("control") || key.equals("canonicalizehostname")) {
+                // Control*: what a terminal's close looks like (TtyCloseNotice), whether ssh would be a master;
                 // CanonicalizeHostname: it makes ssh read its config files a second time (SshConfigFiles)
                 values.putIfAbsent(key, vals);
             }
@@ -763,6 +763,16 @@ public final class SshOptions {
     public boolean multiplexed() {
         String v = get("controlmaster");
         return v != null && !v.equalsIgnoreCase("no");
+    }
+
+    /**
+     * Whether stock's ssh would be a ControlMaster: ControlMaster not {@code no}, and a ControlPath (Ansible adds
+     * one whenever ControlPersist or ControlPath is among the arguments). A master asks for agent forwarding even
+     * with no agent on the controller.
+     */
+    public boolean multiplexedLikeSsh() {
+        String path = get("controlpath");
+        return multiplexed() && (path != null ? !path.equalsIgnoreCase("none") : get("controlpersist") != null);
     }
 
     public String logLevel() {
