@@ -122,9 +122,9 @@ public class AgentForwardingVsStockTest {
                 + " sudoers says so)", "rootfwd").startsWith("[]"));
         assertTrue(ours.describe(), out(ours, "the forwarded agent signs an onward login", "fwd")
                 .startsWith("onward"));
-        for (String h : List.of("nofwd", "noagent")) {
-            assertTrue(ours.describe(), out(ours, "agent without become", h).startsWith("[]"));
-        }
+        assertTrue(ours.describe(), out(ours, "agent without become", "nofwd").startsWith("[]"));
+        // stock's ssh is a ControlMaster here: it asks for forwarding with no agent, the socket answers nothing
+        assertEquals(ours.describe(), "[set]\nunusable", out(ours, "agent without become", "noagent"));
     }
 
     private static String out(RunResult r, String task, String host) {
