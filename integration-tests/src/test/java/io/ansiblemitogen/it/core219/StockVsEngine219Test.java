@@ -85,7 +85,7 @@ public class StockVsEngine219Test {
             WATCHES.add(TempDirWatch.start(t.onHost(t.tmpDir())));
         }
         engine = new EmbeddedEngine();
-        engineMode = EngineMode.of(engine);
+        engineMode = withSshArgs(EngineMode.of(engine));
         runner = new Corpus219Runner(root, TARGETS).bind(engine.socket().getParent());
         // the plugin's files (ANSIBLE_STRATEGY_PLUGINS=<plugin dir>/strategy) must be visible inside the root
         runner.bind(Path.of(engineMode.env().get("ANSIBLE_STRATEGY_PLUGINS").split(":")[0]).getParent());
@@ -123,7 +123,7 @@ public class StockVsEngine219Test {
     public void engineAgreesWithStock() {
         drainWatches();
         resets += resetsIn(playbook);
-        RunResult stock = runner.run(playbook, Mode.STOCK);
+        RunResult stock = runner.run(playbook, withSshArgs(Mode.STOCK));
         stockTime = stockTime.plus(stock.duration());
         stockPayloads += payloads(drainWatches()).size();
         Corpus.assertSane(playbook, stock);
@@ -173,5 +173,14 @@ public class StockVsEngine219Test {
 
     private static List<String> payloads(List<String> names) {
         return names.stream().filter(n -> n.matches(PAYLOAD)).collect(Collectors.toList());
+    }
+
+    /**
+     * {@code -Dcorpus.ssh_args=...}: the whole suite under that [ssh_connection] ssh_args (ANSIBLE_SSH_ARGS) in
+     * both runs, e.g. the lines real ansible.cfg files carry (CommonSshArgsVsStockTest has one).
+     */
+    private static Mode withSshArgs(Mode m) {
+        String v = System.getProperty("corpus.ssh_args", "");
+        return v.isBlank() ? m : m.withEnv("ANSIBLE_SSH_ARGS", v);
     }
 }
