@@ -70,14 +70,23 @@ public class StockVsEngineTest {
         }
     }
 
+    /** The inventory of every run (a subclass runs the corpus under other connection settings). */
+    protected Inventory inventory() {
+        return Inventory.forFixture(SSHD, "target");
+    }
+
+    protected ResultNormaliser normaliser() {
+        return ResultNormaliser.standard();
+    }
+
     @Test
     public void engineAgreesWithStock() {
-        Inventory inventory = Inventory.forFixture(SSHD, "target");
+        Inventory inventory = inventory();
         RunResult stock = runner.run(playbook, inventory, Mode.STOCK);
         Corpus.assertSane(playbook, stock);
         RunResult ours = runner.run(playbook, inventory, engineMode);
         Corpus.assertSane(playbook, ours);
-        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
+        String report = new ResultComparator(normaliser(), "stock", "engine").report(stock, ours);
         assertEquals(playbook.getFileName() + ": stock and engine differ\n" + report + "\nengine run:\n"
                 + ours.describe(), "", report);
     }

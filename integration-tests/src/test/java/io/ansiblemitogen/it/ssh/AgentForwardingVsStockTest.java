@@ -30,7 +30,7 @@ import static org.junit.Assume.assumeTrue;
  * ForwardAgent in ssh_args (issue 18, item 1) with a real ssh-agent holding the fixture's key, under stock
  * Ansible and through the engine: a task sees a working SSH_AUTH_SOCK exactly when stock's does, with and without
  * become. Hosts: forwarding with sudoers keeping SSH_AUTH_SOCK for the login user (become root reaches the agent,
- * an unprivileged become user is refused by the socket's permissions), forwarding as root with Debian's sudo
+ * an unprivileged become user is refused by the socket's permissions), forwarding to a login with Debian's sudo
  * defaults (env_reset drops it), no forwarding, and forwarding asked for with no agent on the controller. A task
  * on the target logs in onward with the forwarded agent, so the relay really carries signatures.
  */
@@ -39,7 +39,9 @@ public class AgentForwardingVsStockTest {
      * One login user per host: stock's ControlPath is a hash of host, port and user, so two aliases of one sshd
      * logging in as the same user would share one ssh master and with it one host's forwarding setting.
      */
-    static final List<String> LOGINS = List.of("amtestagent", "amtestagnof", "amtestagnoa");
+    static final List<String> LOGINS = List.of("amtestagent", "amtestagnof", "amtestagnoa", "amtestagdef");
+    /** The login whose sudo keeps Debian's defaults (env_reset, no env_keep for SSH_AUTH_SOCK). */
+    private static final String DEBIAN_DEFAULTS = "amtestagdef";
     private static final Path SUDOERS = Path.of("/etc/sudoers.d/amtest-agent-forwarding");
     private static final String DEFAULTS = "-C -o ControlMaster=auto -o ControlPersist=60s";
 
@@ -56,8 +58,10 @@ public class AgentForwardingVsStockTest {
         StringBuilder sudoers = new StringBuilder();
         for (String login : LOGINS) {
             TestAccounts.ensureUser(login, null);
-            sudoers.append("Defaults:").append(login).append(" env_keep += \"SSH_AUTH_SOCK\"\n")
-                    .append(login).append(" ALL=(ALL) NOPASSWD: ALL\n");
+            if (!login.equals(DEBIAN_DEFAULTS)) {
+                sudoers.append("Defaults:").append(login).append(" env_keep += \"SSH_AUTH_SOCK\"\n");
+            }
+            sudoers.append(login).append(" ALL=(ALL) NOPASSWD: ALL\n");
         }
         Files.writeString(SUDOERS, sudoers.toString());
         Files.setPosixFilePermissions(SUDOERS, PosixFilePermissions.fromString("r--r-----"));
@@ -104,7 +108,7 @@ public class AgentForwardingVsStockTest {
         String viaAgent = " -o IdentityAgent=" + socket;
         Inventory inv = new Inventory()
                 .host("fwd", vars(LOGINS.get(0), DEFAULTS + " -o ForwardAgent=yes" + viaAgent))
-                .host("rootfwd", vars(sshd.userName(), DEFAULTS + " -o ForwardAgent=yes" + viaAgent))
+                .host("sudodefaults", vars(DEBIAN_DEFAULTS, DEFAULTS + " -o ForwardAgent=yes" + viaAgent))
                 .host("nofwd", vars(LOGINS.get(1), DEFAULTS + viaAgent))
                 .host("noagent", vars(LOGINS.get(2), DEFAULTS + " -o ForwardAgent=yes"
                         + " -o IdentityAgent=/nonexistent.sock"));
@@ -119,7 +123,8 @@ public class AgentForwardingVsStockTest {
         assertTrue(ours.describe(), out(ours, "agent after become root (sudo keeps SSH_AUTH_SOCK only where"
                 + " sudoers says so)", "fwd").contains("ED25519"));
         assertTrue(ours.describe(), out(ours, "agent after become root (sudo keeps SSH_AUTH_SOCK only where"
-                + " sudoers says so)", "rootfwd").startsWith("[]"));
+                + " sudoers says so)", "sudodefaults").startsWith("[]"));
+        assertTrue(ours.describe(), out(ours, "agent without become", "sudodefaults").contains("ED25519"));
         assertTrue(ours.describe(), out(ours, "the forwarded agent signs an onward login", "fwd")
                 .startsWith("onward"));
         assertTrue(ours.describe(), out(ours, "agent without become", "nofwd").startsWith("[]"));
