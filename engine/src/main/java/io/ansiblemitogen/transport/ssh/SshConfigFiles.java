@@ -133,24 +133,17 @@ final class SshConfigFiles {
      * as ssh compares them with the name as given (checked with ssh -G).
      */
     static boolean hostMatches(String patterns, String host) {
-        boolean matched = false;
-        for (String p : ShellWords.splitLikeShlex(patterns)) {
-            boolean negated = p.startsWith("!");
-            String g = negated ? p.substring(1) : p;
-            if (glob(g, false).matcher(host).matches()) {
-                if (negated) {
-                    return false;
-                }
-                matched = true;
-            }
-        }
-        return matched;
+        return anyMatches(ShellWords.splitLikeShlex(patterns), host, false);
     }
 
     /** ssh's pattern lists ({@code a,b,!c}, used by Match): true when a pattern matches and no negated one does. */
     static boolean listMatches(String list, String value, boolean ignoreCase) {
+        return anyMatches(List.of(list.split(",")), value, ignoreCase);
+    }
+
+    private static boolean anyMatches(List<String> patterns, String value, boolean ignoreCase) {
         boolean matched = false;
-        for (String p : list.split(",")) {
+        for (String p : patterns) {
             boolean negated = p.startsWith("!");
             String g = negated ? p.substring(1) : p;
             if (glob(g, ignoreCase).matcher(value).matches()) {

@@ -75,10 +75,6 @@ public class StockVsEngineTest {
         return Inventory.forFixture(SSHD, "target");
     }
 
-    protected ResultNormaliser normaliser() {
-        return ResultNormaliser.standard();
-    }
-
     @Test
     public void engineAgreesWithStock() {
         Inventory inventory = inventory();
@@ -86,7 +82,7 @@ public class StockVsEngineTest {
         Corpus.assertSane(playbook, stock);
         RunResult ours = runner.run(playbook, inventory, engineMode);
         Corpus.assertSane(playbook, ours);
-        String report = new ResultComparator(normaliser(), "stock", "engine").report(stock, ours);
+        String report = new ResultComparator(ResultNormaliser.standard(), "stock", "engine").report(stock, ours);
         assertEquals(playbook.getFileName() + ": stock and engine differ\n" + report + "\nengine run:\n"
                 + ours.describe(), "", report);
     }
