@@ -194,6 +194,10 @@ public final class ResultNormaliser {
                         env.put(k, m.replaceFirst("$1 <port> "));
                     }
                 }
+                // A forwarded agent's socket: sshd makes a fresh random /tmp/ssh-XXXX/agent.PID per connection
+                if (env.path("SSH_AUTH_SOCK").isTextual()) {
+                    env.put("SSH_AUTH_SOCK", MASKED);
+                }
             }
         }
     }

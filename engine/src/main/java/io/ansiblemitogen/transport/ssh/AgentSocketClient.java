@@ -88,7 +88,7 @@ final class AgentSocketClient extends AbstractAgentProxy {
     static final class Factory implements SshAgentFactory {
         @Override
         public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
-            return List.of(); // never forwards an agent to targets
+            return List.of(AgentRelayChannel.FACTORY); // used only on sessions that asked for it (ForwardAgent)
         }
 
         @Override

@@ -74,7 +74,8 @@ final class SshLogin {
         for (String f : o.identityFiles()) {
             keyFiles.add(SshOptions.expandPath(f, host, port, user));
         }
-        Path agentSocket = o.pubkeyAuthentication() ? agentSocket(o.identityAgent()) : null;
+        Path authAgent = agentSocket(o.identityAgent());
+        Path agentSocket = o.pubkeyAuthentication() ? authAgent : null;
         SshIdentities.Loaded ids = o.pubkeyAuthentication()
                 ? SshIdentities.load(keyFiles, target.privateKeyPassphrase(), agentSocket != null)
                 : new SshIdentities.Loaded(List.of(), List.of(), List.of());
@@ -95,8 +96,14 @@ final class SshLogin {
             String alias = o.hostKeyAlias();
             SshEndpoint ep = endpoint(o, host, port, user, alias != null ? alias : host, alias != null ? 22 : port);
             ClientSession s = login(ep, o, ids, through, "");
+            AgentForwarding.Target forward = AgentForwarding.target(o.forwardAgent(), authAgent,
+                    o.multiplexedLikeSsh(), host, port, user);
+            if (forward != null && forward.socket() != null) {
+                s.setAttribute(AgentForwarding.SOCKET, forward.socket());
+            }
             String label = ep.label() + (through == null ? "" : " (tunnelled)");
-            return new SshTransport(s, jumps, label, authTimeoutMillis(o), o.linkCompressionLevel());
+            return new SshTransport(s, jumps, label, authTimeoutMillis(o), o.linkCompressionLevel(), forward != null,
+                    o.environment(System.getenv()));
         } catch (TransportException | RuntimeException e) {
             jumps.forEach(j -> j.close(true));
             throw e;
@@ -144,7 +151,7 @@ final class SshLogin {
             } else {
                 addr = resolve(ep.host(), ep.port(), o.addressFamily(), prefix);
             }
-            s = connect(ep, o, addr, prefix);
+            s = connect(ep, o, addr, through == null ? LocalBind.address(o, addr, prefix) : null, prefix);
             configure(s, o, ids);
             authenticate(s, ep, o, ids, prefix);
             return s;
@@ -222,8 +229,8 @@ final class SshLogin {
         }
     }
 
-    private ClientSession connect(SshEndpoint ep, SshOptions o, InetSocketAddress addr, String prefix)
-            throws TransportException, IOException {
+    private ClientSession connect(SshEndpoint ep, SshOptions o, InetSocketAddress addr, InetSocketAddress local,
+                                  String prefix) throws TransportException, IOException {
         int timeoutS = connectTimeoutSeconds(o);
         Throwable last = null;
         for (int attempt = 1; attempt <= o.connectionAttempts(); attempt++) {
@@ -231,7 +238,7 @@ final class SshLogin {
                 sleep(1000); // ssh waits a second between ConnectionAttempts
             }
             ConnectFuture cf = client.connect(ep.user(), addr,
-                    AttributeRepository.ofKeyValuePair(SshEndpoint.KEY, ep), null);
+                    AttributeRepository.ofKeyValuePair(SshEndpoint.KEY, ep), local);
             if (!cf.await(Duration.ofSeconds(timeoutS))) {
                 cf.cancel();
                 last = new SocketTimeoutException();

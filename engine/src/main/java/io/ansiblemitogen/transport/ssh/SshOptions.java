@@ -44,39 +44,91 @@ public final class SshOptions {
             "ProxyJump", "Compression", "HostKeyAlias", "PasswordAuthentication", "PubkeyAuthentication",
             "KbdInteractiveAuthentication", "PreferredAuthentications", "LogLevel", "BatchMode", "AddressFamily",
             "ConnectionAttempts", "HostName", "IdentityAgent", "Ciphers", "MACs", "KexAlgorithms",
-            "HostKeyAlgorithms", "PubkeyAcceptedAlgorithms");
+            "HostKeyAlgorithms", "PubkeyAcceptedAlgorithms", "ForwardAgent", "PermitLocalCommand", "LocalCommand",
+            "BindAddress", "BindInterface", "Tag");
 
     /**
-     * Options accepted and ignored because they only concern the OpenSSH process, its multiplexing or its
-     * terminal, or ask for a feature the engine never uses anyway: the engine keeps one connection per target
-     * itself (Control*), never forwards agents, X11 or ports, never allocates a terminal, never adds keys to an
-     * agent and does not do GSSAPI. Ignoring them cannot change what a playbook does.
+     * Options accepted and ignored because whatever their value, OpenSSH would run the playbook the same: they
+     * only concern the ssh process, its multiplexing, its terminal or its messages (the engine keeps one
+     * connection per target itself: Control*), a feature they only tune and that is off or refused on its own
+     * (certificates, hostbased, GSSAPI, X11, port forwarding, canonicalisation), or the network below SSH.
+     * docs/ssh.md lists every ssh_config(5) keyword with its class and the reason.
      */
     private static final Map<String, String> IGNORED = names(
             "ControlMaster", "ControlPersist", "ControlPath", "GSSAPIAuthentication", "GSSAPIDelegateCredentials",
-            "GSSAPIKeyExchange", "GSSAPITrustDns", "AddKeysToAgent", "HashKnownHosts", "CheckHostIP",
+            "GSSAPIKeyExchange", "GSSAPITrustDns", "GSSAPIClientIdentity", "GSSAPIServerIdentity",
+            "GSSAPIRenewalForcesRekey", "GSSAPIKexAlgorithms", "AddKeysToAgent", "HashKnownHosts", "CheckHostIP",
             "VisualHostKey", "UpdateHostKeys", "TCPKeepAlive", "EscapeChar", "NumberOfPasswordPrompts",
-            "ForwardX11Trusted", "VerifyHostKeyDNS", "CanonicalizeHostname", "ClearAllForwardings",
-            "UseRoaming", "ExitOnForwardFailure", "HostbasedAuthentication", "StreamLocalBindUnlink",
-            "ChallengeResponseAuthentication", "ObscureKeystrokeTiming", "EnableEscapeCommandline");
+            "ForwardX11Trusted", "ForwardX11Timeout", "XAuthLocation", "VerifyHostKeyDNS", "CanonicalizeHostname",
+            "CanonicalDomains", "CanonicalizeFallbackLocal", "CanonicalizeMaxDots", "CanonicalizePermittedCNAMEs",
+            "ClearAllForwardings", "GatewayPorts", "PermitRemoteOpen", "StreamLocalBindMask",
+            "UseRoaming", "ExitOnForwardFailure", "HostbasedAuthentication", "HostbasedAcceptedAlgorithms",
+            "HostbasedKeyTypes", "EnableSSHKeysign", "StreamLocalBindUnlink", "ObscureKeystrokeTiming",
+            "EnableEscapeCommandline", "CASignatureAlgorithms", "ChannelTimeout", "FingerprintHash", "IgnoreUnknown",
+            "IPQoS", "KbdInteractiveDevices", "LogVerbose", "SyslogFacility", "ProxyUseFdpass", "RekeyLimit",
+            "RequiredRSASize", "SecurityKeyProvider", "TunnelDevice", "WarnWeakCrypto",
+            // deprecated: OpenSSH itself only warns and ignores them
+            "Protocol", "UsePrivilegedPort", "RSAAuthentication", "RhostsRSAAuthentication", "CompressionLevel",
+            "Cipher");
 
-    /** Accepted only with these values: any other value asks for something the engine would silently skip. */
-    private static final Map<String, Set<String>> IGNORED_IF = Map.of(
-            "forwardagent", Set.of("no"),
-            "forwardx11", Set.of("no"),
-            "requesttty", Set.of("no", "auto"),
-            "permitlocalcommand", Set.of("no"),
-            "sendenv", Set.of(),
-            "tunnel", Set.of("no"));
+    /**
+     * Accepted only with these values (which ask for nothing); any other value would make ssh do something the
+     * engine does not do, and is refused by name.
+     */
+    private static final Map<String, Set<String>> IGNORED_IF = Map.ofEntries(
+            Map.entry("forwardx11", Set.of("no")),
+            Map.entry("requesttty", Set.of("no", "auto")),
+            Map.entry("sessiontype", Set.of("default")),
+            Map.entry("forkafterauthentication", Set.of("no")),
+            Map.entry("stdinnull", Set.of("no")),
+            Map.entry("remotecommand", Set.of("none")),
+            Map.entry("pkcs11provider", Set.of("none")),
+            Map.entry("knownhostscommand", Set.of("none")),
+            Map.entry("revokedhostkeys", Set.of("none")),
+            Map.entry("certificatefile", Set.of("none")),
+            Map.entry("nohostauthenticationforlocalhost", Set.of("no")),
+            Map.entry("refuseconnection", Set.of("no")),
+            Map.entry("tunnel", Set.of("no")));
+
+    /** Options read as yes/no (where ssh also takes true/false). */
+    private static final Set<String> YES_NO = Set.of("compression", "identitiesonly", "passwordauthentication",
+            "pubkeyauthentication", "kbdinteractiveauthentication", "batchmode", "permitlocalcommand", "forwardagent",
+            "forwardx11", "tunnel", "stricthostkeychecking", "stdinnull", "forkafterauthentication",
+            "nohostauthenticationforlocalhost", "refuseconnection", "requesttty");
 
     private static final Map<String, String> ALIASES = Map.of(
             "challengeresponseauthentication", "kbdinteractiveauthentication",
             "pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms");
 
+    /** How the engine treats an ssh_config keyword (docs/ssh.md has the table). */
+    public enum Handling { HONOURED, IGNORED, ONLY_HARMLESS_VALUES, REFUSED }
+
+    /** Keywords refused whatever their value: each makes ssh do something outside the session (listeners). */
+    private static final Set<String> REFUSED = Set.of("localforward", "remoteforward", "dynamicforward");
+
+    /** The class of an ssh_config keyword; null for a keyword the engine has never heard of. */
+    public static Handling handling(String keyword) {
+        String k = keyword.toLowerCase(Locale.ROOT);
+        k = ALIASES.getOrDefault(k, k);
+        if (HONOURED.containsKey(k) || k.equals("sendenv") || k.equals("setenv") || k.equals("proxycommand")
+                || k.equals("host") || k.equals("match") || k.equals("include")) {
+            return Handling.HONOURED;
+        }
+        if (IGNORED.containsKey(k)) {
+            return Handling.IGNORED;
+        }
+        if (IGNORED_IF.containsKey(k)) {
+            return Handling.ONLY_HARMLESS_VALUES;
+        }
+        return REFUSED.contains(k) ? Handling.REFUSED : null;
+    }
+
     private final Map<String, List<String>> values = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<String> identityFiles = new ArrayList<>();
     private final List<String> configNotes = new ArrayList<>();
+    private final List<String> sendEnv = new ArrayList<>();
+    private Map<String, String> setEnv;
     private String configFile;
     private String configFileSource;
 
@@ -94,8 +146,22 @@ public final class SshOptions {
         if (o.configFile != null && !o.configFile.equals("/dev/null") && !Files.isReadable(files.get(0))) {
             throw new SshOptionException(o.configFileSource + ": cannot read ssh config file '" + o.configFile + "'");
         }
-        SshConfigFiles.apply(o, t.host(), files);
+        // ssh reads a -F file as a user file: its relative Includes are under ~/.ssh, the system file's /etc/ssh
+        SshConfigFiles.apply(o, t.host(), files, o.configFile == null ? List.of(true, false) : List.of(true));
+        o.checkLocalCommand();
         return o;
+    }
+
+    /**
+     * LocalCommand runs only with PermitLocalCommand=yes (either alone asks for nothing); ssh would then run it on
+     * the controller, its output mixed into ssh's, which the engine does not do.
+     */
+    private void checkLocalCommand() throws SshOptionException {
+        if (get("localcommand") != null && yes("permitlocalcommand", false)) {
+            throw new SshOptionException(sources.get("localcommand") + ": unsupported ssh option 'LocalCommand'"
+                    + " with PermitLocalCommand=yes (from " + sources.get("permitlocalcommand") + "): the engine"
+                    + " runs no command on the controller");
+        }
     }
 
     /**
@@ -207,8 +273,11 @@ public final class SshOptions {
             }
             case 'q' -> set("loglevel", List.of("QUIET"), source);
             case 'v' -> set("loglevel", List.of("DEBUG"), source);
-            // -a/-x/-k/-T/-n turn off agent/X11 forwarding, GSSAPI delegation, the tty, stdin: all off anyway
-            case 'a', 'x', 'k', 'T', 'n' -> {
+            // ssh assigns -A/-a outright: the last of them wins, over any -o ForwardAgent (checked with ssh -G)
+            case 'A' -> force("forwardagent", "yes", source);
+            case 'a' -> force("forwardagent", "no", source);
+            // -x/-k/-T/-n turn off X11 forwarding, GSSAPI delegation, the tty, stdin: all off anyway
+            case 'x', 'k', 'T', 'n' -> {
             }
             default -> throw new SshOptionException(source + ": unsupported ssh flag '-" + f + "'");
         }
@@ -217,7 +286,7 @@ public final class SshOptions {
     private void flagWithValue(char f, String value, String source) throws SshOptionException {
         switch (f) {
             case 'o' -> option(value, source);
-            case 'i' -> identityFiles.add(value);
+            case 'i' -> addIdentityFile(value);
             case 'p' -> set("port", List.of(checkPort(value, "-p", source)), source);
             case 'l' -> set("user", List.of(value), source);
             case 'J' -> set("proxyjump", List.of(value), source);
@@ -258,14 +327,32 @@ public final class SshOptions {
         if (name.isEmpty() || vals.isEmpty()) {
             throw new SshOptionException(source + ": malformed ssh option '" + text + "'");
         }
+        vals = normalised(key, vals);
         if (IGNORED.containsKey(key)) {
-            if (key.equals("controlmaster")) {
-                values.putIfAbsent(key, vals); // only to say what a terminal's close looks like (TtyCloseNotice)
+            if (key.startsWith("control") || key.equals("canonicalizehostname")) {
+                // Control*: what a terminal's close looks like (TtyCloseNotice), whether ssh would be a master;
+                // CanonicalizeHostname: it makes ssh read its config files a second time (SshConfigFiles)
+                values.putIfAbsent(key, vals);
             }
             return;
         }
         if (key.equals("proxycommand")) {
             proxyCommand(rest, source);
+            return;
+        }
+        if (key.equals("forwardx11") && vals.get(0).equalsIgnoreCase("yes") && noDisplay()) {
+            return; // ssh only forwards X11 when the controller has a DISPLAY
+        }
+        if (key.equals("sendenv")) {
+            sendEnv(vals);
+            return;
+        }
+        if (key.equals("setenv")) {
+            setEnv(vals, source);
+            return;
+        }
+        if (key.equals("localcommand")) {
+            set(key, List.of(rest), source); // a command line, run by ssh's shell: kept whole
             return;
         }
         if (IGNORED_IF.containsKey(key)) {
@@ -286,12 +373,13 @@ public final class SshOptions {
         String v = vals.get(0);
         switch (key) {
             case "identityfile" -> {
-                identityFiles.add(v);
+                addIdentityFile(v);
                 return;
             }
             case "stricthostkeychecking" -> checkOne(display, v, source, "yes", "no", "ask", "accept-new", "off");
             case "compression", "identitiesonly", "passwordauthentication", "pubkeyauthentication",
-                    "kbdinteractiveauthentication", "batchmode" -> checkOne(display, v, source, "yes", "no");
+                    "kbdinteractiveauthentication", "batchmode", "permitlocalcommand" ->
+                    checkOne(display, v, source, "yes", "no");
             case "addressfamily" -> checkOne(display, v, source, "any", "inet", "inet6");
             case "port" -> v = checkPort(v, display, source);
             case "connecttimeout", "serveraliveinterval", "serveralivecountmax", "connectionattempts" ->
@@ -373,6 +461,71 @@ public final class SshOptions {
             identityFiles.addAll(keys);
         }
         set("proxyjump", List.of(spec), source);
+    }
+
+    /** As ssh: a file named twice is tried once (ssh's second config pass names them all again). */
+    private void addIdentityFile(String f) {
+        if (!identityFiles.contains(f)) {
+            identityFiles.add(f);
+        }
+    }
+
+    /**
+     * ssh's own spellings of the same value: {@code true}/{@code false} for yes/no wherever a yes/no is read (ssh -G
+     * prints them so), PubkeyAuthentication's {@code unbound}/{@code host-bound} (both: yes), ConnectTimeout
+     * {@code none} (unset).
+     */
+    private static List<String> normalised(String key, List<String> vals) {
+        String v = vals.get(0).toLowerCase(Locale.ROOT);
+        String n = switch (v) {
+            case "true" -> YES_NO.contains(key) ? "yes" : null;
+            case "false" -> YES_NO.contains(key) ? "no" : null;
+            case "unbound", "host-bound" -> key.equals("pubkeyauthentication") ? "yes" : null;
+            case "none" -> key.equals("connecttimeout") ? "0" : null;
+            default -> null;
+        };
+        if (n == null || vals.size() != 1) {
+            return vals;
+        }
+        return List.of(n);
+    }
+
+    private void force(String key, String value, String source) {
+        values.put(key, List.of(value));
+        sources.put(key, source);
+    }
+
+    /** SendEnv patterns accumulate over every line; {@code -PATTERN} takes the patterns it matches back out. */
+    private void sendEnv(List<String> patterns) {
+        for (String p : patterns) {
+            if (p.startsWith("-")) {
+                // readconf.c's rm_env: drops the patterns the given pattern matches (as strings)
+                sendEnv.removeIf(e -> SshConfigFiles.glob(p.substring(1), false).matcher(e).matches());
+            } else if (!sendEnv.contains(p)) {
+                sendEnv.add(p);
+            }
+        }
+    }
+
+    /** The first SetEnv line wins whole, as in ssh; within it the first value of a name wins. */
+    private void setEnv(List<String> pairs, String source) throws SshOptionException {
+        Map<String, String> line = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new SshOptionException(source + ": bad value '" + p + "' for ssh option 'SetEnv' (expected"
+                        + " NAME=VALUE)");
+            }
+            line.putIfAbsent(p.substring(0, eq), p.substring(eq + 1));
+        }
+        if (setEnv == null) {
+            setEnv = line;
+        }
+    }
+
+    private static boolean noDisplay() {
+        String d = System.getenv("DISPLAY");
+        return d == null || d.isEmpty();
     }
 
     private void set(String key, List<String> vals, String source) {
@@ -459,6 +612,52 @@ public final class SshOptions {
 
     public List<String> identityFiles() {
         return List.copyOf(identityFiles);
+    }
+
+    /** ForwardAgent as written ({@code yes}, {@code no}, {@code $VAR} or a socket path), or null. */
+    public String forwardAgent() {
+        return get("forwardagent");
+    }
+
+    /** BindAddress, or null. */
+    public String bindAddress() {
+        return get("bindaddress");
+    }
+
+    /** BindInterface, or null. */
+    public String bindInterface() {
+        return get("bindinterface");
+    }
+
+    /** Whether ssh would read its config files a second time for the canonical name (it does for any value but no). */
+    boolean canonicalizes() {
+        String v = get("canonicalizehostname");
+        return v != null && !v.equalsIgnoreCase("no");
+    }
+
+    /** Tag (for {@code Match tagged}), or null. */
+    String tag() {
+        return get("tag");
+    }
+
+    /**
+     * The variables ssh would pass to the server for every session: the controller's (this process's) variables
+     * matching a SendEnv pattern, then SetEnv's. sshd keeps only those its AcceptEnv allows, as for ssh.
+     */
+    public Map<String, String> environment(Map<String, String> local) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : local.entrySet()) {
+            for (String p : sendEnv) {
+                if (SshConfigFiles.glob(p, false).matcher(e.getKey()).matches()) {
+                    out.put(e.getKey(), e.getValue());
+                    break;
+                }
+            }
+        }
+        if (setEnv != null) {
+            out.putAll(setEnv);
+        }
+        return out;
     }
 
     /** IdentityAgent as written ({@code none}, {@code SSH_AUTH_SOCK}, {@code $VAR} or a path), or null. */
@@ -564,6 +763,16 @@ public final class SshOptions {
     public boolean multiplexed() {
         String v = get("controlmaster");
         return v != null && !v.equalsIgnoreCase("no");
+    }
+
+    /**
+     * Whether stock's ssh would be a ControlMaster: ControlMaster not {@code no}, and a ControlPath (Ansible adds
+     * one whenever ControlPersist or ControlPath is among the arguments). A master asks for agent forwarding even
+     * with no agent on the controller.
+     */
+    public boolean multiplexedLikeSsh() {
+        String path = get("controlpath");
+        return multiplexed() && (path != null ? !path.equalsIgnoreCase("none") : get("controlpersist") != null);
     }
 
     public String logLevel() {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ansible_connection: ssh}: one authenticated MINA session to the target; every command (login
@@ -23,10 +24,14 @@ public final class SshTransport implements Transport {
     private final String label;
     private final long channelTimeoutMillis;
     private final int linkCompressionLevel;
+    private final boolean forwardAgent;
+    private final Map<String, String> environment;
 
     SshTransport(ClientSession session, List<ClientSession> ownedJumps, String label, long channelTimeoutMillis,
-                 int linkCompressionLevel) {
+                 int linkCompressionLevel, boolean forwardAgent, Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
         this.linkCompressionLevel = linkCompressionLevel;
+        this.forwardAgent = forwardAgent;
         this.session = session;
         this.ownedJumps = List.copyOf(ownedJumps);
         this.label = label;
@@ -46,6 +51,10 @@ public final class SshTransport implements Transport {
         ChannelExec ch = null;
         try {
             ch = session.createExecChannel(command);
+            // As ssh does for every session: sshd then sets SSH_AUTH_SOCK for the command (ForwardAgent).
+            ch.setAgentForwarding(forwardAgent);
+            // SendEnv/SetEnv: "env" requests before the command, as ssh sends them; sshd's AcceptEnv decides.
+            environment.forEach(ch::setEnv);
             OpenFuture f = ch.open();
             if (!f.await(channelTimeoutMillis)) {
                 ch.close(true);

@@ -105,4 +105,106 @@ public class SshAgentTest {
             }
         }
     }
+
+    /** What a program on the target sees of a forwarded agent: the variable, ssh-add's status and key list. */
+    private static final String PROBE = "echo \"[${SSH_AUTH_SOCK:+set}]\"; if out=$(ssh-add -l 2>&1); then echo"
+            + " \"$out\"; else echo unusable; fi"; // ssh-add's failure without an agent behind the socket is racy
+
+    /**
+     * ForwardAgent through the engine against the same options through OpenSSH's ssh, case by case: the target
+     * sees a working SSH_AUTH_SOCK exactly when ssh gives it one (no agent on the controller: none at all), and
+     * the agent it reaches is the one ssh would forward.
+     */
+    @Test
+    public void forwardedAgentIsWhatOpenSshForwards() throws Exception {
+        sshAdd(SSHD.clientKey());
+        Path empty = tmp.getRoot().toPath().resolve("empty.sock");
+        Process second = new ProcessBuilder("ssh-agent", "-D", "-a", empty.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+        try {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Files.exists(empty) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            String base = SSHD.sshCommonArgs() + " -o IdentityAgent=" + socket;
+            List<String> cases = List.of(
+                    base + " -o ForwardAgent=yes",
+                    base + " -A",
+                    base + " -o ForwardAgent=no -A",
+                    base + " -A -a",
+                    base,
+                    base + " -o ForwardAgent=" + empty,
+                    base + " -o ForwardAgent=/nonexistent/agent.sock",
+                    SSHD.sshCommonArgs() + " -o IdentityAgent=none -o ForwardAgent=yes",
+                    SSHD.sshCommonArgs() + " -o IdentityAgent=/nonexistent/agent.sock -o ForwardAgent=yes",
+                    // without a ControlMaster (ssh_args below), ssh asks for forwarding only when its agent answers
+                    "plain " + SSHD.sshCommonArgs() + " -o IdentityAgent=none -o ForwardAgent=yes",
+                    "plain " + SSHD.sshCommonArgs() + " -o IdentityAgent=/nonexistent/agent.sock -A",
+                    "plain " + base + " -A");
+            int forwarded = 0;
+            for (String c : cases) {
+                boolean plain = c.startsWith("plain ");
+                io.ansiblemitogen.engine.TargetSpec spec = SshTargets.to(SSHD).common(c.replaceFirst("^plain ", ""))
+                        .sshArgs(plain ? "-C" : SshTargets.DEFAULT_SSH_ARGS).build();
+                String ours;
+                try (Transport t = factory.open(spec, null)) {
+                    ours = run(t, PROBE);
+                }
+                assertEquals(c, openSsh(spec, PROBE), ours);
+                forwarded += ours.startsWith("[set]") ? 1 : 0;
+            }
+            assertEquals("cases where the target got an SSH_AUTH_SOCK", 8, forwarded);
+        } finally {
+            second.destroy();
+            second.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every exec channel of the connection gets the agent (the engine opens several), and it stays usable. */
+    @Test
+    public void everyChannelOfTheConnectionReachesTheAgent() throws Exception {
+        sshAdd(SSHD.clientKey());
+        try (Transport t = factory.open(SshTargets.to(SSHD).common(agentOption() + " -o ForwardAgent=yes").build(),
+                null)) {
+            for (int i = 0; i < 3; i++) {
+                String out = run(t, PROBE);
+                assertTrue(out, out.startsWith("[set]") && out.contains("ED25519"));
+            }
+        }
+    }
+
+    private static String run(Transport t, String cmd) throws Exception {
+        try (io.ansiblemitogen.transport.RemoteProcess p = t.exec(cmd)) {
+            p.stdin().close();
+            String out = new String(p.stdout().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(10_000);
+            return out;
+        }
+    }
+
+    /** The same command through OpenSSH with the arguments stock Ansible would give it. */
+    private static String openSsh(io.ansiblemitogen.engine.TargetSpec spec, String cmd) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("ssh", "-F", "/dev/null"));
+        for (SshOptions.Arg a : SshOptions.ansibleArgs(spec)) {
+            argv.add(a.word());
+        }
+        // Ansible adds a ControlPath whenever ControlPersist is among the arguments: ssh is then a ControlMaster
+        Path control = Files.createTempDirectory("cp");
+        argv.add("-o");
+        argv.add("ControlPath=" + control + "/%C");
+        argv.add(spec.host());
+        List<String> exit = new java.util.ArrayList<>(argv);
+        argv.add(cmd);
+        exit.add(1, "-O");
+        exit.add(2, "exit");
+        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        // the master must not serve the next case, whose options differ
+        new ProcessBuilder(exit).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor(10, TimeUnit.SECONDS);
+        io.ansiblemitogen.testkit.Procs.deleteTree(control);
+        return out;
+    }
 }

@@ -152,10 +152,14 @@ public class SshOptionsTest {
     public void unsupportedOptionsNameTheOptionAndTheVariable() {
         assertRejected("-o LocalForward=8080 x:80", "ansible_ssh_extra_args", "unsupported ssh option 'LocalForward'");
         assertRejected("-o Tunnel=yes", "ansible_ssh_extra_args", "Tunnel=yes");
-        assertRejected("-o ForwardAgent=yes", "ForwardAgent");
+        assertRejected("-o RemoteCommand=id", "RemoteCommand=id");
+        assertRejected("-o PermitLocalCommand=yes -o LocalCommand='echo hi'", "LocalCommand",
+                "PermitLocalCommand=yes", "ansible_ssh_extra_args");
+        assertRejected("-o PermitLocalCommand=maybe", "bad value 'maybe'", "PermitLocalCommand");
+        assertRejected("-o SetEnv=NOEQUALS", "SetEnv", "NAME=VALUE");
         assertRejected("-o ProxyCommand='nc -X connect -x proxy:3128 %h %p'", "ProxyCommand", "use ProxyJump");
         assertRejected("-o ProxyCommand='ssh -L 1:x:2 -W %h:%p bastion'", "ProxyCommand");
-        assertRejected("-A", "'-A'");
+        assertRejected("-Y", "'-Y'");
         assertRejected("-F /nonexistent/ssh_config", "ansible_ssh_extra_args", "cannot read ssh config file");
         assertRejected("-o StrictHostKeyChecking=maybe", "bad value 'maybe'", "StrictHostKeyChecking");
         assertRejected("-o Port=http", "bad port");
@@ -188,5 +192,88 @@ public class SshOptionsTest {
         String home = System.getProperty("user.home");
         assertEquals(home + "/.ssh/kh_web_2222_deploy%",
                 SshOptions.expandPath("~/.ssh/kh_%h_%p_%r%%", "web", 2222, "deploy").toString());
+    }
+
+    /** The ssh_args lines real ansible.cfg files carry: all accepted, ForwardAgent honoured. */
+    @Test
+    public void commonAnsibleCfgLinesAreAccepted() throws Exception {
+        SshOptions o = SshOptions.forTarget(spec(null, null, null, null, ANSIBLE_DEFAULT_SSH_ARGS
+                + " -o ForwardAgent=yes -o HostKeyAlgorithms=+ssh-rsa -o PubkeyAcceptedKeyTypes=+ssh-rsa"
+                + " -o KexAlgorithms=+diffie-hellman-group14-sha1 -o PermitLocalCommand=yes -o ServerAliveInterval=30"
+                + " -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o PreferredAuthentications=publickey"
+                + " -o ControlPath=/tmp/ansible-ssh-%h-%p-%r -o GSSAPIAuthentication=no -o IPQoS=throughput"
+                + " -o LogLevel=ERROR -o RequestTTY=no", null, null,
+                null));
+        assertEquals("yes", o.forwardAgent());
+        assertTrue(o.multiplexed());
+        opts("-o PermitLocalCommand=no", "-o LocalCommand=true");
+    }
+
+    /** -A/-a are assignments in ssh: the last wins and beats any -o ForwardAgent (each case checked with ssh -G). */
+    @Test
+    public void forwardAgentFlagsFollowSsh() throws Exception {
+        assertEquals("yes", opts("-o ForwardAgent=no -A", null).forwardAgent());
+        assertEquals("yes", opts("-A -o ForwardAgent=no", null).forwardAgent());
+        assertEquals("no", opts("-A -a", null).forwardAgent());
+        assertEquals("yes", opts("-a", "-A").forwardAgent());
+        assertEquals("$SOCK", opts("-o ForwardAgent=$SOCK", "-o ForwardAgent=yes").forwardAgent());
+        assertNull(opts(null, null).forwardAgent());
+    }
+
+    @Test
+    public void sendEnvAndSetEnvBuildTheSessionEnvironment() throws Exception {
+        SshOptions o = opts("-o 'SendEnv LANG LC_* XY' -o SendEnv=-X* -o 'SetEnv A=1 B=2 A=3'", "-o SetEnv=C=4");
+        java.util.Map<String, String> local = new java.util.LinkedHashMap<>();
+        local.put("LANG", "de_DE.UTF-8");
+        local.put("LC_TIME", "C");
+        local.put("LC_ALL", "C");
+        local.put("lang", "lower case is another name");
+        local.put("PATH", "/bin");
+        local.put("XY", "removed again");
+        assertEquals(java.util.Map.of("LANG", "de_DE.UTF-8", "LC_TIME", "C", "LC_ALL", "C", "A", "1", "B", "2"),
+                o.environment(local));
+    }
+
+    /**
+     * Every keyword the local OpenSSH knows (ssh -G prints them all with its defaults) has a class here, and
+     * ssh's own default value of each non-list keyword is accepted: a default asks for nothing.
+     */
+    @Test
+    public void everyOpenSshKeywordIsClassifiedAndItsDefaultAccepted() throws Exception {
+        Process p = new ProcessBuilder("ssh", "-G", "-F", "/dev/null", "web1")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        List<String> unclassified = new java.util.ArrayList<>();
+        List<String> refusedDefaults = new java.util.ArrayList<>();
+        for (String line : out.split("\n")) {
+            String[] kv = line.split(" ", 2);
+            if (kv.length < 2 || kv[0].equals("host")) {
+                continue;
+            }
+            if (SshOptions.handling(kv[0]) == null) {
+                unclassified.add(kv[0]);
+                continue;
+            }
+            if (kv[0].endsWith("algorithms") || kv[0].equals("ciphers") || kv[0].equals("macs")
+                    || kv[0].equals("identityfile") || kv[0].equals("canonicalizepermittedcnames")) {
+                continue; // lists of every name ssh knows, or files ssh only tries when present
+            }
+            try {
+                SshOptions.parse(List.of(new SshOptions.Arg("-o", "ssh -G"),
+                        new SshOptions.Arg(kv[0] + "=" + kv[1], "ssh -G")));
+            } catch (SshOptionException e) {
+                refusedDefaults.add(e.getMessage());
+            }
+        }
+        assertEquals("keywords without a class", List.of(), unclassified);
+        assertEquals("ssh's defaults refused", List.of(), refusedDefaults);
+        for (String k : List.of("LocalForward", "RemoteForward", "DynamicForward", "SendEnv", "SetEnv", "Include",
+                "Match", "Host", "RemoteCommand", "KnownHostsCommand", "CertificateFile", "PKCS11Provider",
+                "RevokedHostKeys", "LocalCommand", "ProxyCommand", "ProxyJump", "BindAddress", "BindInterface",
+                "IgnoreUnknown", "Tag", "CanonicalizeHostname", "ChannelTimeout", "ObscureKeystrokeTiming",
+                "RefuseConnection", "WarnWeakCrypto", "PubkeyAcceptedKeyTypes", "ChallengeResponseAuthentication")) {
+            assertTrue(k, SshOptions.handling(k) != null);
+        }
     }
 }

@@ -39,7 +39,12 @@ public class SshOptionsVersusOpenSshTest {
         for (String line : out.split("\n")) {
             String[] kv = line.split(" ", 2);
             if (kv.length == 2) {
-                m.putIfAbsent(kv[0].toLowerCase(Locale.ROOT), kv[1].strip());
+                String k = kv[0].toLowerCase(Locale.ROOT);
+                if (k.equals("identityfile") && m.containsKey(k)) {
+                    m.put(k, m.get(k) + " " + kv[1].strip()); // one line per file, in order
+                } else {
+                    m.putIfAbsent(k, kv[1].strip());
+                }
             }
         }
         return m;
@@ -70,6 +75,76 @@ public class SshOptionsVersusOpenSshTest {
         assertEquals(what, g.get("serveraliveinterval"), o.serverAliveInterval() == null ? "0"
                 : o.serverAliveInterval() + "");
         assertEquals(what, g.get("identitiesonly"), o.identitiesOnly() ? "yes" : "no");
+        assertEquals(what, g.get("hostname"), o.hostName(t.host()));
+        if (!o.identityFiles().isEmpty()) { // none: ssh's defaults, which ssh -G lists and the engine tries too
+            List<String> ids = new ArrayList<>();
+            for (String f : o.identityFiles()) {
+                ids.add(SshOptions.expandHome(f));
+            }
+            assertEquals(what, String.join(" ", ids), g.get("identityfile"));
+        }
+    }
+
+    /**
+     * Real files with Include (glob, sorted; inside a block that does not apply: nothing of it applies) and Match
+     * (host, originalhost, user, localuser, exec with tokens, negation, all, final with a HostName), read by the
+     * engine and by ssh -G for the same Ansible arguments: the same port, user, keys, ProxyJump, host name.
+     */
+    @Test
+    public void includeAndMatchPickWhatOpenSshPicks() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ssh_config_inc");
+        try {
+            java.nio.file.Path inc = dir.resolve("conf.d");
+            java.nio.file.Files.createDirectories(inc);
+            java.nio.file.Files.writeString(inc.resolve("10-a.conf"), String.join("\n",
+                    "Host 10.0.0.5",
+                    "  HostName final.example",
+                    "  UserKnownHostsFile /kh/a",
+                    ""));
+            java.nio.file.Files.writeString(inc.resolve("20-b.conf"), String.join("\n",
+                    "IdentityFile /keys/top-of-included-file",
+                    "Host *",
+                    "  StrictHostKeyChecking accept-new",
+                    ""));
+            java.nio.file.Files.writeString(inc.resolve("other.txt"), "Port 1998\n");
+            java.nio.file.Files.writeString(dir.resolve("never.conf"), "Host *\n  Port 1999\n  HostKeyAlias never\n");
+            java.nio.file.Path cfg = dir.resolve("config");
+            java.nio.file.Files.writeString(cfg, String.join("\n",
+                    "Host nomatch.example",
+                    "  Include " + dir.resolve("never.conf"),
+                    "Match user deploy exec \"test %r = deploy -a %p = 2222 -a %n = 10.0.0.5\"",
+                    "  IdentityFile /keys/deploy_%r",
+                    "  ProxyJump jump@bastion:2201",
+                    "Match host 10.0.0.* !user deploy",
+                    "  IdentityFile /keys/other",
+                    "  IdentitiesOnly yes",
+                    "Match originalhost 10.0.0.5 localuser " + System.getProperty("user.name"),
+                    "  ServerAliveInterval 11",
+                    "Match exec false",
+                    "  ConnectTimeout 7",
+                    "Match Host WEB1",
+                    "  ConnectTimeout 8",
+                    "Host 10.0.0.5",
+                    "Include " + inc + "/*.conf",
+                    "Match final host final.example",
+                    "  HostKeyAlias final-alias",
+                    "Match all",
+                    "  ConnectTimeout 13",
+                    ""));
+            String f = " -F " + cfg;
+            same(spec(2222, "deploy", DEFAULTS, f, null, null));
+            same(spec(2222, "other", DEFAULTS, f, null, null));
+            same(spec(null, null, DEFAULTS, f, null, null));
+            same(spec(2200, "deploy", DEFAULTS, f, "-o ConnectTimeout=3", true));
+            SshOptions o = SshOptions.forTarget(spec(2222, "deploy", DEFAULTS, f, null, null));
+            assertEquals(List.of(new SshOptions.Jump("jump", "bastion", 2201)), o.proxyJumps());
+            assertEquals("final-alias", o.hostKeyAlias());
+            assertEquals(List.of(), o.configNotes());
+        } finally {
+            try (var walk = java.nio.file.Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     @Test
@@ -111,7 +186,8 @@ public class SshOptionsVersusOpenSshTest {
             same(spec(2222, "deploy", DEFAULTS, f, null, false));
             same(spec(null, null, "-o ServerAliveInterval=1 -F /dev/null", f, "-o UserKnownHostsFile=/x", null));
             SshOptions o = SshOptions.forTarget(spec(null, null, DEFAULTS, f, null, null));
-            assertEquals(o.configNotes().toString(), 1, o.configNotes().size()); // SendEnv, skipped
+            assertEquals(List.of(), o.configNotes()); // SendEnv is honoured now: nothing skipped
+            assertEquals(System.getenv("LANG"), o.environment(System.getenv()).get("LANG"));
         } finally {
             java.nio.file.Files.deleteIfExists(cfg);
         }

@@ -29,6 +29,7 @@ final class SshTargets {
         private Boolean hostKeyChecking = true;
         private Integer timeout = 10;
         private List<TargetSpec> via = List.of();
+        private String sshArgs = DEFAULT_SSH_ARGS;
 
         Builder(SshdFixture sshd) {
             this.sshd = sshd;
@@ -73,6 +74,11 @@ final class SshTargets {
             return this;
         }
 
+        Builder sshArgs(String v) {
+            sshArgs = v;
+            return this;
+        }
+
         Builder extra(String v) {
             extra = v;
             return this;
@@ -94,7 +100,7 @@ final class SshTargets {
         }
 
         TargetSpec build() {
-            return new TargetSpec("ssh", name, sshd.host(), port, user, password, key, passphrase, DEFAULT_SSH_ARGS,
+            return new TargetSpec("ssh", name, sshd.host(), port, user, password, key, passphrase, sshArgs,
                     common, extra, timeout, hostKeyChecking, "python3", via);
         }
     }

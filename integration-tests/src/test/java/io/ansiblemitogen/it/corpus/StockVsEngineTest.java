@@ -83,9 +83,14 @@ public class StockVsEngineTest {
         }
     }
 
+    /** The inventory of every run (a subclass runs the corpus under other connection settings). */
+    protected Inventory inventory() {
+        return Inventory.forFixture(SSHD, "target");
+    }
+
     @Test
     public void engineAgreesWithStock() {
-        Inventory inventory = Inventory.forFixture(SSHD, "target");
+        Inventory inventory = inventory();
         watch.takePayloads();
         RunResult stock = runner.run(playbook, inventory, Mode.STOCK);
         stockPayloads += watch.takePayloads().size();
