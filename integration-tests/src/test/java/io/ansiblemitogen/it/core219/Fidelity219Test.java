@@ -34,7 +34,7 @@ public class Fidelity219Test {
     private static final Path SUDOERS = Path.of("/etc/sudoers.d/amtest-become-failures-219");
     private static final Path BECOME = Path.of("src/test/resources/become");
 
-    private static TrixieRoot root;
+    private static DebianRoot root;
     private static SshTarget target;
     private static Corpus219Runner runner;
     private static EmbeddedEngine engine;
@@ -44,7 +44,7 @@ public class Fidelity219Test {
     @BeforeClass
     public static void start() throws Exception {
         assumeTrue("real accounts and sudoers need root", "root".equals(System.getProperty("user.name")));
-        root = TrixieRoot.ensure();
+        root = DebianRoot.trixie();
         BecomeFailureHosts.setUp(SUDOERS);
         target = SshTarget.thisMachine("py311");
         engine = new EmbeddedEngine();
