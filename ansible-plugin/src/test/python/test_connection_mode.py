@@ -79,8 +79,8 @@ class ConnectionMode(unittest.TestCase):
             runs.append((args['_raw_params'], m['module']['isolation']))
         expected = []
         for s in STRATEGIES:
-            expected += [('echo "%s one"' % s, 'reuse'), ('echo "%s two"' % s, 'reuse')]
-            expected += [('echo %s %s' % (s, what), 'reuse') for what in ('fqcn', 'legacy')] * 2
+            expected += [('echo "%s one"' % s, 'isolated'), ('echo "%s two"' % s, 'isolated')]
+            expected += [('echo %s %s' % (s, what), 'isolated') for what in ('fqcn', 'legacy')] * 2
             expected += [('echo %s forked' % s, 'fork')] * 2
         self.assertEqual(sorted(runs), sorted(expected), out)
 
