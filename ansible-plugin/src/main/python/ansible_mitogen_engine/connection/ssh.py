@@ -44,6 +44,14 @@ class Connection(EngineConnectionMixin, _stock.Connection):
             'host_key_checking': bool(o('host_key_checking', True)),
         }
 
+    def _fetch_transfer_kind(self):
+        # smart tries sftp first (our sshd targets serve it), then scp; piped writes with open(..., 'wb').
+        method = self._opt('ssh_transfer_method', None)
+        if method is None:  # 2.14's deprecated scp_if_ssh: smart, or a boolean for scp/sftp
+            legacy = str(self._opt('scp_if_ssh', 'smart')).lower()
+            method = 'smart' if legacy == 'smart' else 'scp' if legacy in ('1', 'true', 'yes', 'on', 'y') else 'sftp'
+        return {'smart': 'sftp', 'sftp': 'sftp', 'scp': 'scp'}.get(method, 'plain')
+
     def _wants_tty(self):
         return bool(self._opt('use_tty', True))
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.IoTrace;
 import io.ansiblemitogen.engine.BecomeSpec;
+import io.ansiblemitogen.engine.CommandShell;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
 import io.ansiblemitogen.engine.ExecResult;
@@ -57,7 +58,8 @@ public final class RequestHandler {
                         text(req, "cmd"), req.hasNonNull("stdin_b64")
                                 ? Base64.getDecoder().decode(req.get("stdin_b64").asText()) : null,
                         req.hasNonNull("chdir") ? req.get("chdir").asText() : null,
-                        req.path("pty").asBoolean(false), pre, after, detach));
+                        req.path("pty").asBoolean(false), pre, after, detach,
+                        parse(req.get("shell"), CommandShell::fromJson, "shell")));
                 case "put_file" -> {
                     long token = engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
                             req.hasNonNull("mode") ? req.get("mode").asText() : null, pre, after, detach,
@@ -66,8 +68,13 @@ public final class RequestHandler {
                         reply.put("token", token);
                     }
                 }
-                case "fetch_file" -> engine.fetchFile(need(target), become, text(req, "src"),
-                        Path.of(text(req, "dst")), pre, after);
+                case "fetch_file" -> {
+                    String mode = engine.fetchFile(need(target), become, text(req, "src"), Path.of(text(req, "dst")),
+                            pre, after);
+                    if (mode != null) {
+                        reply.put("mode", mode);
+                    }
+                }
                 case "sync" -> engine.sync(need(target), tokens(req, "tokens"));
                 case "reset" -> engine.reset(need(target));
                 case "pool_status" -> status(reply);

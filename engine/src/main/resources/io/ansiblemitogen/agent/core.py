@@ -628,10 +628,17 @@ class _EnvironSnapshot(object):
                 env[decode(k)] = env.decodevalue(v)
 
 
+# Whether the shell that started this interpreter exports `_` (bash and zsh set it to the program they run; dash
+# does not). The controller asks for `_` as a bash login shell would set it when running the module's wrapper shell;
+# a login shell that does not set it for us did not set it for that wrapper either.
+STARTED_WITH_UNDERSCORE = '_' in os.environ
+
+
 def _apply_env_cwd(header):
     env = header.get('env') or {}
     for k, v in env.items():
-        os.environ[k] = v
+        if k != '_' or STARTED_WITH_UNDERSCORE:
+            os.environ[k] = v
     cwd = header.get('cwd')
     if cwd:
         os.chdir(cwd)
@@ -771,17 +778,44 @@ def _status_rc(status):
     return os.WEXITSTATUS(status)
 
 
+def _login_shell():
+    """The passwd entry's shell, as sshd runs a command with it (`/bin/sh` when the entry names none)."""
+    try:
+        import pwd
+        return pwd.getpwuid(os.getuid()).pw_shell or '/bin/sh'
+    except (ImportError, KeyError):
+        return '/bin/sh'
+
+
+def command_argv(header):
+    """(argv, executable) for an exec call: `argv` as given, else `cmd` run the way the header's `shell` says
+    (docs/protocol.md "exec"): a named shell as `PATH -c CMD` ($0 the path, as a shell runs `PATH -c ...`), the
+    login shell as sshd runs it ($0 its base name), `split` as the words alone; by default `/bin/sh -c CMD`."""
+    if 'argv' in header:
+        return list(header['argv']), None
+    cmd = header.get('cmd')
+    shell = header.get('shell') or {}
+    if shell.get('split'):
+        import shlex
+        return shlex.split(cmd), None
+    if shell.get('login'):
+        path = _login_shell()
+        return [os.path.basename(path), '-c', cmd], path
+    path = shell.get('path') or '/bin/sh'
+    return [path, '-c', cmd], None
+
+
 def run_command(header, stdin_bytes):
+    argv, executable = command_argv(header)
     cmd = header.get('argv') or header.get('cmd')
-    shell = 'argv' not in header
     env = None
     if header.get('env'):
         env = dict(os.environ)
         env.update(header['env'])
     if header.get('pty'):
-        return _run_on_pty(cmd, shell, stdin_bytes, header.get('cwd') or None, env)
+        return _run_on_pty(argv, executable, stdin_bytes, header.get('cwd') or None, env)
     try:
-        p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None,
+        p = subprocess.Popen(argv, executable=executable,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              cwd=header.get('cwd') or None, env=env, close_fds=True)
         # No preexec_fn: subprocess restores SIGPIPE itself (restore_signals), and without one it can use vfork.
@@ -818,7 +852,7 @@ def _restore_signals():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
-def _run_on_pty(cmd, shell, stdin_bytes, cwd, env):
+def _run_on_pty(argv, executable, stdin_bytes, cwd, env):
     """A command on a terminal, as `ssh -tt` gives one: stdout and stderr merged, newlines as CR LF."""
     import pty
     master, slave = pty.openpty()
@@ -831,13 +865,13 @@ def _run_on_pty(cmd, shell, stdin_bytes, cwd, env):
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     try:
-        p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None, stdin=slave,
+        p = subprocess.Popen(argv, executable=executable, stdin=slave,
                              stdout=slave, stderr=slave, cwd=cwd, env=env, close_fds=True,
                              preexec_fn=child_setup)
     except OSError as e:
         os.close(master)
         os.close(slave)
-        return Outcome(127, b'', ('%s: %s\n' % (cmd, e.strerror)).encode('utf-8', 'replace'))
+        return Outcome(127, b'', ('%s: %s\n' % (argv[0] if argv else '', e.strerror)).encode('utf-8', 'replace'))
     os.close(slave)
     if stdin_bytes:
         os.write(master, stdin_bytes)
