@@ -848,6 +848,59 @@ def _identity():
     return out
 
 
+class _LoginSession(object):
+    """The sshd that accepted this interpreter's login, so a pooled interpreter can tell that sshd was restarted.
+
+    sshd sessions outlive a restart of the listening sshd, but a new login then gets what the new sshd gives (its
+    mount namespace: a fresh private /tmp, its environment): stock would run the next task there. Recorded at start:
+    the topmost sshd in this process's ancestry (pid and start time). If that process is gone or no longer our
+    ancestor (the session's processes were re-parented), this interpreter is stale (docs/architecture.md "Pooled
+    interpreters"). Not under sshd (local, containers): never stale."""
+
+    NAMES = ('sshd', 'sshd-session')
+
+    def __init__(self):
+        self.listener = self._top_sshd()
+
+    @staticmethod
+    def _stat(pid):
+        try:
+            with open('/proc/%d/stat' % pid, 'rb') as f:
+                data = f.read()
+        except (IOError, OSError):
+            return None
+        # comm is in parentheses and may hold spaces: the fields after the last ')' are fixed
+        comm = data[data.find(b'(') + 1:data.rfind(b')')].decode('utf-8', 'replace')
+        rest = data[data.rfind(b')') + 2:].split()
+        return comm, int(rest[1]), rest[19]  # comm, ppid, starttime
+
+    def _top_sshd(self):
+        """(pid, start time) of the topmost of the sshd processes above us (past the login shell: dash forks
+        for `-c`, bash execs), or None."""
+        pid, top = os.getppid(), None
+        for _ in range(16):
+            st = self._stat(pid) if pid > 1 else None
+            if st is None:
+                break
+            if st[0] in self.NAMES:
+                top = (pid, st[2])
+            elif top is not None:
+                break
+            pid = st[1]
+        return top
+
+    def stale(self):
+        if self.listener is None:
+            return None
+        now = self._top_sshd()
+        if now == self.listener:
+            return None
+        return 'the sshd that accepted this login (pid %d) was stopped or restarted' % self.listener[0]
+
+
+LOGIN_SESSION = _LoginSession()
+
+
 def _restore_signals():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
@@ -1632,7 +1685,8 @@ class Agent(object):
 
     # -- operations
     def on_ping(self, frame):
-        return {}, b''
+        stale = LOGIN_SESSION.stale()
+        return ({'stale': stale} if stale else {}), b''
 
     def on_run_module(self, frame):
         h = frame.header
