@@ -451,9 +451,18 @@ class EngineConnectionMixin(object):
         digests = _digests_for(in_path)
         if digests:
             fields['digests'] = digests
+        create_mode = self._put_create_mode(in_path)
+        if create_mode is not None:
+            fields['create_mode'] = '%o' % create_mode
         reply = self._engine_call('put_file', **fields)
         if detach and reply.get('token'):
             self._deferral().put_tokens.append(reply['token'])
+
+    def _put_create_mode(self, in_path):
+        """The mode stock's transfer would create the remote file with before the target's umask, or None for 0666
+        (the engine's default). It shows: as an unprivileged become user, a copy over an existing file keeps the
+        temp file's mode (atomic_move cannot chmod another user's file, and its copy2 fallback copies the mode)."""
+        return None
 
     def fetch_file(self, in_path, out_path):
         display.vvv('ENGINE FETCH %s TO %s' % (in_path, out_path), host=self._engine_host)
@@ -461,9 +470,9 @@ class EngineConnectionMixin(object):
         before = fetched_mode.existing_mode(dst)
         reply = self._engine_call('fetch_file', target=self.engine_target(), become=None,
                                   src=to_text(in_path, errors='surrogate_or_strict'), dst=dst)
-        fetched_mode.apply(dst, before, self._fetch_transfer_kind(), reply.get('mode'))
+        fetched_mode.apply(dst, before, self._transfer_kind(), reply.get('mode'))
 
-    def _fetch_transfer_kind(self):
+    def _transfer_kind(self):
         """How stock's connection writes a fetched file (fetched_mode.creation_mode): 'plain' unless it says."""
         return 'plain'
 

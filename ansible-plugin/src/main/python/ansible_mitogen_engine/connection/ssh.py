@@ -8,6 +8,7 @@ connection per target identity for the whole run.
 from __future__ import absolute_import, division, print_function
 
 import os
+import stat
 
 from ansible_mitogen_engine import stock
 from ansible_mitogen_engine.connection_base import EngineConnectionMixin, extend_documentation
@@ -44,7 +45,16 @@ class Connection(EngineConnectionMixin, _stock.Connection):
             'host_key_checking': bool(o('host_key_checking', True)),
         }
 
-    def _fetch_transfer_kind(self):
+    def _put_create_mode(self, in_path):
+        # sftp's put (and scp's sink) open the remote file with the local file's permission bits; piped: dd, 0666.
+        if self._transfer_kind() == 'plain':
+            return None
+        try:
+            return stat.S_IMODE(os.stat(in_path).st_mode) & 0o777
+        except OSError:
+            return None
+
+    def _transfer_kind(self):
         # smart tries sftp first (our sshd targets serve it), then scp; piped writes with open(..., 'wb').
         method = self._opt('ssh_transfer_method', None)
         if method is None:  # 2.14's deprecated scp_if_ssh: smart, or a boolean for scp/sftp

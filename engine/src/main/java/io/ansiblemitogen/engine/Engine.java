@@ -285,11 +285,23 @@ public final class Engine implements AutoCloseable {
      */
     public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
             List<Long> after, boolean detach, List<String> digests) throws EngineException {
+        return putFile(target, become, src, dst, mode, pre, after, detach, digests, null);
+    }
+
+    /**
+     * @param createMode the mode (octal) stock's transfer creates the file with, which the target's umask then
+     *        narrows, as open(2) would (sftp: the local file's permission bits); null for 0666. Ignored with
+     *        {@code mode}, which is exact.
+     */
+    public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
+            List<Long> after, boolean detach, List<String> digests, String createMode) throws EngineException {
         return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
             long size = Files.size(src);
             ObjectNode h = Json.object().put("op", "put_file").put("path", dst).put("size", size);
             if (mode != null) {
                 h.put("mode", mode);
+            } else if (createMode != null) {
+                h.put("create_mode", createMode);
             }
             if (!digests.isEmpty()) {
                 digests.forEach(h.putArray("digests")::add);

@@ -63,7 +63,7 @@ public final class RequestHandler {
                 case "put_file" -> {
                     long token = engine.putFile(need(target), become, Path.of(text(req, "src")), text(req, "dst"),
                             req.hasNonNull("mode") ? req.get("mode").asText() : null, pre, after, detach,
-                            strings(req, "digests"));
+                            strings(req, "digests"), octal(req, "create_mode"));
                     if (token != 0) {
                         reply.put("token", token);
                     }
@@ -203,6 +203,20 @@ public final class RequestHandler {
             throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null, "request has no target");
         }
         return t;
+    }
+
+    /** An optional octal permission field (at most 07777), or null; anything else is a bad request. */
+    private static String octal(JsonNode req, String field) throws EngineException {
+        JsonNode v = req.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String s = v.asText();
+        if (!s.matches("0?[0-7]{1,4}")) {
+            throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null,
+                    "request field '" + field + "' must be an octal mode, not '" + s + "'");
+        }
+        return s;
     }
 
     private static String text(JsonNode req, String field) throws EngineException {

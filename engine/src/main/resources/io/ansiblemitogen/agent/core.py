@@ -967,7 +967,8 @@ def receive_file(header, chunks):
         if mode is not None:
             os.fchmod(fd, int(mode, 8) if isinstance(mode, str) else mode)
         else:
-            os.fchmod(fd, 0o666 & ~_umask())
+            # as open(2) would create it: stock's sftp asks for the local file's mode, the umask narrows it
+            os.fchmod(fd, int(header.get('create_mode') or '666', 8) & ~_umask())
         os.close(fd)
         fd = -1
         os.rename(tmp, path)
