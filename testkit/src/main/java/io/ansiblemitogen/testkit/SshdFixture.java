@@ -243,17 +243,7 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         process = null;
         restartConfig.clear();
         restartConfig.addAll(List.of(configLines));
-        IllegalStateException last = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try {
-                launch();
-                return;
-            } catch (IllegalStateException e) {
-                last = e;
-                Procs.sleep(250);
-            }
-        }
-        throw last;
+        relaunch();
     }
 
     /** Stops sshd and every session it serves, then starts it again on the same port and keys. */
@@ -262,7 +252,11 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
             throw new IllegalStateException("not started");
         }
         stopProcess();
-        // the same port must come back: a lingering TIME_WAIT is fine (sshd binds with SO_REUSEADDR)
+        relaunch();
+    }
+
+    /** Starts sshd again on the same port: a lingering TIME_WAIT is fine (sshd binds with SO_REUSEADDR). */
+    private void relaunch() {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 20; attempt++) {
             try {
