@@ -109,7 +109,13 @@ class FakeEngine(object):
                                m.get('cwd'))
         if op == 'exec_command':
             stdin = base64.b64decode(req['stdin_b64']) if req.get('stdin_b64') else None
-            return self.result(['/bin/sh', '-c', req['cmd']], stdin, None, req.get('chdir'))
+            shell = req.get('shell') or {}
+            if shell.get('login'):
+                import pwd
+                argv = [pwd.getpwuid(os.getuid()).pw_shell or '/bin/sh', '-c', req['cmd']]
+            else:
+                argv = [shell.get('path') or '/bin/sh', '-c', req['cmd']]
+            return self.result(argv, stdin, None, req.get('chdir'))
         if op == 'put_file':
             shutil.copyfile(req['src'], req['dst'])
             return {}

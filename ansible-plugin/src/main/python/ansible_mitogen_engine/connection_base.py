@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, become_errors, command, copy_digests, deferral, locator, routing, vias
+from ansible_mitogen_engine import ansiballz, become_errors, command, copy_digests, deferral, fetched_mode, locator, routing, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -98,6 +98,12 @@ def _digests_for(in_path):
         return DIGEST_ON_RECEIVE if os.path.getsize(in_path) >= DIGEST_ON_RECEIVE_MIN else None
     except OSError:
         return None
+
+
+def shell_plugin_executable(shell):
+    """The shell plugin's `executable` (set from ansible_shell_executable, or by raw's `executable`), or None."""
+    value = getattr(shell, 'executable', None)
+    return _text_or_none(value) if value else None
 
 
 class _NeedZip(Exception):
@@ -333,20 +339,39 @@ class EngineConnectionMixin(object):
 
     def _unwrap(self, cmd, sudoable):
         """(inner command, become object or None) for cmd as ActionBase built it."""
+        inner, become, _shell = self._unwrap_with_shell(cmd, sudoable)
+        return inner, become
+
+    def _unwrap_with_shell(self, cmd, sudoable):
+        """(inner command, become object or None, the shell stock would have run the inner command with).
+
+        The shell is the protocol's `shell` object (docs/protocol.md exec_command): the executable ActionBase
+        wrapped the command in (`X -c '...'`: ansible_shell_executable, or `executable` of raw, shell...), under
+        become the one the become plugin wrapped it in (the shell plugin's executable), and for a command that
+        came bare (raw without `executable`) what the connection would have handed it to: the login shell over
+        ssh (sshd runs `$SHELL -c CMD`), ANSIBLE_EXECUTABLE for local, `ansible_shell_executable` for docker."""
         executable, inner = command.strip_executable(cmd)
+        shell = {'path': executable} if executable else self._bare_command_shell()
         become = None
         if sudoable and self.become is not None:
-            shell = self._shell
+            plugin = self._shell
             try:
                 unwrapped = command.strip_become(inner, getattr(self.become, 'success', None),
-                                                 getattr(shell, 'ECHO', 'echo'), getattr(shell, 'COMMAND_SEP', ';'))
+                                                 getattr(plugin, 'ECHO', 'echo'), getattr(plugin, 'COMMAND_SEP', ';'))
             except command.BecomeUnwrapError as e:
                 raise AnsibleError('%s: the %s become plugin built a command the engine cannot take apart (%s); '
                                    'command: %s' % (self._engine_host, self.become.name, e, cmd))
             if unwrapped is not None:
                 inner = unwrapped
                 become = self._engine_become()
-        return inner, become
+                # BecomeBase._build_success_command: `SHELL.executable -c 'echo BECOME-SUCCESS-... ; CMD'`.
+                shell = {'path': shell_plugin_executable(self._shell) or '/bin/sh'}
+        return inner, become, shell
+
+    def _bare_command_shell(self):
+        """The shell stock's connection runs a command with that ActionBase did not wrap (raw without
+        `executable`): over ssh, the login user's shell (sshd runs `$SHELL -c CMD`, $0 its base name)."""
+        return {'login': True}
 
     def _engine_cwd(self):
         return None
@@ -361,7 +386,7 @@ class EngineConnectionMixin(object):
 
     def exec_command(self, cmd, in_data=None, sudoable=True):
         display.vvv('ENGINE EXEC %s' % cmd, host=self._engine_host)
-        inner, become = self._unwrap(cmd, sudoable)
+        inner, become, shell = self._unwrap_with_shell(cmd, sudoable)
         predicted = self._predicted(inner, in_data, become)
         if predicted is not None:
             return predicted
@@ -373,6 +398,8 @@ class EngineConnectionMixin(object):
                 env.update(interp.env)
                 return self._result(self._exec_module(payload, interp.interpreter, env, become))
         fields = {'target': self.engine_target(), 'become': become, 'cmd': inner}
+        if shell != {'path': '/bin/sh'}:
+            fields['shell'] = shell  # absent: /bin/sh, as every engine runs it
         home_key = self._home_key(fields, in_data, sudoable)
         if home_key is not None and home_key in _homes:
             return 0, _homes[home_key], b''
@@ -436,15 +463,30 @@ class EngineConnectionMixin(object):
         digests = _digests_for(in_path)
         if digests:
             fields['digests'] = digests
+        create_mode = self._put_create_mode(in_path)
+        if create_mode is not None:
+            fields['create_mode'] = '%o' % create_mode
         reply = self._engine_call('put_file', **fields)
         if detach and reply.get('token'):
             self._deferral().put_tokens.append(reply['token'])
 
+    def _put_create_mode(self, in_path):
+        """The mode stock's transfer would create the remote file with before the target's umask, or None for 0666
+        (the engine's default). It shows: as an unprivileged become user, a copy over an existing file keeps the
+        temp file's mode (atomic_move cannot chmod another user's file, and its copy2 fallback copies the mode)."""
+        return None
+
     def fetch_file(self, in_path, out_path):
         display.vvv('ENGINE FETCH %s TO %s' % (in_path, out_path), host=self._engine_host)
-        self._engine_call('fetch_file', target=self.engine_target(), become=None,
-                          src=to_text(in_path, errors='surrogate_or_strict'),
-                          dst=os.path.abspath(to_text(out_path, errors='surrogate_or_strict')))
+        dst = os.path.abspath(to_text(out_path, errors='surrogate_or_strict'))
+        before = fetched_mode.existing_mode(dst)
+        reply = self._engine_call('fetch_file', target=self.engine_target(), become=None,
+                                  src=to_text(in_path, errors='surrogate_or_strict'), dst=dst)
+        fetched_mode.apply(dst, before, self._transfer_kind(), reply.get('mode'))
+
+    def _transfer_kind(self):
+        """How stock's connection writes a fetched file (fetched_mode.creation_mode): 'plain' unless it says."""
+        return 'plain'
 
     def reset(self):
         display.vvv('ENGINE RESET', host=self._engine_host)

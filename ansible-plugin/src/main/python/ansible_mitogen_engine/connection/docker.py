@@ -27,6 +27,10 @@ class Connection(EngineConnectionMixin, _Base):
     def _engine_host(self):
         return self._opt('remote_addr') or self._engine_inventory_name
 
+    def _bare_command_shell(self):
+        # community.docker's exec_command: `docker exec ... EXECUTABLE -c CMD` (ansible_shell_executable).
+        return {'path': getattr(self._play_context, 'executable', None) or '/bin/sh'}
+
     def _engine_target_fields(self):
         return {
             'host': self._engine_host,

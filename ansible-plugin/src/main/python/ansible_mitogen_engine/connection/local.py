@@ -25,6 +25,12 @@ class Connection(EngineConnectionMixin, _stock.Connection):
     def _engine_target_fields(self):
         return {'host': 'localhost', 'user': getpass.getuser()}
 
+    def _bare_command_shell(self):
+        # Stock local: Popen(cmd, shell=True, executable=first word of ANSIBLE_EXECUTABLE), so $0 is that path.
+        from ansible import constants as C
+        exe = C.DEFAULT_EXECUTABLE.split()[0] if C.DEFAULT_EXECUTABLE else '/bin/sh'
+        return {'path': to_text(exe, errors='surrogate_or_strict')}
+
     def _engine_cwd(self):
         # Stock local runs commands in the playbook directory (ActionBase sets .cwd for local).
         cwd = getattr(self, 'cwd', None)

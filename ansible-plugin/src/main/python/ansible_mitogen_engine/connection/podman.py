@@ -25,6 +25,10 @@ class Connection(EngineConnectionMixin, _Base):
         return getattr(self._play_context, 'remote_addr', None) or self._opt('remote_addr') \
             or self._engine_inventory_name
 
+    def _bare_command_shell(self):
+        # containers.podman's exec_command runs shlex.split(cmd) with no shell at all.
+        return {'split': True}
+
     def _engine_target_fields(self):
         return {
             'host': self._engine_host,

@@ -8,6 +8,7 @@ connection per target identity for the whole run.
 from __future__ import absolute_import, division, print_function
 
 import os
+import stat
 
 from ansible_mitogen_engine import stock
 from ansible_mitogen_engine.connection_base import EngineConnectionMixin, extend_documentation
@@ -43,6 +44,23 @@ class Connection(EngineConnectionMixin, _stock.Connection):
             'timeout': _int_or_none(o('timeout')),
             'host_key_checking': bool(o('host_key_checking', True)),
         }
+
+    def _put_create_mode(self, in_path):
+        # sftp's put (and scp's sink) open the remote file with the local file's permission bits; piped: dd, 0666.
+        if self._transfer_kind() == 'plain':
+            return None
+        try:
+            return stat.S_IMODE(os.stat(in_path).st_mode) & 0o777
+        except OSError:
+            return None
+
+    def _transfer_kind(self):
+        # smart tries sftp first (our sshd targets serve it), then scp; piped writes with open(..., 'wb').
+        method = self._opt('ssh_transfer_method', None)
+        if method is None:  # 2.14's deprecated scp_if_ssh: smart, or a boolean for scp/sftp
+            legacy = str(self._opt('scp_if_ssh', 'smart')).lower()
+            method = 'smart' if legacy == 'smart' else 'scp' if legacy in ('1', 'true', 'yes', 'on', 'y') else 'sftp'
+        return {'smart': 'sftp', 'sftp': 'sftp', 'scp': 'scp'}.get(method, 'plain')
 
     def _wants_tty(self):
         return bool(self._opt('use_tty', True))

@@ -1,5 +1,6 @@
 package io.ansiblemitogen.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.PendingCall;
 import io.ansiblemitogen.agent.RemoteContext;
@@ -10,6 +11,7 @@ import io.ansiblemitogen.pool.ConnectionPool;
 import io.ansiblemitogen.pool.HopFailure;
 import io.ansiblemitogen.pool.TargetConnection;
 import io.ansiblemitogen.transport.RemoteProcess;
+import io.ansiblemitogen.transport.ShellWords;
 import io.ansiblemitogen.transport.TransportException;
 import io.ansiblemitogen.transport.ssh.TtyCloseNotice;
 import io.ansiblemitogen.wire.Json;
@@ -182,6 +184,13 @@ public final class Engine implements AutoCloseable {
      */
     public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir,
             boolean pty, List<String> pre, List<Long> after, boolean detach) throws EngineException {
+        return execCommand(target, become, cmd, stdin, chdir, pty, pre, after, detach, CommandShell.DEFAULT);
+    }
+
+    /** @param shell the program that runs {@code cmd} on the target, as stock's connection would have chosen it */
+    public ExecResult execCommand(TargetSpec target, BecomeSpec become, String cmd, byte[] stdin, String chdir,
+            boolean pty, List<String> pre, List<Long> after, boolean detach, CommandShell shell)
+            throws EngineException {
         try {
             return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
                 ObjectNode hello = conn.loginHello(ctx);
@@ -192,6 +201,7 @@ public final class Engine implements AutoCloseable {
                     }
                 }
                 ObjectNode h = Json.object().put("op", "exec").put("cmd", cmd).put("has_stdin", stdin != null);
+                shell.decorate(h);
                 extras.decorate(h);
                 if (detach && !pty) {
                     if (chdir != null) {
@@ -233,7 +243,9 @@ public final class Engine implements AutoCloseable {
                 throw new EngineException(EngineException.Kind.FAILED, target.displayName(), null,
                         "deferred commands need Python on " + target.displayName() + ": " + e.getMessage());
             }
-            return rawExec(target, cmd, stdin);
+            // Through the transport the login shell runs the text: hand it to the named shell as stock did.
+            return rawExec(target, shell.path() != null ? ShellWords.quote(shell.path()) + " -c " + ShellWords.quote(cmd)
+                    : cmd, stdin);
         }
     }
 
@@ -281,11 +293,23 @@ public final class Engine implements AutoCloseable {
      */
     public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
             List<Long> after, boolean detach, List<String> digests) throws EngineException {
+        return putFile(target, become, src, dst, mode, pre, after, detach, digests, null);
+    }
+
+    /**
+     * @param createMode the mode (octal) stock's transfer creates the file with, which the target's umask then
+     *        narrows, as open(2) would (sftp: the local file's permission bits); null for 0666. Ignored with
+     *        {@code mode}, which is exact.
+     */
+    public long putFile(TargetSpec target, BecomeSpec become, Path src, String dst, String mode, List<String> pre,
+            List<Long> after, boolean detach, List<String> digests, String createMode) throws EngineException {
         return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
             long size = Files.size(src);
             ObjectNode h = Json.object().put("op", "put_file").put("path", dst).put("size", size);
             if (mode != null) {
                 h.put("mode", mode);
+            } else if (createMode != null) {
+                h.put("create_mode", createMode);
             }
             if (!digests.isEmpty()) {
                 digests.forEach(h.putArray("digests")::add);
@@ -317,19 +341,29 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    public void fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst) throws EngineException {
-        fetchFile(target, become, src, dst, List.of(), List.of());
+    public String fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst) throws EngineException {
+        return fetchFile(target, become, src, dst, List.of(), List.of());
     }
 
-    public void fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst, List<String> pre,
+    /**
+     * Writes the target's file to {@code dst} (through a private temp file, so its mode is 0600: the plugin gives
+     * it the mode stock's transfer would have, which needs the controller process's umask).
+     *
+     * @return the remote file's permission bits in octal, as the agent read them (null from an agent that does not
+     *         say)
+     */
+    public String fetchFile(TargetSpec target, BecomeSpec become, String src, Path dst, List<String> pre,
             List<Long> after) throws EngineException {
-        withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
+        return withContext(target, become, target.python(), pre, after, (conn, ctx, extras) -> {
             Path dir = dst.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".fetch-", ".part");
+            String mode;
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    ctx.fetchFile(extras.decorate(Json.object().put("op", "fetch_file").put("path", src)), out);
+                    JsonNode m = ctx.fetchFile(extras.decorate(Json.object().put("op", "fetch_file").put("path", src)),
+                            out).header().get("mode");
+                    mode = m == null || m.isNull() ? null : m.asText();
                 }
                 try {
                     Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -339,7 +373,7 @@ public final class Engine implements AutoCloseable {
             } finally {
                 Files.deleteIfExists(tmp);
             }
-            return null;
+            return mode;
         });
     }
 

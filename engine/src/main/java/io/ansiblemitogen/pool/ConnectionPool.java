@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Connections by target identity. A connection found dead when it is next needed is replaced transparently:
  * one whose transport says so at once, one that sat idle for {@link #PROBE_AFTER_MS} after a ping that got no
- * answer in time. Concurrent first uses of one identity open a single connection.
+ * answer in time or whose agent says its login is stale (sshd restarted), one idle for {@link #MAX_IDLE_MS}. Concurrent first uses of one identity open a single connection.
  */
 public final class ConnectionPool implements AutoCloseable {
     /** Idle time after which a pooled connection is pinged before it is handed out (ms; property to tune). */
@@ -26,6 +26,14 @@ public final class ConnectionPool implements AutoCloseable {
      * timeout ({@code ansible_timeout}, at least 10 s), so a target slow enough to need a longer one keeps it.
      */
     static final Long PROBE_TIMEOUT_MS = Long.getLong("ansible.mitogen.probeTimeoutMs");
+
+    /**
+     * Idle time after which a pooled connection is not reused at all but replaced by a fresh login (ms; property to
+     * tune): whatever a new login would get that the old one cannot see (group memberships, the login environment,
+     * a restarted sshd's session that the probe's check missed) is at most this old. 30 minutes, the daemon's own
+     * idle timeout: within a pipeline, stages reuse their interpreters; a build hours later logs in again.
+     */
+    static final long MAX_IDLE_MS = Long.getLong("ansible.mitogen.maxIdleMs", 30 * 60_000L);
 
     private final TransportFactory factory;
     private final Map<String, TargetConnection> connections = new ConcurrentHashMap<>();
@@ -46,7 +54,7 @@ public final class ConnectionPool implements AutoCloseable {
         }
         synchronized (openLocks.computeIfAbsent(id.digest(), k -> new Object())) {
             c = connections.get(id.digest());
-            if (c != null && c.isAlive() && (!idle(c) || c.answers(probeTimeout(spec)))) {
+            if (c != null && c.isAlive() && !expired(c) && (!idle(c) || c.answers(probeTimeout(spec)))) {
                 reused.incrementAndGet();
                 return c;
             }
@@ -81,6 +89,10 @@ public final class ConnectionPool implements AutoCloseable {
             return PROBE_TIMEOUT_MS;
         }
         return Math.max(10, spec.timeout() == null ? 10 : spec.timeout()) * 1000L;
+    }
+
+    private static boolean expired(TargetConnection c) {
+        return System.currentTimeMillis() - c.lastUsed() >= MAX_IDLE_MS;
     }
 
     private static boolean idle(TargetConnection c) {

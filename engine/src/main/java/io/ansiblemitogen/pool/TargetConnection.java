@@ -147,7 +147,15 @@ public final class TargetConnection implements AutoCloseable {
             return true;
         }
         try {
-            login.context().call(io.ansiblemitogen.wire.Json.object().put("op", "ping"), null, timeoutMillis);
+            var reply = login.context().call(io.ansiblemitogen.wire.Json.object().put("op", "ping"), null,
+                    timeoutMillis);
+            // The agent's own check (core.py _LoginSession): the sshd that accepted this login was restarted, so a
+            // new login would get another session (mount namespace, environment) than this interpreter lives in.
+            String stale = reply.header().path("stale").asText("");
+            if (!stale.isEmpty()) {
+                logs.log(login.context().id(), "INFO", "engine", "not reusing this connection: " + stale);
+                return false;
+            }
             lastUsed = System.currentTimeMillis();
             return true;
         } catch (RemoteException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ansiblemitogen.agent.IoTrace;
 import io.ansiblemitogen.engine.BecomeSpec;
+import io.ansiblemitogen.engine.CommandShell;
 import io.ansiblemitogen.engine.Engine;
 import io.ansiblemitogen.engine.EngineException;
 import io.ansiblemitogen.engine.ExecResult;
@@ -57,17 +58,23 @@ public final class RequestHandler {
                         pre, after));
                 case "exec_command" -> result(reply, engine.execCommand(need(target), become,
                         text(req, "cmd"), RequestCheck.base64(req, "stdin_b64"), optionalText(req, "chdir"),
-                        req.path("pty").asBoolean(false), pre, after, detach));
+                        req.path("pty").asBoolean(false), pre, after, detach,
+                        parse(req.get("shell"), CommandShell::fromJson, "shell")));
                 case "put_file" -> {
                     long token = engine.putFile(need(target), become, RequestCheck.localPath(text(req, "src"), "src"),
                             text(req, "dst"), optionalText(req, "mode"), pre, after, detach,
-                            strings(req, "digests"));
+                            strings(req, "digests"), octal(req, "create_mode"));
                     if (token != 0) {
                         reply.put("token", token);
                     }
                 }
-                case "fetch_file" -> engine.fetchFile(need(target), become, text(req, "src"),
-                        RequestCheck.localPath(text(req, "dst"), "dst"), pre, after);
+                case "fetch_file" -> {
+                    String mode = engine.fetchFile(need(target), become, text(req, "src"),
+                            RequestCheck.localPath(text(req, "dst"), "dst"), pre, after);
+                    if (mode != null) {
+                        reply.put("mode", mode);
+                    }
+                }
                 case "sync" -> engine.sync(need(target), tokens(req, "tokens"));
                 case "reset" -> engine.reset(need(target));
                 case "pool_status" -> status(reply);
@@ -201,6 +208,19 @@ public final class RequestHandler {
             throw new EngineException(EngineException.Kind.BAD_REQUEST, null, null, "request has no target");
         }
         return t;
+    }
+
+    /** An optional octal permission field (at most 07777), or null; anything else is a bad request. */
+    private static String octal(JsonNode req, String field) throws EngineException {
+        JsonNode v = req.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        String s = v.asText();
+        if (!s.matches("0?[0-7]{1,4}")) {
+            throw RequestCheck.bad("request field '" + field + "' must be an octal mode, not '" + s + "'");
+        }
+        return s;
     }
 
     private static String text(JsonNode req, String field) throws EngineException {

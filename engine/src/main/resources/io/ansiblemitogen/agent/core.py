@@ -1319,11 +1319,18 @@ class _EnvironSnapshot(object):
                 env[decode(k)] = env.decodevalue(v)
 
 
+# Whether the shell that started this interpreter exports `_` (bash and zsh set it to the program they run; dash
+# does not). The controller asks for `_` as a bash login shell would set it when running the module's wrapper shell;
+# a login shell that does not set it for us did not set it for that wrapper either.
+STARTED_WITH_UNDERSCORE = '_' in os.environ
+
+
 def _apply_env_cwd(header):
     PamLoginEnv.apply(_login_env_changes(), os.environ)
     env = header.get('env') or {}
     for k, v in env.items():
-        os.environ[k] = v
+        if k != '_' or STARTED_WITH_UNDERSCORE:
+            os.environ[k] = v
     cwd = header.get('cwd')
     if cwd:
         os.chdir(cwd)
@@ -1554,9 +1561,36 @@ def _login_env_changes():
     return LOGIN_ENV.changes() if LOGIN_ENV is not None else {}
 
 
+def _login_shell():
+    """The passwd entry's shell, as sshd runs a command with it (`/bin/sh` when the entry names none)."""
+    try:
+        import pwd
+        return pwd.getpwuid(os.getuid()).pw_shell or '/bin/sh'
+    except (ImportError, KeyError):
+        return '/bin/sh'
+
+
+def command_argv(header):
+    """(argv, executable) for an exec call: `argv` as given, else `cmd` run the way the header's `shell` says
+    (docs/protocol.md "exec"): a named shell as `PATH -c CMD` ($0 the path, as a shell runs `PATH -c ...`), the
+    login shell as sshd runs it ($0 its base name), `split` as the words alone; by default `/bin/sh -c CMD`."""
+    if 'argv' in header:
+        return list(header['argv']), None
+    cmd = header.get('cmd')
+    shell = header.get('shell') or {}
+    if shell.get('split'):
+        import shlex
+        return shlex.split(cmd), None
+    if shell.get('login'):
+        path = _login_shell()
+        return [os.path.basename(path), '-c', cmd], path
+    path = shell.get('path') or '/bin/sh'
+    return [path, '-c', cmd], None
+
+
 def run_command(header, stdin_bytes):
+    argv, executable = command_argv(header)
     cmd = header.get('argv') or header.get('cmd')
-    shell = 'argv' not in header
     env = None
     fresh = _login_env_changes()
     if header.get('env') or fresh:
@@ -1564,9 +1598,9 @@ def run_command(header, stdin_bytes):
         PamLoginEnv.apply(fresh, env)
         env.update(header.get('env') or {})
     if header.get('pty'):
-        return _run_on_pty(cmd, shell, stdin_bytes, header.get('cwd') or None, env)
+        return _run_on_pty(argv, executable, stdin_bytes, header.get('cwd') or None, env)
     try:
-        p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None,
+        p = subprocess.Popen(argv, executable=executable,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              cwd=header.get('cwd') or None, env=env, close_fds=True)
         # No preexec_fn: subprocess restores SIGPIPE itself (restore_signals), and without one it can use vfork.
@@ -1599,6 +1633,59 @@ def _identity():
     return out
 
 
+class _LoginSession(object):
+    """The sshd that accepted this interpreter's login, so a pooled interpreter can tell that sshd was restarted.
+
+    sshd sessions outlive a restart of the listening sshd, but a new login then gets what the new sshd gives (its
+    mount namespace: a fresh private /tmp, its environment): stock would run the next task there. Recorded at start:
+    the topmost sshd in this process's ancestry (pid and start time). If that process is gone or no longer our
+    ancestor (the session's processes were re-parented), this interpreter is stale (docs/architecture.md "Pooled
+    interpreters"). Not under sshd (local, containers): never stale."""
+
+    NAMES = ('sshd', 'sshd-session')
+
+    def __init__(self):
+        self.listener = self._top_sshd()
+
+    @staticmethod
+    def _stat(pid):
+        try:
+            with open('/proc/%d/stat' % pid, 'rb') as f:
+                data = f.read()
+        except (IOError, OSError):
+            return None
+        # comm is in parentheses and may hold spaces: the fields after the last ')' are fixed
+        comm = data[data.find(b'(') + 1:data.rfind(b')')].decode('utf-8', 'replace')
+        rest = data[data.rfind(b')') + 2:].split()
+        return comm, int(rest[1]), rest[19]  # comm, ppid, starttime
+
+    def _top_sshd(self):
+        """(pid, start time) of the topmost of the sshd processes above us (past the login shell: dash forks
+        for `-c`, bash execs), or None."""
+        pid, top = os.getppid(), None
+        for _ in range(16):
+            st = self._stat(pid) if pid > 1 else None
+            if st is None:
+                break
+            if st[0] in self.NAMES:
+                top = (pid, st[2])
+            elif top is not None:
+                break
+            pid = st[1]
+        return top
+
+    def stale(self):
+        if self.listener is None:
+            return None
+        now = self._top_sshd()
+        if now == self.listener:
+            return None
+        return 'the sshd that accepted this login (pid %d) was stopped or restarted' % self.listener[0]
+
+
+LOGIN_SESSION = _LoginSession()
+
+
 def _restore_signals():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
@@ -1629,7 +1716,7 @@ class _DebugSignalInThreads(object):
         signal.signal = signal_from_any_thread
 
 
-def _run_on_pty(cmd, shell, stdin_bytes, cwd, env):
+def _run_on_pty(argv, executable, stdin_bytes, cwd, env):
     """A command on a terminal, as `ssh -tt` gives one: stdout and stderr merged, newlines as CR LF."""
     import pty
     master, slave = pty.openpty()
@@ -1642,13 +1729,13 @@ def _run_on_pty(cmd, shell, stdin_bytes, cwd, env):
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     try:
-        p = subprocess.Popen(cmd, shell=shell, executable='/bin/sh' if shell else None, stdin=slave,
+        p = subprocess.Popen(argv, executable=executable, stdin=slave,
                              stdout=slave, stderr=slave, cwd=cwd, env=env, close_fds=True,
                              preexec_fn=child_setup)
     except OSError as e:
         os.close(master)
         os.close(slave)
-        return Outcome(127, b'', ('%s: %s\n' % (cmd, e.strerror)).encode('utf-8', 'replace'))
+        return Outcome(127, b'', ('%s: %s\n' % (argv[0] if argv else '', e.strerror)).encode('utf-8', 'replace'))
     os.close(slave)
     if stdin_bytes:
         os.write(master, stdin_bytes)
@@ -1691,7 +1778,8 @@ def receive_file(header, chunks):
         if mode is not None:
             os.fchmod(fd, int(mode, 8) if isinstance(mode, str) else mode)
         else:
-            os.fchmod(fd, 0o666 & ~_umask())
+            # as open(2) would create it: stock's sftp asks for the local file's mode, the umask narrows it
+            os.fchmod(fd, int(header.get('create_mode') or '666', 8) & ~_umask())
         os.close(fd)
         fd = -1
         os.rename(tmp, path)
@@ -2429,7 +2517,8 @@ class Agent(object):
 
     # -- operations
     def on_ping(self, frame):
-        return {}, b''
+        stale = LOGIN_SESSION.stale()
+        return ({'stale': stale} if stale else {}), b''
 
     def on_run_module(self, frame):
         h = frame.header

@@ -34,6 +34,8 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
     private final boolean passwordAuthentication;
     private final String permitRootLogin;
     private final List<String> extraConfig;
+    /** Lines {@link #restartListener} adds for the server it starts. */
+    private final List<String> restartConfig = new ArrayList<>();
     private final boolean keepDir;
     private final boolean privateTmp;
     private final boolean usePam;
@@ -228,7 +230,32 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
         for (String line : extraConfig) {
             c.append(line).append('\n');
         }
+        for (String line : restartConfig) {
+            c.append(line).append('\n');
+        }
         return c.toString();
+    }
+
+    /**
+     * Stops only the listening sshd and starts a new one on the same port, as {@code systemctl restart ssh} does:
+     * the sessions it accepted stay alive, logged in under the old server. The new sshd's config gets
+     * {@code configLines} too (say, a {@code SetEnv} that shows which server a session came from).
+     */
+    public synchronized void restartListener(String... configLines) {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        process = null;
+        restartConfig.clear();
+        restartConfig.addAll(List.of(configLines));
+        relaunch();
     }
 
     /** Stops sshd and every session it serves, then starts it again on the same port and keys. */
@@ -237,7 +264,11 @@ public final class SshdFixture extends ExternalResource implements AutoCloseable
             throw new IllegalStateException("not started");
         }
         stopProcess();
-        // the same port must come back: a lingering TIME_WAIT is fine (sshd binds with SO_REUSEADDR)
+        relaunch();
+    }
+
+    /** Starts sshd again on the same port: a lingering TIME_WAIT is fine (sshd binds with SO_REUSEADDR). */
+    private void relaunch() {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 20; attempt++) {
             try {

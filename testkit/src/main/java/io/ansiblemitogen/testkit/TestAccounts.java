@@ -33,6 +33,12 @@ public final class TestAccounts {
         }
     }
 
+    /** As {@link #ensureUser}, with {@code shell} as the account's login shell (set again if it had another). */
+    public static void ensureUser(String name, String password, String shell) {
+        ensureUser(name, password);
+        Procs.check(List.of("usermod", "--shell", shell, name), null);
+    }
+
     public static boolean exists(String name) {
         return Procs.run(List.of("id", "-u", name), null, 10).exitCode() == 0;
     }
