@@ -67,16 +67,27 @@ public class RecyclingTest {
                 + conn.children().retiredCount() + " recycled");
     }
 
-    /** Become interpreters alive on this machine right now, counted from the process table. */
+    /**
+     * Become interpreters alive on this machine right now, counted from the process table. An interpreter's fork
+     * server and its ready child run the same command line, but their parent is that interpreter (or init, for a
+     * retired interpreter's, for the moment it takes them to see it gone): only processes whose parent is neither
+     * an agent nor init count.
+     */
     private static int becomeProcesses() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ps", "-eo", "user=,args=").start();
+        Process p = new ProcessBuilder("ps", "-eo", "pid=,ppid=,user=,args=").start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        int n = 0;
+        java.util.Map<String, String[]> agents = new java.util.HashMap<>();
         for (String line : out.split("\n")) {
-            String[] f = line.strip().split("\\s+", 2);
-            if (f.length == 2 && f[1].startsWith(TestAccounts.PYTHON) && f[1].contains("AMITO-BOOT")
-                    && (f[0].startsWith("amtest") || f[0].equals("root"))) {
+            String[] f = line.strip().split("\\s+", 4);
+            if (f.length == 4 && f[3].startsWith(TestAccounts.PYTHON) && f[3].contains("AMITO-BOOT")) {
+                agents.put(f[0], f);
+            }
+        }
+        int n = 0;
+        for (String[] f : agents.values()) {
+            // ppid 1: the fork server of a retired interpreter, orphaned until it sees its control socket close
+            if (!agents.containsKey(f[1]) && !f[1].equals("1") && (f[2].startsWith("amtest") || f[2].equals("root"))) {
                 n++;
             }
         }

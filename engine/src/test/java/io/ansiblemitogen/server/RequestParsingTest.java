@@ -52,7 +52,7 @@ public class RequestParsingTest {
         ModuleRequest bare = ModuleRequest.fromJson(json("{\"fqn\":\"m\",\"extensions\":null}"));
         assertEquals(Map.of(), bare.env());
         assertEquals("runpy", bare.runner());
-        assertEquals("reuse", bare.isolation());
+        assertEquals("isolated", bare.isolation());
         assertNull(bare.extensions());
         assertNull(bare.secrets());
         assertThrows(JsonFields.Malformed.class, () -> ModuleRequest.fromJson(json("{\"fqn\":\"m\",\"secrets\":[1]}")));
