@@ -49,17 +49,10 @@ public final class AgentBootstrap {
         return "import base64,zlib;exec(zlib.decompress(base64.b64decode('" + b64 + "')))";
     }
 
-    /** What to write on the new agent's stdin: the core, then the init call naming its context id. */
-    public static byte[] payload(int contextId) {
-        return payload(contextId, false);
-    }
-
-    /** @param debug the context keeps a router debug log and passes the switch on to its children */
-    public static byte[] payload(int contextId, boolean debug) {
-        return payload(contextId, debug, 0);
-    }
-
     /**
+     * What to write on the new agent's stdin: the core, then the init call naming its context id.
+     *
+     * @param debug the context keeps a router debug log and passes the switch on to its children
      * @param zlibLevel above 0: every frame after this init frame travels zlib-compressed at that level, both
      *                  ways (link layer 1, docs/protocol.md); the context does not pass it on to its children
      */

@@ -27,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -557,11 +556,4 @@ public final class Engine implements AutoCloseable {
         return new ExecResult(rc, Arrays.copyOfRange(b, 0, outLen), Arrays.copyOfRange(b, outLen, b.length));
     }
 
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
-    }
 }

@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /** Encodes and decodes frames; see docs/protocol.md. */
@@ -64,10 +63,6 @@ public final class FrameCodec {
         }
     }
 
-    public static byte[] encode(Frame f) {
-        return encode(f.dst(), f.src(), f.req(), f.kind(), f.header(), f.body());
-    }
-
     /** Reads one whole frame as raw bytes (length prefix included), or null at a clean end of stream. */
     public static byte[] readRaw(InputStream in) throws IOException {
         DataInputStream din = in instanceof DataInputStream d ? d : new DataInputStream(in);
@@ -92,10 +87,6 @@ public final class FrameCodec {
         return raw;
     }
 
-    public static int peekDst(byte[] raw) {
-        return ByteBuffer.wrap(raw, 4, 4).getInt();
-    }
-
     public static Frame decode(byte[] raw) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(raw);
         int length = buf.getInt();
@@ -114,9 +105,5 @@ public final class FrameCodec {
         byte[] body = new byte[raw.length - bodyOff];
         System.arraycopy(raw, bodyOff, body, 0, body.length);
         return new Frame(dst, src, req, kind, header, body);
-    }
-
-    public static void write(OutputStream out, byte[] encoded) throws IOException {
-        out.write(encoded);
     }
 }

@@ -2263,7 +2263,6 @@ class Agent(object):
             'put_file': self.on_put_file,
             'fetch_file': self.on_fetch_file,
             'spawn': self.on_spawn,
-            'shutdown': self.on_shutdown,
         }
 
     # -- sending
@@ -2621,9 +2620,6 @@ class Agent(object):
                 child.proc.stdout.close()
             raise
         return {'pid': child.proc.pid}, b''
-
-    def on_shutdown(self, frame):
-        return {}, b''
 
     def shutdown_children(self):
         with self.children_lock:
