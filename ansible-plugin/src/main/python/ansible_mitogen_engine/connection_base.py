@@ -17,7 +17,7 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleFileNo
 from ansible.module_utils.common.text.converters import to_text
 from ansible.utils.display import Display
 
-from ansible_mitogen_engine import ansiballz, become_errors, command, copy_digests, deferral, fetched_mode, locator, routing, vias
+from ansible_mitogen_engine import ansiballz, become_errors, command, copy_digests, deferral, fetched_mode, locator, routing, switch, vias
 from ansible_mitogen_engine.client import EngineError, EngineUnavailable
 
 display = Display()
@@ -59,8 +59,7 @@ def extend_documentation(stock_documentation):
 
 def _router_debug():
     """MITOGEN_ROUTER_DEBUG (as Mitogen users know it): debug log files per context, here and on the targets."""
-    value = os.environ.get('MITOGEN_ROUTER_DEBUG', '')
-    return value.strip().lower() not in ('', '0', 'false', 'no')
+    return switch.env_on('MITOGEN_ROUTER_DEBUG')
 
 
 def _text_or_none(value):
@@ -229,7 +228,7 @@ class EngineConnectionMixin(object):
     def _defers(self):
         """Whether the engine takes `pre`, `after`, `detach` and `sync` (an older daemon does not), and the user
         did not turn deferral off (ANSIBLE_MITOGEN_DEFER_COMMANDS=0: every command then makes its own trip)."""
-        if os.environ.get('ANSIBLE_MITOGEN_DEFER_COMMANDS', '1').strip().lower() in ('0', 'false', 'no', 'off'):
+        if not switch.env_on('ANSIBLE_MITOGEN_DEFER_COMMANDS', default=True):
             return False
         try:
             client = locator.get_client()

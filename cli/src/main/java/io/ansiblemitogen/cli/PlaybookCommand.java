@@ -1,5 +1,7 @@
 package io.ansiblemitogen.cli;
 
+import io.ansiblemitogen.wire.Switch;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ public final class PlaybookCommand {
             embedded = EmbeddedEngine.reserve();
             socket = embedded.socket();
         }
-        boolean summary = env.containsKey("ANSIBLE_MITOGEN_SUMMARY");
+        boolean summary = Switch.on(env.get("ANSIBLE_MITOGEN_SUMMARY"));
         long[] before = daemon != null && summary ? counters(daemon) : null;
         try {
             List<String> cmd = new ArrayList<>();
@@ -60,7 +62,7 @@ public final class PlaybookCommand {
             Runtime.getRuntime().addShutdownHook(killer);
             int rc = p.waitFor();
             Runtime.getRuntime().removeShutdownHook(killer);
-            if (embedded != null && env.containsKey("ANSIBLE_MITOGEN_SUMMARY")) {
+            if (embedded != null && summary) {
                 System.err.println("ansible-mitogen: connections opened " + embedded.engine().pool().openedCount()
                         + ", reused " + embedded.engine().pool().reusedCount());
             }
@@ -98,7 +100,7 @@ public final class PlaybookCommand {
      * default directory, if a daemon answers there; null for an engine of this run's own.
      */
     static Path runningDaemon(Map<String, String> env) {
-        if ("1".equals(env.get("ANSIBLE_MITOGEN_EMBEDDED"))) {
+        if (Switch.on(env.get("ANSIBLE_MITOGEN_EMBEDDED"))) {
             return null;
         }
         Path socket = DaemonLocation.socket(null, env);

@@ -14,6 +14,7 @@ import io.ansiblemitogen.transport.RemoteProcess;
 import io.ansiblemitogen.transport.ShellWords;
 import io.ansiblemitogen.transport.TransportException;
 import io.ansiblemitogen.transport.ssh.TtyCloseNotice;
+import io.ansiblemitogen.wire.Switch;
 import io.ansiblemitogen.wire.Json;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class Engine implements AutoCloseable {
     private final TransportFactory factory;
     private final ModuleZips zips = new ModuleZips();
     /** MITOGEN_ROUTER_DEBUG set for the engine process: every connection logs its frames. */
-    private final boolean routerDebugAlways = isTrue(System.getenv("MITOGEN_ROUTER_DEBUG"));
+    private final boolean routerDebugAlways = Switch.on(System.getenv("MITOGEN_ROUTER_DEBUG"));
     private volatile Path debugDir = Path.of(System.getProperty("java.io.tmpdir"),
             "ansible-mitogen-debug-" + System.getProperty("user.name"));
     private final DetachedCalls detached = new DetachedCalls();
@@ -74,10 +75,6 @@ public final class Engine implements AutoCloseable {
      */
     public void routerDebug(TargetSpec target) throws EngineException {
         connect(target).enableDebug(debugDir);
-    }
-
-    static boolean isTrue(String v) {
-        return v != null && !v.isBlank() && !v.equals("0") && !v.equalsIgnoreCase("false");
     }
 
     public ExecResult execModule(TargetSpec target, BecomeSpec become, ModuleRequest m) throws EngineException {
