@@ -1,9 +1,13 @@
 package io.ansiblemitogen.it.ssh;
 
+import io.ansiblemitogen.it.corpus.Corpus;
 import io.ansiblemitogen.it.corpus.StockVsEngineTest;
 import io.ansiblemitogen.testkit.Inventory;
+import org.junit.runners.Parameterized.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The corpus under the ssh_args line real ansible.cfg files carry (issue 18, item 1): ControlMaster and
@@ -15,6 +19,17 @@ public class CommonSshArgsVsStockTest extends StockVsEngineTest {
             + " -o HostKeyAlgorithms=+ssh-rsa -o KexAlgorithms=+diffie-hellman-group14-sha1"
             + " -o PubkeyAcceptedKeyTypes=+ssh-rsa -o PermitLocalCommand=yes -o ServerAliveInterval=30"
             + " -o GSSAPIAuthentication=no -o IPQoS=throughput";
+
+    /**
+     * The playbooks that use the connection in every way it is used (commands, raw, scripts, file transfers both
+     * ways, a reconnect, facts), not the whole corpus again: the ssh_args change the connection only, and the
+     * whole corpus runs without them in StockVsEngineTest. {@code -Dcorpus.only} still narrows or widens it.
+     */
+    @Parameters(name = "{0}")
+    public static List<Object[]> playbooks() {
+        return Corpus.parameters(Set.of("ping", "command", "raw", "shell", "script", "copy_file", "copy_large",
+                "fetch", "template", "facts", "wait_for_connection", "file"));
+    }
 
     public CommonSshArgsVsStockTest(String name, Path playbook) {
         super(name, playbook);
