@@ -39,6 +39,14 @@ final class RootSuite implements AutoCloseable {
 
     /** Starts the targets (the second one in {@code root}, named {@code rootAlias}), the watch and the engine. */
     RootSuite(DebianRoot root, String rootAlias) throws IOException {
+        this(root, rootAlias, null);
+    }
+
+    /**
+     * As above; with {@code connectionModeOnly} non-null, the connection-plugins-only mode runs only the playbooks
+     * named there (the strategy mode runs them all).
+     */
+    RootSuite(DebianRoot root, String rootAlias, Set<String> connectionModeOnly) throws IOException {
         this.root = root;
         try {
             targets.add(SshTarget.thisMachine("py311"));
@@ -51,6 +59,10 @@ final class RootSuite implements AutoCloseable {
             engine = new EmbeddedEngine();
             List<Mode> modes = EngineMode.everyRouting(engine);
             agreement = new EngineAgreement(engine, modes, watch, normaliser(), root.line());
+            if (connectionModeOnly != null) {
+                agreement.everyModeOnlyFor(
+                        p -> connectionModeOnly.contains(p.getFileName().toString().replaceFirst("\\.yml$", "")));
+            }
             runner = new Corpus219Runner(root, targets).bind(engine.socket().getParent());
             // the plugin's files (ANSIBLE_CONNECTION_PLUGINS=<plugin dir>/connection) must be visible inside the root
             runner.bind(Path.of(modes.get(0).env().get("ANSIBLE_CONNECTION_PLUGINS").split(":")[0]).getParent());

@@ -41,6 +41,7 @@ public final class EngineAgreement {
     private final String line;
     private Duration engineTime = Duration.ZERO;
     private long resets;
+    private java.util.function.Predicate<Path> everyMode = p -> true;
 
     /** {@code line} names the ansible-core line in messages ("2.19"). */
     public EngineAgreement(EmbeddedEngine engine, List<Mode> modes, PayloadWatch watch, ResultNormaliser normaliser,
@@ -52,11 +53,20 @@ public final class EngineAgreement {
         this.line = line;
     }
 
+    /**
+     * Runs the modes after the first only for the playbooks {@code which} accepts (CI's time budget: a line that
+     * runs every playbook in the first mode and the routing-relevant ones in all).
+     */
+    public EngineAgreement everyModeOnlyFor(java.util.function.Predicate<Path> which) {
+        this.everyMode = which;
+        return this;
+    }
+
     /** Runs {@code playbook} with {@code run} in every mode; fails on the first mode that disagrees. */
     public void check(Path playbook, RunResult stock, Function<Mode, RunResult> run) {
         String name = playbook.getFileName().toString();
         long resetsPerRun = resetsIn(playbook);
-        for (Mode mode : modes) {
+        for (Mode mode : everyMode.test(playbook) ? modes : modes.subList(0, 1)) {
             resets += resetsPerRun;
             watch.takePayloads();
             long before = EngineMode.targetRequests(engine);
