@@ -35,7 +35,7 @@ public class StockVsEngine219Test {
 
     @BeforeClass
     public static void start() throws Exception {
-        // The connection mode runs the whole corpus on 2.14 and 2.22; on 2.19, for CI's 40 minutes, the playbooks
+        // The connection mode runs the whole corpus on 2.14; on 2.19 and 2.22, for CI's 40 minutes, the playbooks
         // where routing shows (strategies, every way a task reaches a target, reconnects, failures).
         suite = new RootSuite(DebianRoot.trixie(), "py313", CONNECTION_MODE_PLAYBOOKS);
     }
