@@ -853,6 +853,8 @@ class ForkServer(object):
         """None when the child died before it had the task (killed while ready): the caller takes another."""
         request = dict((k, header.get(k)) for k in ('fqn', 'zip_digest', 'params', 'runner', 'profile',
                                                     'extensions', 'env', 'cwd'))
+        if 'secrets' in header:
+            request['secrets'] = header['secrets']  # 2.22's runner takes them (_invoke); absent before 2.22
         params = header.get('params') or ''
         raw = params.encode('utf-8', 'surrogateescape') if not isinstance(params, bytes) else params
         if RECEIVED_FILES.files:
